@@ -1,0 +1,63 @@
+import { App, Aspects, Tags, type AppProps } from 'aws-cdk-lib';
+import type { DeploymentConfig } from './config/schema';
+import { EligibleServicesGuard } from './compliance/eligible-services-guard';
+import { registerCompliancePlugins } from './compliance/plugins';
+import { DataStack } from './stacks/data-stack';
+import { deploymentStackProps, TAG_DEPLOYMENT, TAG_HOLDS_PHI } from './stacks/deployment-stack-props';
+import { DrStack } from './stacks/dr-stack';
+import { KeysStack } from './stacks/keys-stack';
+import { NetworkStack } from './stacks/network-stack';
+
+/** The stacks of one deployment. */
+export interface Deployment {
+  readonly keys: KeysStack;
+  readonly network: NetworkStack;
+  readonly data: DataStack;
+  readonly dr: DrStack;
+}
+
+/** Builds every stack of one deployment into `app`. Stacks wire; constructs own each concern. */
+export function buildDeployment(app: App, config: DeploymentConfig): Deployment {
+  const props = (part: string, purpose: string, stateful: boolean, region?: string) => ({
+    ...deploymentStackProps(config, { part, purpose, stateful, region }),
+    config,
+  });
+
+  const keys = new KeysStack(app, 'Keys', props('keys', 'customer-managed KMS keys, one per data class', true));
+  const dr = new DrStack(
+    app,
+    'Dr',
+    props('dr', 'disaster-recovery region: DR keys and the PHI replica bucket', true, config.regions.dr),
+  );
+  const network = new NetworkStack(app, 'Network', {
+    ...props('network', 'isolated VPC without NAT, VPC endpoints and flow logs', true),
+    auditKey: keys.auditKey,
+  });
+  const data = new DataStack(app, 'Data', {
+    ...props('data', 'PostgreSQL database and PHI documents bucket', true),
+    vpc: network.vpc,
+    phiKey: keys.phiKey,
+    auditKey: keys.auditKey,
+  });
+  // Replication to the DR bucket is checked by S3 when it is configured: the replica must exist first.
+  data.addStackDependency(dr, 'the PHI bucket replicates into the DR replica bucket');
+
+  Tags.of(app).add(TAG_DEPLOYMENT, config.name);
+  Tags.of(app).add(TAG_HOLDS_PHI, String(config.holdsPhi));
+  for (const [k, v] of Object.entries(config.tags)) Tags.of(app).add(k, v);
+  Aspects.of(app).add(new EligibleServicesGuard());
+  return { keys, network, data, dr };
+}
+
+/** Builds all stacks of `config` into `app` and registers every compliance plugin. */
+export function buildCheckedDeployment(app: App, config: DeploymentConfig): Deployment {
+  const deployment = buildDeployment(app, config);
+  registerCompliancePlugins(app);
+  return deployment;
+}
+
+/** A fully checked app for `config` (tests, scripts). */
+export function createApp(config: DeploymentConfig, appProps?: AppProps): { app: App; deployment: Deployment } {
+  const app = new App(appProps);
+  return { app, deployment: buildCheckedDeployment(app, config) };
+}

@@ -1,0 +1,237 @@
+/**
+ * The deployment configuration: one JSON file per deployment under `config/`.
+ *
+ * Everything a real deployment legitimately varies is here; defaults that would weaken a control
+ * (encryption, MFA, Multi-AZ, TLS, backup retention below 35 days, logs under 6 years) are not.
+ * Every field carries a description: it is rendered into `config/schema.json` for editors and into
+ * `docs/configuration.md`.
+ */
+import { z } from 'zod';
+import { baaGateIssues } from './baa-gate';
+
+/** CloudWatch Logs only accepts these retention values; the ones at or above 6 years (HIPAA 164.316(b)(2)). */
+export const LOG_RETENTION_DAYS_ALLOWED = [2192, 2557, 2922, 3288, 3653] as const;
+/** Six years in days (6 x 365 + 2 leap days), the HIPAA documentation-retention floor. */
+export const SIX_YEARS_IN_DAYS = 2192;
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+const region = z
+  .string()
+  .regex(REGION, 'must be an AWS region code such as "us-east-1"')
+  .describe('AWS region code, for example "us-east-1".');
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'is not a real calendar date');
+
+function isValidCidr(value: string): boolean {
+  const m = CIDR.exec(value);
+  if (!m) return false;
+  const octets = m.slice(1, 5).map(Number);
+  return octets.every((o) => o <= 255);
+}
+
+export const baaSchema = z
+  .object({
+    reference: z
+      .string()
+      .min(3, 'must name the executed agreement (for example the AWS Artifact agreement ID)')
+      .describe('Identifier of the executed Business Associate Addendum, e.g. the AWS Artifact agreement reference.'),
+    executedOn: isoDate.describe('Date the BAA was executed (YYYY-MM-DD). Must not be in the future.'),
+    counterparty: z
+      .string()
+      .min(1)
+      .default('Amazon Web Services, Inc.')
+      .describe('The business associate the agreement is with.'),
+  })
+  .strict()
+  .describe('The executed Business Associate Agreement with AWS. Required when holdsPhi is true.');
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional().describe('Path to config/schema.json, for editor completion.'),
+    name: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/,
+        'must be 3-20 characters: lowercase letters, digits and dashes, starting with a letter',
+      )
+      .describe('Deployment name. Prefixes every stack and tags every resource; used in deterministic DR resource names.'),
+    description: z.string().max(200).optional().describe('Free text shown in stack descriptions.'),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account ID')
+      .optional()
+      .describe('AWS account ID to pin the stacks to. Omit to deploy into the account of the current credentials.'),
+    regions: z
+      .object({
+        primary: region.describe('Region that hosts the workload, database and documents.'),
+        dr: region.describe('Disaster-recovery region: replica bucket, DR keys and (later) the DR backup vault.'),
+      })
+      .strict(),
+    holdsPhi: z
+      .boolean()
+      .describe('True when this deployment stores real PHI. Requires a recorded BAA. The demo config is false.'),
+    baa: baaSchema.optional(),
+    securityContactEmail: z.email('must be an e-mail address').describe('Who receives security alarms and is named in reports.'),
+    network: z
+      .object({
+        vpcCidr: z
+          .string()
+          .refine(isValidCidr, 'must be an IPv4 CIDR such as "10.40.0.0/16"')
+          .refine((c) => {
+            const p = Number(c.split('/')[1]);
+            return p >= 16 && p <= 22;
+          }, 'prefix must be between /16 and /22 so every tier gets subnets in every AZ')
+          .describe('IPv4 CIDR of the VPC (/16 to /22).'),
+        availabilityZones: z
+          .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'must be an AZ name such as "us-east-1a"'))
+          .min(2, 'needs at least 2 availability zones (Multi-AZ database)')
+          .max(3, 'at most 3 availability zones')
+          .describe('Availability zones in the primary region (2 or 3). Explicit so synth needs no AWS lookup.'),
+      })
+      .strict(),
+    keys: z
+      .object({
+        rotationPeriodDays: z
+          .number()
+          .int()
+          .min(90, 'must be at least 90 days (KMS minimum)')
+          .max(365, 'must be at most 365 days')
+          .default(365)
+          .describe('KMS automatic rotation period in days (90-365).'),
+        pendingWindowDays: z
+          .number()
+          .int()
+          .min(7, 'must be at least 7 days (KMS minimum)')
+          .max(30, 'must be at most 30 days (KMS maximum)')
+          .default(30)
+          .describe('Waiting period before a key scheduled for deletion is destroyed (7-30 days).'),
+      })
+      .strict()
+      .prefault({}),
+    database: z
+      .object({
+        engineVersion: z
+          .string()
+          .regex(/^1[4-8]\.\d+$/, 'must be a PostgreSQL version "major.minor" from 14 to 18, e.g. "16.8"')
+          .describe('RDS for PostgreSQL engine version, "major.minor".'),
+        instanceType: z
+          .string()
+          .regex(/^[a-z][a-z0-9]*\.[a-z0-9]+$/, 'must be an instance type without the "db." prefix, e.g. "t4g.medium"')
+          .refine((t) => !/\.(micro|small)$/.test(t), 'must be "medium" or larger: Performance Insights and Multi-AZ need it')
+          .describe('RDS instance type without the "db." prefix.'),
+        allocatedStorageGiB: z.number().int().min(20).max(65536).describe('Initial gp3 storage in GiB.'),
+        maxAllocatedStorageGiB: z.number().int().min(20).max(65536).describe('Storage autoscaling ceiling in GiB.'),
+        databaseName: z
+          .string()
+          .regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL identifier')
+          .default('crm')
+          .describe('Name of the application database.'),
+      })
+      .strict()
+      .refine((d) => d.maxAllocatedStorageGiB >= d.allocatedStorageGiB, {
+        message: 'maxAllocatedStorageGiB must be at least allocatedStorageGiB',
+        path: ['maxAllocatedStorageGiB'],
+      }),
+    phiBucket: z
+      .object({
+        objectLockMode: z
+          .enum(['GOVERNANCE', 'COMPLIANCE'])
+          .describe(
+            'S3 Object Lock default mode. GOVERNANCE lets privileged users shorten retention (trials); COMPLIANCE does not.',
+          ),
+        objectLockRetentionDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(3653)
+          .describe('Default Object Lock retention of every document version, in days.'),
+        noncurrentVersionExpirationDays: z
+          .number()
+          .int()
+          .min(1)
+          .describe('Days after which an overwritten or deleted document version expires (once its lock has ended).'),
+      })
+      .strict(),
+    logs: z
+      .object({
+        retentionDays: z
+          .number()
+          .refine(
+            (d) => (LOG_RETENTION_DAYS_ALLOWED as readonly number[]).includes(d),
+            `must be one of ${LOG_RETENTION_DAYS_ALLOWED.join(', ')}: HIPAA requires at least 6 years (2192 days) and CloudWatch accepts only these values`,
+          )
+          .default(SIX_YEARS_IN_DAYS)
+          .describe('Retention of every CloudWatch log group, in days. Never below 6 years.'),
+      })
+      .strict()
+      .prefault({}),
+    alerts: z
+      .object({
+        additionalEmails: z
+          .array(z.email('must be an e-mail address'))
+          .default([])
+          .describe('Further recipients of security alarms.'),
+        minimumFindingSeverity: z
+          .enum(['MEDIUM', 'HIGH', 'CRITICAL'])
+          .default('HIGH')
+          .describe('Lowest GuardDuty / Security Hub severity that pages the security contact.'),
+      })
+      .strict()
+      .prefault({}),
+    domain: z
+      .object({
+        name: z
+          .string()
+          .regex(
+            /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/,
+            'must be a lowercase DNS name such as "crm.example-clinic.com"',
+          )
+          .describe('Public DNS name of the CRM.'),
+        certificateArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, 'must be an ACM certificate ARN')
+          .optional()
+          .describe('Existing ACM certificate for the domain, in the primary region.'),
+        hostedZoneName: z
+          .string()
+          .optional()
+          .describe('Route 53 hosted zone for a DNS-validated certificate, when no certificateArn is given.'),
+      })
+      .strict()
+      .optional()
+      .describe('Public domain of the CRM. Omit in the demo: the load balancer DNS name is used.'),
+    tags: z.record(z.string(), z.string()).default({}).describe('Extra tags applied to every resource.'),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    // Zod runs this even when fields above failed, so every value may be missing here.
+    for (const issue of baaGateIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
+    if (c.regions?.primary && c.regions.primary === c.regions.dr) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['regions', 'dr'],
+        message: 'must differ from regions.primary: the off-site copy has to be in another region',
+      });
+    }
+    const azs = c.network?.availabilityZones ?? [];
+    azs.forEach((az, i) => {
+      if (c.regions?.primary && !az.startsWith(c.regions.primary)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['network', 'availabilityZones', i],
+          message: `"${az}" is not in the primary region ${c.regions.primary}`,
+        });
+      }
+    });
+    if (new Set(azs).size !== azs.length) {
+      ctx.addIssue({ code: 'custom', path: ['network', 'availabilityZones'], message: 'lists the same availability zone twice' });
+    }
+  });
+
+export type DeploymentConfig = z.output<typeof configSchema>;
+export type DeploymentConfigInput = z.input<typeof configSchema>;

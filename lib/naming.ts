@@ -1,0 +1,32 @@
+/**
+ * Deterministic names shared by stacks in different regions. Cross-region stack references are
+ * avoided on purpose (they need custom resources and couple deploys); instead both sides derive the
+ * same name from the config.
+ */
+import { Aws } from 'aws-cdk-lib';
+import type { DeploymentConfig } from './config/schema';
+
+/** The data classes that get their own customer-managed key. */
+export type DataClass = 'phi' | 'audit' | 'backup';
+/** Keys that live in the DR region. */
+export type DrDataClass = 'phi-dr' | 'backup-dr';
+
+/** Alias of a deployment key, e.g. `alias/crm-demo/phi`. */
+export function keyAliasName(deployment: string, dataClass: DataClass | DrDataClass): string {
+  return `alias/${deployment}/${dataClass}`;
+}
+
+/** ARN of a key alias in a region of this account (usable before the key exists). */
+export function keyAliasArn(deployment: string, dataClass: DataClass | DrDataClass, region: string): string {
+  return `arn:${Aws.PARTITION}:kms:${region}:${Aws.ACCOUNT_ID}:${keyAliasName(deployment, dataClass)}`;
+}
+
+/** Name of the DR-region replica of the PHI documents bucket (<= 63 chars for a 20-char deployment name). */
+export function phiReplicaBucketName(config: Pick<DeploymentConfig, 'name' | 'regions'>): string {
+  return `${config.name}-phi-replica-${Aws.ACCOUNT_ID}-${config.regions.dr}`;
+}
+
+/** Stack names: `<deployment>-<part>`. */
+export function stackName(deployment: string, part: string): string {
+  return `${deployment}-${part}`;
+}

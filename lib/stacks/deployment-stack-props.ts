@@ -1,0 +1,34 @@
+import type { StackProps } from 'aws-cdk-lib';
+import type { DeploymentConfig } from '../config/schema';
+import { stackName } from '../naming';
+
+/** Tag keys every resource carries; later capabilities (rotation, crypto-erasure) scope by them. */
+export const TAG_DEPLOYMENT = 'hipaa-crm:deployment';
+export const TAG_HOLDS_PHI = 'hipaa-crm:holds-phi';
+export const TAG_DATA_CLASS = 'hipaa-crm:data-class';
+export const TAG_STATEFUL = 'hipaa-crm:stateful';
+
+export interface DeploymentStackOptions {
+  /** Part of the stack name, e.g. `keys`. */
+  readonly part: string;
+  /** What the stack holds, for its description. */
+  readonly purpose: string;
+  /** Stateful stacks get termination protection. */
+  readonly stateful: boolean;
+  /** Region override (the DR stack). @default config.regions.primary */
+  readonly region?: string;
+}
+
+/** What every stack of a deployment shares: name, env, description, termination protection. */
+export function deploymentStackProps(config: DeploymentConfig, opts: DeploymentStackOptions): StackProps {
+  const phiNote = config.holdsPhi
+    ? `Holds PHI under BAA ${config.baa?.reference}.`
+    : 'Holds NO PHI (holdsPhi: false): do not store protected health information in it.';
+  return {
+    stackName: stackName(config.name, opts.part),
+    env: { account: config.account, region: opts.region ?? config.regions.primary },
+    description: `HIPAA CRM hosting (${config.name}): ${opts.purpose}. ${phiNote}`,
+    terminationProtection: opts.stateful,
+    tags: { [TAG_STATEFUL]: String(opts.stateful) },
+  };
+}
