@@ -1,13 +1,18 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
+import { DataClassKey } from '../constructs/data-class-key';
 
 export interface KeysStackProps extends StackProps {
   readonly config: DeploymentConfig;
 }
 
-/** Stateful: one customer-managed key per data class in the primary region. (STUB: to be built) */
+/**
+ * Stateful: one customer-managed key per data class in the primary region. Separate keys let the
+ * `phi` and `backup` keys be destroyed at contract end (crypto-erasure) while the `audit` key keeps
+ * the 6-year audit trail readable.
+ */
 export class KeysStack extends Stack {
   /** Encrypts PHI: database, PHI documents bucket, database secret, Performance Insights. */
   readonly phiKey: kms.Key;
@@ -18,8 +23,29 @@ export class KeysStack extends Stack {
 
   constructor(scope: Construct, id: string, props: KeysStackProps) {
     super(scope, id, props);
-    this.phiKey = new kms.Key(this, 'PhiKey', { enableKeyRotation: true });
-    this.auditKey = new kms.Key(this, 'AuditKey', { enableKeyRotation: true });
-    this.backupKey = new kms.Key(this, 'BackupKey', { enableKeyRotation: true });
+    const common = {
+      deployment: props.config.name,
+      rotationPeriod: Duration.days(props.config.keys.rotationPeriodDays),
+      pendingWindow: Duration.days(props.config.keys.pendingWindowDays),
+    };
+    const phi = new DataClassKey(this, 'Phi', {
+      ...common,
+      dataClass: 'phi',
+      description: 'PHI at rest (database, documents, database secret, Performance Insights)',
+    });
+    const audit = new DataClassKey(this, 'Audit', {
+      ...common,
+      dataClass: 'audit',
+      description: 'audit trail and operational logs (no PHI)',
+    });
+    audit.allowCloudWatchLogs();
+    const backup = new DataClassKey(this, 'Backup', {
+      ...common,
+      dataClass: 'backup',
+      description: 'recovery points in the primary AWS Backup vault',
+    });
+    this.phiKey = phi.key;
+    this.auditKey = audit.key;
+    this.backupKey = backup.key;
   }
 }
