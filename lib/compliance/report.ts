@@ -1,6 +1,112 @@
+/**
+ * Reads `validation-report.json`, which CDK writes into the cloud assembly after every plugin ran.
+ * Open findings (any severity) fail the build; acknowledged ones are listed with their reasons.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-export function assertNoOpenFindings(dir: string): void {
-  const f = path.join(dir, 'validation-report.json');
-  console.error('report exists', fs.existsSync(f));
+
+export const VALIDATION_REPORT_FILE = 'validation-report.json';
+
+interface ViolatingConstruct {
+  readonly constructPath: string;
+}
+interface Violation {
+  readonly ruleName: string;
+  readonly description: string;
+  readonly severity?: string;
+  readonly violatingConstructs: readonly ViolatingConstruct[];
+}
+interface SuppressedViolation extends Violation {
+  readonly acknowledgedId: string;
+  readonly reason: string;
+  readonly acknowledgedAt: string;
+}
+interface PluginReport {
+  readonly pluginName: string;
+  readonly conclusion: string;
+  readonly violations: readonly Violation[];
+  readonly suppressedViolations?: readonly SuppressedViolation[];
+}
+export interface ValidationReport {
+  readonly pluginReports: readonly PluginReport[];
+}
+
+/** One finding on one construct. */
+export interface Finding {
+  readonly plugin: string;
+  readonly rule: string;
+  readonly severity: string;
+  readonly constructPath: string;
+  readonly description: string;
+}
+
+/** A finding acknowledged on a construct, with the recorded reason. */
+export interface AcknowledgedFinding extends Finding {
+  readonly acknowledgedId: string;
+  readonly acknowledgedAt: string;
+  readonly reason: string;
+}
+
+export function readValidationReport(assemblyDir: string): ValidationReport {
+  const file = path.join(assemblyDir, VALIDATION_REPORT_FILE);
+  if (!fs.existsSync(file)) {
+    throw new Error(`${file} is missing: no validation plugin ran, so nothing was checked`);
+  }
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as ValidationReport;
+}
+
+export function openFindings(report: ValidationReport): Finding[] {
+  return report.pluginReports.flatMap((p) =>
+    p.violations.flatMap((v) =>
+      v.violatingConstructs.map((c) => ({
+        plugin: p.pluginName,
+        rule: v.ruleName,
+        severity: v.severity ?? 'unknown',
+        constructPath: c.constructPath,
+        description: v.description,
+      })),
+    ),
+  );
+}
+
+export function acknowledgedFindings(report: ValidationReport): AcknowledgedFinding[] {
+  return report.pluginReports.flatMap((p) =>
+    (p.suppressedViolations ?? []).flatMap((v) =>
+      v.violatingConstructs.map((c) => ({
+        plugin: p.pluginName,
+        rule: v.ruleName,
+        severity: v.severity ?? 'unknown',
+        constructPath: c.constructPath,
+        description: v.description,
+        acknowledgedId: v.acknowledgedId,
+        acknowledgedAt: v.acknowledgedAt,
+        reason: v.reason,
+      })),
+    ),
+  );
+}
+
+/** The names of the plugins that must have reported; a missing one means a check did not run. */
+export const REQUIRED_PLUGINS = ['HIPAA.Security', 'NIST.800.53.R5', 'AwsSolutions', 'cdk-validator-cfnguard'] as const;
+
+/**
+ * Fails (exit code 1) when any plugin is missing or any finding is open, warnings included: CDK
+ * itself only stops synth on error-level findings.
+ */
+export function assertNoOpenFindings(assemblyDir: string): void {
+  const report = readValidationReport(assemblyDir);
+  const ran = new Set(report.pluginReports.map((p) => p.pluginName));
+  const missing = REQUIRED_PLUGINS.filter((p) => !ran.has(p));
+  const open = openFindings(report);
+  const acked = acknowledgedFindings(report);
+  if (missing.length || open.length) {
+    for (const m of missing) console.error(`Compliance plugin did not run: ${m}`);
+    for (const f of open) console.error(`OPEN ${f.severity} ${f.plugin} ${f.rule} at ${f.constructPath}: ${f.description}`);
+    console.error(`Compliance checks failed: ${open.length} open finding(s), ${missing.length} missing plugin(s).`);
+    process.exit(1);
+  }
+  console.error(
+    `Compliance: ${REQUIRED_PLUGINS.length} rule packs ran, 0 open findings, ${acked.length} acknowledged ` +
+      `(reasons in ${path.join(assemblyDir, VALIDATION_REPORT_FILE)}; list them with npm run acks).`,
+  );
 }

@@ -25,13 +25,16 @@ const region = z
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'is not a real calendar date');
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, 'is not a real calendar date');
 
 function isValidCidr(value: string): boolean {
   const m = CIDR.exec(value);
   if (!m) return false;
   const octets = m.slice(1, 5).map(Number);
-  return octets.every((o) => o <= 255);
+  return octets.every((o) => o <= 255) && Number(m[5]) <= 32;
 }
 
 export const baaSchema = z
@@ -83,6 +86,7 @@ export const configSchema = z
           .string()
           .refine(isValidCidr, 'must be an IPv4 CIDR such as "10.40.0.0/16"')
           .refine((c) => {
+            if (!isValidCidr(c)) return true; // already reported above
             const p = Number(c.split('/')[1]);
             return p >= 16 && p <= 22;
           }, 'prefix must be between /16 and /22 so every tier gets subnets in every AZ')
@@ -160,11 +164,9 @@ export const configSchema = z
     logs: z
       .object({
         retentionDays: z
-          .number()
-          .refine(
-            (d) => (LOG_RETENTION_DAYS_ALLOWED as readonly number[]).includes(d),
-            `must be one of ${LOG_RETENTION_DAYS_ALLOWED.join(', ')}: HIPAA requires at least 6 years (2192 days) and CloudWatch accepts only these values`,
-          )
+          .literal(LOG_RETENTION_DAYS_ALLOWED, {
+            error: `must be one of ${LOG_RETENTION_DAYS_ALLOWED.join(', ')}: HIPAA requires at least 6 years (2192 days) and CloudWatch accepts only these values`,
+          })
           .default(SIX_YEARS_IN_DAYS)
           .describe('Retention of every CloudWatch log group, in days. Never below 6 years.'),
       })
@@ -219,8 +221,10 @@ export const configSchema = z
       });
     }
     const azs = c.network?.availabilityZones ?? [];
+    const primary = c.regions?.primary;
     azs.forEach((az, i) => {
-      if (c.regions?.primary && !az.startsWith(c.regions.primary)) {
+      // A malformed region is reported once, on regions.primary, not again on every AZ.
+      if (primary && REGION.test(primary) && !az.startsWith(primary)) {
         ctx.addIssue({
           code: 'custom',
           path: ['network', 'availabilityZones', i],

@@ -1,0 +1,167 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfigError, loadConfig, parseConfig } from '../../lib/config/load';
+import { rawConfig, REPO_ROOT, SHIPPED_CONFIGS } from '../helpers/config';
+
+function problemsOf(raw: unknown): string[] {
+  try {
+    parseConfig(raw, 'test.json');
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+const demo = rawConfig();
+
+describe('shipped configs', () => {
+  test.each(SHIPPED_CONFIGS)('%s is valid and names its schema', (file) => {
+    const config = loadConfig(file, REPO_ROOT);
+    expect(config.name).toMatch(/^[a-z]/);
+    expect(rawConfig(file).$schema).toBe('./schema.json');
+  });
+
+  test('the demo holds no PHI; the production example holds PHI under a recorded BAA with compliance-mode locks', () => {
+    const d = loadConfig('config/demo.json', REPO_ROOT);
+    const p = loadConfig('config/production.example.json', REPO_ROOT);
+    expect(d.holdsPhi).toBe(false);
+    expect(d.phiBucket.objectLockMode).toBe('GOVERNANCE');
+    expect(p.holdsPhi).toBe(true);
+    expect(p.baa?.reference).toBeTruthy();
+    expect(p.phiBucket.objectLockMode).toBe('COMPLIANCE');
+    expect(p.network.availabilityZones).toHaveLength(3);
+  });
+});
+
+describe('every problem is reported at once, with the path of the bad field', () => {
+  test('three mistakes give three messages', () => {
+    const problems = problemsOf({
+      ...demo,
+      network: { vpcCidr: '10.40.0.0/33', availabilityZones: ['us-east-1a', 'us-east-1b'] },
+      keys: { rotationPeriodDays: 30, pendingWindowDays: 30 },
+      logs: { retentionDays: 365 },
+    });
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/^network\.vpcCidr: must be an IPv4 CIDR/);
+    expect(problems[1]).toMatch(/^keys\.rotationPeriodDays: must be at least 90 days/);
+    expect(problems[2]).toMatch(/^logs\.retentionDays: must be one of 2192.*6 years/);
+  });
+
+  test('the error message lists each problem on its own line, under the file name', () => {
+    expect(() => parseConfig({ ...demo, name: 'Bad Name', securityContactEmail: 'nobody' }, 'config/x.json')).toThrow(
+      /Configuration config\/x\.json has 2 problems:\n {2}- name: .*\n {2}- securityContactEmail: must be an e-mail address/,
+    );
+  });
+
+  test('cross-field rules are reported together with field errors', () => {
+    const problems = problemsOf({
+      ...demo,
+      name: 'X',
+      regions: { primary: 'us-east-1', dr: 'us-east-1' },
+      network: { vpcCidr: '10.40.0.0/16', availabilityZones: ['us-west-2a', 'us-east-1b'] },
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^name: /),
+      expect.stringMatching(/^regions\.dr: must differ from regions\.primary/),
+      expect.stringMatching(/^network\.availabilityZones\.0: "us-west-2a" is not in the primary region us-east-1/),
+    ]);
+  });
+
+  test('unknown fields are refused (typos must not silently fall back to defaults)', () => {
+    expect(problemsOf({ ...demo, keys: { rotationPeriodDay: 90 } })).toEqual([
+      expect.stringMatching(/^keys: Unrecognized key: "rotationPeriodDay"/),
+    ]);
+  });
+});
+
+describe('validation rules', () => {
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ['name too short', { name: 'ab' }, /^name: must be 3-20 characters/],
+    ['name too long (DR bucket names must fit 63 chars)', { name: 'a'.repeat(21) }, /^name: /],
+    ['account not 12 digits', { account: '1234' }, /^account: must be a 12-digit AWS account ID/],
+    ['bad region', { regions: { primary: 'virginia', dr: 'us-west-2' } }, /^regions\.primary: must be an AWS region code/],
+    ['missing holdsPhi', { holdsPhi: undefined }, /^holdsPhi: /],
+    ['bad email', { securityContactEmail: 'security' }, /^securityContactEmail: must be an e-mail address/],
+    [
+      'VPC prefix too wide',
+      { network: { vpcCidr: '10.0.0.0/8', availabilityZones: ['us-east-1a', 'us-east-1b'] } },
+      /^network\.vpcCidr: prefix must be between \/16 and \/22/,
+    ],
+    [
+      'one AZ',
+      { network: { vpcCidr: '10.40.0.0/16', availabilityZones: ['us-east-1a'] } },
+      /^network\.availabilityZones: needs at least 2/,
+    ],
+    [
+      'four AZs',
+      { network: { vpcCidr: '10.40.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d'] } },
+      /^network\.availabilityZones: at most 3/,
+    ],
+    [
+      'same AZ twice',
+      { network: { vpcCidr: '10.40.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1a'] } },
+      /^network\.availabilityZones: lists the same availability zone twice/,
+    ],
+    ['rotation above 365', { keys: { rotationPeriodDays: 400 } }, /^keys\.rotationPeriodDays: must be at most 365/],
+    ['deletion window below 7', { keys: { pendingWindowDays: 6 } }, /^keys\.pendingWindowDays: must be at least 7/],
+    ['deletion window above 30', { keys: { pendingWindowDays: 31 } }, /^keys\.pendingWindowDays: must be at most 30/],
+    [
+      'engine version',
+      { database: { ...(demo.database as object), engineVersion: '9.6' } },
+      /^database\.engineVersion: must be a PostgreSQL version/,
+    ],
+    [
+      'burstable micro',
+      { database: { ...(demo.database as object), instanceType: 't4g.micro' } },
+      /^database\.instanceType: must be "medium" or larger/,
+    ],
+    [
+      'storage ceiling below initial',
+      { database: { ...(demo.database as object), allocatedStorageGiB: 50, maxAllocatedStorageGiB: 30 } },
+      /^database\.maxAllocatedStorageGiB: /,
+    ],
+    [
+      'object lock mode',
+      { phiBucket: { ...(demo.phiBucket as object), objectLockMode: 'NONE' } },
+      /^phiBucket\.objectLockMode: /,
+    ],
+    [
+      'object lock retention 0',
+      { phiBucket: { ...(demo.phiBucket as object), objectLockRetentionDays: 0 } },
+      /^phiBucket\.objectLockRetentionDays: /,
+    ],
+    ['log retention 1 year', { logs: { retentionDays: 365 } }, /^logs\.retentionDays: must be one of .*6 years/],
+    ['log retention 5 years', { logs: { retentionDays: 1827 } }, /^logs\.retentionDays: /],
+    ['alert email', { alerts: { additionalEmails: ['x'] } }, /^alerts\.additionalEmails\.0: must be an e-mail address/],
+    [
+      'certificate ARN',
+      { domain: { name: 'crm.example.com', certificateArn: 'arn:nope' } },
+      /^domain\.certificateArn: must be an ACM certificate ARN/,
+    ],
+  ];
+  test.each(cases)('%s is refused', (_label, override, expected) => {
+    const problems = problemsOf({ ...demo, ...override });
+    expect(problems).toEqual([expect.stringMatching(expected)]);
+  });
+
+  test('six years of log retention and more are accepted; defaults fill omitted sections', () => {
+    const config = parseConfig({ ...demo, logs: { retentionDays: 3653 }, keys: undefined, alerts: undefined });
+    expect(config.logs.retentionDays).toBe(3653);
+    expect(config.keys).toEqual({ rotationPeriodDays: 365, pendingWindowDays: 30 });
+    expect(config.alerts).toEqual({ additionalEmails: [], minimumFindingSeverity: 'HIGH' });
+    expect(parseConfig({ ...demo, logs: undefined }).logs.retentionDays).toBe(2192);
+  });
+});
+
+describe('loadConfig', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'config-'));
+  test('a missing file says how to pass one', () => {
+    expect(() => loadConfig('nope.json', dir)).toThrow(/cannot read the file .*-c config=<path>/);
+  });
+  test('invalid JSON is reported as such', () => {
+    fs.writeFileSync(path.join(dir, 'broken.json'), '{ "name": ');
+    expect(() => loadConfig('broken.json', dir)).toThrow(/broken\.json has 1 problem:\n {2}- is not valid JSON/);
+  });
+});

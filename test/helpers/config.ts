@@ -1,0 +1,17 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseConfig } from '../../lib/config/load';
+import type { DeploymentConfig } from '../../lib/config/schema';
+
+export const REPO_ROOT = path.join(__dirname, '..', '..');
+export const SHIPPED_CONFIGS = ['config/demo.json', 'config/production.example.json'] as const;
+
+/** The raw JSON of a shipped config (before validation), for tests that break it on purpose. */
+export function rawConfig(file: string = 'config/demo.json'): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8')) as Record<string, unknown>;
+}
+
+/** A validated shipped config, optionally with fields overridden (shallow per top-level key). */
+export function shippedConfig(file: string = 'config/demo.json', overrides: Record<string, unknown> = {}): DeploymentConfig {
+  return parseConfig({ ...rawConfig(file), ...overrides }, file);
+}

@@ -1,0 +1,82 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildDeployment } from '../../lib/app';
+import { shippedConfig } from '../helpers/config';
+
+describe('Keys stack', () => {
+  const config = shippedConfig('config/production.example.json');
+  const deployment = buildDeployment(new App(), config);
+  const template = Template.fromStack(deployment.keys);
+  const keys = template.findResources('AWS::KMS::Key');
+
+  test('one key per data class, with pinned logical IDs', () => {
+    // Changing these replaces the keys, which makes everything encrypted under them unreadable.
+    expect(Object.keys(keys).sort()).toEqual(['AuditKey2ED08D30', 'BackupKey570ED138', 'PhiKeyF8B0050D']);
+  });
+
+  test.each(['phi', 'audit', 'backup'])(
+    'the %s key rotates on the configured period, waits the configured window, and is retained',
+    (dataClass) => {
+      template.hasResource('AWS::KMS::Key', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: Match.objectLike({
+          EnableKeyRotation: true,
+          RotationPeriodInDays: 180,
+          PendingWindowInDays: 30,
+          Tags: Match.arrayWith([
+            { Key: 'hipaa-crm:data-class', Value: dataClass },
+            { Key: 'hipaa-crm:deployment', Value: 'acme-crm-prod' },
+          ]),
+        }),
+      });
+      template.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/acme-crm-prod/${dataClass}` });
+    },
+  );
+
+  test('every key policy limits kms:CreateGrant to AWS services acting for a resource (CT.KMS.PR.3)', () => {
+    for (const key of Object.values(keys)) {
+      expect(key.Properties.KeyPolicy.Statement).toContainEqual({
+        Sid: 'DenyGrantsExceptForAwsResources',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      });
+    }
+  });
+
+  test('only the audit key lets CloudWatch Logs use it, and only for log groups of this account and region', () => {
+    const logsStatements = Object.entries(keys).flatMap(([id, key]) =>
+      (key.Properties.KeyPolicy.Statement as { Sid?: string }[])
+        .filter((s) => s.Sid === 'AllowCloudWatchLogsOfThisAccount')
+        .map((s) => ({ id, s })),
+    );
+    expect(logsStatements.map((x) => x.id)).toEqual(['AuditKey2ED08D30']);
+    expect(logsStatements[0].s).toMatchObject({
+      Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+      Condition: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:111122223333:log-group:*']],
+          },
+        },
+      },
+    });
+  });
+
+  test('no key policy grants anything to a principal outside the account', () => {
+    for (const key of Object.values(keys)) {
+      for (const s of key.Properties.KeyPolicy.Statement as { Effect: string; Principal: { AWS?: unknown } }[]) {
+        if (s.Effect !== 'Allow' || !s.Principal.AWS) continue;
+        expect(JSON.stringify(s.Principal.AWS)).toMatch(/arn:.*:iam::111122223333:root/);
+      }
+    }
+  });
+
+  test('the stack is termination-protected and says whether it holds PHI', () => {
+    expect(deployment.keys.terminationProtection).toBe(true);
+    expect(deployment.keys.templateOptions.description).toMatch(/Holds PHI under BAA AWS-BAA-ARTIFACT-EXAMPLE-0001/);
+  });
+});
