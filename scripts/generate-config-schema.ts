@@ -1,8 +1,15 @@
-/** Regenerates config/schema.json from the zod schema: `npm run config:schema`. */
+/** Regenerates config/schema.json and docs/configuration.md from the zod schema: `npm run config:schema`. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderConfigJsonSchema } from '../lib/config/json-schema';
+import { renderConfigReference } from '../lib/config/reference-doc';
 
-const out = path.join(__dirname, '..', 'config', 'schema.json');
-fs.writeFileSync(out, renderConfigJsonSchema());
-console.log(`wrote ${path.relative(process.cwd(), out)}`);
+const root = path.join(__dirname, '..');
+const outputs: [string, string][] = [
+  ['config/schema.json', renderConfigJsonSchema()],
+  ['docs/configuration.md', renderConfigReference()],
+];
+for (const [file, content] of outputs) {
+  fs.writeFileSync(path.join(root, file), content);
+  console.log(`wrote ${file}`);
+}

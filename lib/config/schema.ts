@@ -74,7 +74,8 @@ export const configSchema = z
         primary: region.describe('Region that hosts the workload, database and documents.'),
         dr: region.describe('Disaster-recovery region: replica bucket, DR keys and (later) the DR backup vault.'),
       })
-      .strict(),
+      .strict()
+      .describe('Where the deployment runs. Both regions must differ.'),
     holdsPhi: z
       .boolean()
       .describe('True when this deployment stores real PHI. Requires a recorded BAA. The demo config is false.'),
@@ -97,7 +98,8 @@ export const configSchema = z
           .max(3, 'at most 3 availability zones')
           .describe('Availability zones in the primary region (2 or 3). Explicit so synth needs no AWS lookup.'),
       })
-      .strict(),
+      .strict()
+      .describe('The VPC: public subnets for the load balancer only, isolated subnets for workload and database, no NAT.'),
     keys: z
       .object({
         rotationPeriodDays: z
@@ -116,6 +118,7 @@ export const configSchema = z
           .describe('Waiting period before a key scheduled for deletion is destroyed (7-30 days).'),
       })
       .strict()
+      .describe('Customer-managed KMS keys (phi, audit, backup, DR). Rotation is always on.')
       .prefault({}),
     database: z
       .object({
@@ -137,6 +140,7 @@ export const configSchema = z
           .describe('Name of the application database.'),
       })
       .strict()
+      .describe('RDS for PostgreSQL. Always Multi-AZ, encrypted with the phi key, TLS-only, IAM auth, 35-day backups.')
       .refine((d) => d.maxAllocatedStorageGiB >= d.allocatedStorageGiB, {
         message: 'maxAllocatedStorageGiB must be at least allocatedStorageGiB',
         path: ['maxAllocatedStorageGiB'],
@@ -160,7 +164,8 @@ export const configSchema = z
           .min(1)
           .describe('Days after which an overwritten or deleted document version expires (once its lock has ended).'),
       })
-      .strict(),
+      .strict()
+      .describe('The PHI documents bucket (and its DR replica). Always KMS-encrypted, versioned, TLS-only, replicated.'),
     logs: z
       .object({
         retentionDays: z
@@ -171,6 +176,7 @@ export const configSchema = z
           .describe('Retention of every CloudWatch log group, in days. Never below 6 years.'),
       })
       .strict()
+      .describe('CloudWatch Logs. Every log group is encrypted with the audit key.')
       .prefault({}),
     alerts: z
       .object({
@@ -184,6 +190,7 @@ export const configSchema = z
           .describe('Lowest GuardDuty / Security Hub severity that pages the security contact.'),
       })
       .strict()
+      .describe('Who is alerted, and from which finding severity.')
       .prefault({}),
     domain: z
       .object({

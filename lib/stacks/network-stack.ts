@@ -1,8 +1,14 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
+import { IsolatedVpc, SUBNET_GROUPS } from '../constructs/isolated-vpc';
+import { PrivateServiceEndpoints } from '../constructs/private-service-endpoints';
+import { VpcFlowLog } from '../constructs/vpc-flow-log';
+
+export { SUBNET_GROUPS };
 
 export interface NetworkStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -10,24 +16,37 @@ export interface NetworkStackProps extends StackProps {
   readonly auditKey: kms.IKey;
 }
 
-/** Subnet group names of the VPC. */
-export const SUBNET_GROUPS = { public: 'Public', workload: 'Workload', data: 'Data' } as const;
-
-/** The isolated VPC. (STUB: to be built) */
+/**
+ * Stateful: the VPC without NAT (workload and database subnets have no route out), the VPC
+ * endpoints that replace internet access, and the flow logs (HIPAA 164.312(e)(1), 164.312(b)).
+ */
 export class NetworkStack extends Stack {
   readonly vpc: ec2.Vpc;
+  /** Private access to AWS services; its security group admits HTTPS from the VPC. */
+  readonly endpoints: PrivateServiceEndpoints;
+  /** Receives the VPC flow logs, encrypted with the audit key. */
+  readonly flowLogGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
-    this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(props.config.network.vpcCidr),
-      availabilityZones: props.config.network.availabilityZones,
-      natGateways: 0,
-      subnetConfiguration: [
-        { name: SUBNET_GROUPS.public, subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
-        { name: SUBNET_GROUPS.workload, subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-        { name: SUBNET_GROUPS.data, subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      ],
+    const { network, logs: logConfig } = props.config;
+
+    this.vpc = new IsolatedVpc(this, 'Vpc', {
+      cidr: network.vpcCidr,
+      availabilityZones: network.availabilityZones,
+    }).vpc;
+
+    this.endpoints = new PrivateServiceEndpoints(this, 'Endpoints', {
+      vpc: this.vpc,
+      vpcCidr: network.vpcCidr,
+      interfaceSubnets: { subnetGroupName: SUBNET_GROUPS.workload },
+      gatewaySubnets: [{ subnetGroupName: SUBNET_GROUPS.workload }, { subnetGroupName: SUBNET_GROUPS.data }],
     });
+
+    this.flowLogGroup = new VpcFlowLog(this, 'FlowLog', {
+      vpc: this.vpc,
+      encryptionKey: props.auditKey,
+      retentionDays: logConfig.retentionDays,
+    }).logGroup;
   }
 }
