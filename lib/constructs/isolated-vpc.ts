@@ -18,7 +18,7 @@ export interface SubnetMasks {
  * - workload: a quarter of the VPC per AZ (Fargate tasks, Lambda and endpoint ENIs use the most IPs);
  * - data and public: 1/32 of the VPC per AZ, capped at a /24 (the database and load balancer need few
  *   IPs); at a /22 that is a /27, the smallest subnet an Application Load Balancer accepts.
- * With 3 AZs that is 3/4 + 2 x 3/32 of the VPC. The workload tier is allocated first (see
+ * With 3 AZs that is at most 3/4 + 2 x 3/32 of the VPC, leaving room for a later tier. The workload tier is allocated first (see
  * `IsolatedVpc`) so the large blocks stay aligned.
  */
 export function subnetMasks(vpcCidr: string): SubnetMasks {
@@ -130,9 +130,7 @@ export class IsolatedVpc extends Construct {
 
 /** The singleton handler Lambda behind `Custom::VpcRestrictDefaultSG`; fails loudly if CDK renames it. */
 function findRestrictDefaultSgHandler(stack: Stack): IConstruct {
-  const handler = stack.node
-    .tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider')
-    ?.node.tryFindChild('Handler');
+  const handler = stack.node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider')?.node.tryFindChild('Handler');
   if (!handler || !CfnResource.isCfnResource(handler) || handler.cfnResourceType !== 'AWS::Lambda::Function') {
     throw new Error(
       'IsolatedVpc: the Custom::VpcRestrictDefaultSG handler Lambda was not found where CDK used to create it; ' +

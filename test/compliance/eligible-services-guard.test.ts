@@ -1,3 +1,4 @@
+import { projectApp } from '../helpers/app';
 import { App, Aspects, CfnResource, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -7,6 +8,7 @@ import { buildDeployment } from '../../lib/app';
 import { shippedConfig } from '../helpers/config';
 
 function guardedStack(): Stack {
+  // A bare App: the fake resources below would also fail CloudFormation's own property checks.
   const app = new App();
   const stack = new Stack(app, 'Guarded');
   Aspects.of(stack).add(new EligibleServicesGuard());
@@ -39,6 +41,16 @@ describe('HIPAA-eligible services guard', () => {
     ]);
   });
 
+  test('with the project settings, synth itself fails on a refused resource', () => {
+    const app = projectApp();
+    const stack = new Stack(app, 'Guarded');
+    Aspects.of(stack).add(new EligibleServicesGuard());
+    new CfnResource(stack, 'Lightsail', { type: 'AWS::Lightsail::Instance', properties: {} });
+    expect(() => app.synth()).toThrow(
+      /AWS::Lightsail::Instance belongs to a service \(AWS::Lightsail\) that is not on AWS's HIPAA Eligible Services Reference/,
+    );
+  });
+
   test.each([
     ['AWS::S3::Bucket', true],
     ['AWS::RDS::DBInstance', true],
@@ -54,7 +66,7 @@ describe('HIPAA-eligible services guard', () => {
 
   test('every resource type in both shipped deployments is eligible', () => {
     for (const file of ['config/demo.json', 'config/production.example.json']) {
-      const app = new App();
+      const app = projectApp();
       const deployment = buildDeployment(app, shippedConfig(file));
       for (const stack of Object.values(deployment)) {
         expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('HIPAA Eligible Services'))).toEqual([]);

@@ -6,7 +6,7 @@ describe('BAA gate (HIPAA 164.308(b))', () => {
   const production = rawConfig('config/production.example.json');
 
   test('a PHI deployment without a BAA record is refused with a message that says why', () => {
-    const { baa: _omitted, ...withoutBaa } = production;
+    const withoutBaa = { ...production, baa: undefined };
     expect(() => parseConfig(withoutBaa)).toThrow(ConfigError);
     expect(() => parseConfig(withoutBaa)).toThrow(
       /baa: this deployment is marked holdsPhi: true but records no executed Business Associate Agreement\. HIPAA \(45 CFR 164\.308\(b\)\) requires a BAA/,

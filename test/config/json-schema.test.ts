@@ -9,7 +9,10 @@ test('config/schema.json is in sync with the zod schema (run `npm run config:sch
 });
 
 test('the JSON Schema refuses unknown fields and log retention under six years, like the zod schema', () => {
-  const schema = configJsonSchema() as { additionalProperties: boolean; properties: Record<string, any> };
+  const schema = configJsonSchema() as {
+    additionalProperties: boolean;
+    properties: Record<string, { description?: string; properties: Record<string, { enum: number[] }> }>;
+  };
   expect(schema.additionalProperties).toBe(false);
   expect(Math.min(...schema.properties.logs.properties.retentionDays.enum)).toBe(2192);
   expect(schema.properties.holdsPhi.description).toMatch(/BAA/);

@@ -1,11 +1,11 @@
-import { App } from 'aws-cdk-lib';
+import { projectApp } from '../helpers/app';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildDeployment } from '../../lib/app';
 import { shippedConfig } from '../helpers/config';
 
 describe('Keys stack', () => {
   const config = shippedConfig('config/production.example.json');
-  const deployment = buildDeployment(new App(), config);
+  const deployment = buildDeployment(projectApp(), config);
   const template = Template.fromStack(deployment.keys);
   const keys = template.findResources('AWS::KMS::Key');
 
