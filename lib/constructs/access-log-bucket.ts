@@ -1,10 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
-import { ABORT_INCOMPLETE_UPLOADS_AFTER, secureBucketProps } from './secure-bucket';
+import { ABORT_INCOMPLETE_UPLOADS_AFTER, createSecureBucket } from './secure-bucket';
 
 export interface AccessLogBucketProps {
   /** What the logged bucket holds, for the acknowledgement reasons, e.g. `PHI documents bucket`. */
@@ -31,23 +31,19 @@ export class AccessLogBucket extends Construct {
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
     const retention = props.retention ?? Duration.days(SIX_YEARS_IN_DAYS);
-    this.bucket = new s3.Bucket(
-      this,
-      'Bucket',
-      secureBucketProps({
-        encryption: s3.BucketEncryption.S3_MANAGED,
-        lifecycleRules: [
-          {
-            id: 'expire-access-logs',
-            expiration: retention,
-            noncurrentVersionExpiration: props.noncurrentVersionRetention ?? Duration.days(90),
-            abortIncompleteMultipartUploadAfter: ABORT_INCOMPLETE_UPLOADS_AFTER,
-          },
-          // Expiry leaves delete markers behind once the last version is gone; they carry no data.
-          { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
-        ],
-      }),
-    );
+    this.bucket = createSecureBucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      lifecycleRules: [
+        {
+          id: 'expire-access-logs',
+          expiration: retention,
+          noncurrentVersionExpiration: props.noncurrentVersionRetention ?? Duration.days(90),
+          abortIncompleteMultipartUploadAfter: ABORT_INCOMPLETE_UPLOADS_AFTER,
+        },
+        // Expiry leaves delete markers behind once the last version is gone; they carry no data.
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+      ],
+    });
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'DenyDeletingAccessLogs',
@@ -58,31 +54,53 @@ export class AccessLogBucket extends Construct {
       }),
     );
 
-    const what = `the server access logs of the ${props.loggedBucketDescription}`;
-    const resource = this.bucket.node.defaultChild as s3.CfnBucket;
+    this.acknowledgeFindings(props.loggedBucketDescription);
+  }
+
+  /**
+   * Lets S3 server access logging deliver the logs of `source` into this bucket: through the bucket
+   * policy (ACLs are disabled), for that bucket of this account only. Done here rather than through the
+   * L2 `serverAccessLogsBucket` prop, whose grant depends on a feature flag and would fall back to an ACL.
+   */
+  allowLogDeliveryFrom(source: s3.IBucket): void {
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowServerAccessLogDelivery',
+        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects('*')],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': source.bucketArn },
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+        },
+      }),
+    );
+  }
+
+  private acknowledgeFindings(loggedBucketDescription: string): void {
+    const what = `the server access logs of the ${loggedBucketDescription}`;
+    const noKms = `This bucket receives ${what}. S3 server access logging only delivers into buckets whose default encryption is SSE-S3 (AES-256), so SSE-KMS is not possible here; the logs hold request metadata, not document content, and are still encrypted at rest.`;
+    const notReplicated = `This bucket holds ${what} (request metadata, not document content). It is versioned, deletes are denied to every principal, it is retained on stack deletion and S3 stores it redundantly across availability zones; the PHI itself is replicated to the DR region.`;
     acknowledge(
-      resource,
-      ...['HIPAA.Security', 'NIST.800.53.R5'].flatMap((pack) => [
-        {
-          ruleId: `${pack}::${pack}-S3DefaultEncryptionKMS`,
-          control: '164.312(a)(2)(iv)' as const,
-          reason: `This bucket receives ${what}. S3 server access logging only delivers into buckets encrypted with SSE-S3 (AES-256), so SSE-KMS is not possible here; the logs hold request metadata (no document content) and are still encrypted at rest.`,
-        },
-        {
-          ruleId: `${pack}::${pack}-S3BucketLoggingEnabled`,
-          control: '164.312(b)' as const,
-          reason: `This bucket is itself the access-log destination for ${what}; logging it into another bucket would only move the same finding there. Writes to it come from the S3 logging service alone, and deletes are denied to every principal.`,
-        },
+      this.bucket.node.defaultChild as s3.CfnBucket,
+      ...(['HIPAA.Security', 'NIST.800.53.R5'] as const).flatMap((pack) => [
+        { ruleId: `${pack}::${pack}-S3DefaultEncryptionKMS`, control: '164.312(a)(2)(iv)' as const, reason: noKms },
         {
           ruleId: `${pack}::${pack}-S3BucketReplicationEnabled`,
           control: '164.308(a)(7)(ii)(B)' as const,
-          reason: `This bucket holds ${what} (request metadata, no PHI content). It is versioned, deletes are denied to every principal and it is retained on stack deletion; S3 stores it redundantly across availability zones. The PHI itself is replicated to the DR region.`,
+          reason: notReplicated,
         },
       ]),
+      { ruleId: 'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check', control: '164.312(a)(2)(iv)', reason: noKms },
       {
-        ruleId: 'AwsSolutions::AwsSolutions-S1',
+        ruleId: 'cdk-validator-cfnguard::s3_bucket_logging_enabled_check',
         control: '164.312(b)',
-        reason: `This bucket is itself the access-log destination for ${what}; logging it into another bucket would only move the same finding there.`,
+        reason: `This bucket is itself the server access-log destination for ${what}; logging it into a further bucket would only move this finding there. Only the S3 logging service writes to it, and deletes are denied to every principal.`,
+      },
+      {
+        ruleId: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
+        control: '164.312(c)(1)',
+        reason: `This bucket receives ${what}, and S3 server access logging cannot deliver into a bucket with Object Lock. Integrity comes from versioning and a bucket policy that denies deleting log objects to every principal (only the lifecycle expiry removes them).`,
       },
     );
   }

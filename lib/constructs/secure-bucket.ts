@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
 
 /** Oldest TLS version a bucket policy lets through (HIPAA 164.312(e)(1) transmission security). */
 export const MINIMUM_BUCKET_TLS_VERSION = 1.2;
@@ -9,8 +10,8 @@ export const ABORT_INCOMPLETE_UPLOADS_AFTER = Duration.days(7);
 
 /**
  * Settings every bucket of this project has and no caller can weaken: no public access, no ACLs,
- * TLS 1.2+ only, versioned, retained when the stack is deleted. They are applied last in
- * `secureBucketProps`, so a caller's props cannot override them.
+ * TLS 1.2+ only, versioned, retained when the stack is deleted. `createSecureBucket` applies them
+ * after the caller's props, so those cannot override them.
  */
 export const SECURE_BUCKET_SETTINGS = {
   blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -22,7 +23,17 @@ export const SECURE_BUCKET_SETTINGS = {
   autoDeleteObjects: false,
 } as const satisfies s3.BucketProps;
 
-/** `props` (encryption, lifecycle, ...) with the secure settings on top. */
-export function secureBucketProps(props: s3.BucketProps): s3.BucketProps {
-  return { ...props, ...SECURE_BUCKET_SETTINGS };
+/**
+ * A bucket with `props` (encryption, lifecycle, ...) and the secure settings on top. It also sends
+ * its object events (created, deleted, restored, ...) to the account's default EventBridge bus, so
+ * that activity on it can be reviewed and alarmed on (HIPAA 164.308(a)(1)(ii)(D)). That is set on
+ * the CloudFormation resource directly: the L2 `eventBridgeEnabled` prop would deploy a Lambda-backed
+ * custom resource to do the same. Do not add S3 event notifications with `addEventNotification`
+ * (its custom resource would replace this configuration); use EventBridge rules instead.
+ */
+export function createSecureBucket(scope: Construct, id: string, props: s3.BucketProps): s3.Bucket {
+  const bucket = new s3.Bucket(scope, id, { ...props, ...SECURE_BUCKET_SETTINGS });
+  const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
+  cfnBucket.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+  return bucket;
 }

@@ -27,9 +27,12 @@ export class NetworkStack extends Stack {
   /** Receives the VPC flow logs, encrypted with the audit key. */
   readonly flowLogGroup: logs.ILogGroup;
 
+  private readonly configuredAzs: string[];
+
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
     const { network, logs: logConfig } = props.config;
+    this.configuredAzs = network.availabilityZones;
 
     this.vpc = new IsolatedVpc(this, 'Vpc', {
       cidr: network.vpcCidr,
@@ -48,5 +51,13 @@ export class NetworkStack extends Stack {
       encryptionKey: props.auditKey,
       retentionDays: logConfig.retentionDays,
     }).logGroup;
+  }
+
+  /**
+   * The AZs come from the config. Without this override, a stack pinned to an account asks AWS
+   * for its AZs at synth time (a context lookup), which needs credentials and breaks offline synth.
+   */
+  get availabilityZones(): string[] {
+    return this.configuredAzs;
   }
 }

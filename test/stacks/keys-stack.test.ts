@@ -58,9 +58,7 @@ describe('Keys stack', () => {
       Principal: { Service: 'logs.us-east-1.amazonaws.com' },
       Condition: {
         ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': {
-            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:111122223333:log-group:*']],
-          },
+          'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-east-1:111122223333:log-group:*',
         },
       },
     });

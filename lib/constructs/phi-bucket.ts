@@ -1,0 +1,131 @@
+import { Stack, type Duration } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { acknowledge } from '../compliance/acknowledge';
+import { AccessLogBucket } from './access-log-bucket';
+import { ReplicationRole, type ReplicationDestination } from './replication-role';
+import { ABORT_INCOMPLETE_UPLOADS_AFTER, createSecureBucket } from './secure-bucket';
+
+/** S3 Object Lock default retention mode. */
+export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
+
+export interface PhiBucketProps {
+  /** What the bucket holds, for descriptions, e.g. `PHI documents bucket`. */
+  readonly description: string;
+  /** Customer-managed key that encrypts every object (SSE-KMS with an S3 Bucket Key). */
+  readonly encryptionKey: kms.IKey;
+  /** Default Object Lock mode of every new object version. */
+  readonly objectLockMode: ObjectLockMode;
+  /** Default Object Lock retention of every new object version. */
+  readonly objectLockRetention: Duration;
+  /** When an overwritten or deleted version expires (S3 waits for its lock to end first). */
+  readonly noncurrentVersionExpiration: Duration;
+  /** How long the server access logs are kept. @default 6 years (see `AccessLogBucket`) */
+  readonly accessLogRetention?: Duration;
+  /** Physical bucket name; set it when another region's stack must find the bucket. @default - generated */
+  readonly bucketName?: string;
+  /** Replicate every object version into this bucket of another region. @default - no replication */
+  readonly replicateTo?: ReplicationDestination;
+  /**
+   * Set on a replication destination: what it is the replica of, e.g. `PHI documents bucket`. A replica
+   * is not replicated onward; that finding is acknowledged with this name. @default - not a replica
+   */
+  readonly replicaOf?: string;
+}
+
+/**
+ * A bucket for PHI objects (HIPAA 164.312(a)(2)(iv), (b), (c)(1), (e)(1)): SSE-KMS with the given
+ * customer-managed key and an S3 Bucket Key, versioned, Object Lock with a default retention so that no
+ * document version can be destroyed early, TLS 1.2+ only, no public access or ACLs, server access logs
+ * in its own `AccessLogBucket`, and a lifecycle that only removes versions that are no longer current.
+ * Retained on stack deletion. Used for the PHI documents bucket and for its DR replica, so both sides
+ * share one definition.
+ *
+ * With `replicateTo`, S3 replicates every new object version (SSE-KMS objects included) into the
+ * destination and re-encrypts it with the destination region's key. Delete markers are not replicated:
+ * a delete in the primary region (accidental or malicious) leaves the DR copy readable
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/delete-marker-replication.html). The
+ * destination must also have Object Lock enabled; the replica keeps each source version's retention.
+ */
+export class PhiBucket extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly accessLogs: AccessLogBucket;
+  /** The replication role, when `replicateTo` is set. */
+  readonly replicationRole?: ReplicationRole;
+
+  constructor(scope: Construct, id: string, props: PhiBucketProps) {
+    super(scope, id);
+    if (props.replicaOf && props.replicateTo) {
+      throw new Error(`${this.node.path}: a replica (replicaOf) does not replicate onward (replicateTo)`);
+    }
+    this.accessLogs = new AccessLogBucket(this, 'AccessLogs', {
+      loggedBucketDescription: props.description,
+      retention: props.accessLogRetention,
+    });
+    const replication = props.replicateTo ? this.replication(props.replicateTo) : undefined;
+    this.replicationRole = replication?.role;
+
+    this.bucket = createSecureBucket(this, 'Bucket', {
+      bucketName: props.bucketName,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      bucketKeyEnabled: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention:
+        props.objectLockMode === 'COMPLIANCE'
+          ? s3.ObjectLockRetention.compliance(props.objectLockRetention)
+          : s3.ObjectLockRetention.governance(props.objectLockRetention),
+      lifecycleRules: [
+        {
+          id: 'expire-noncurrent-versions',
+          noncurrentVersionExpiration: props.noncurrentVersionExpiration,
+          abortIncompleteMultipartUploadAfter: ABORT_INCOMPLETE_UPLOADS_AFTER,
+        },
+      ],
+      replicationRole: replication?.role.role,
+      replicationRules: replication ? [replication.rule] : undefined,
+    });
+    // Server access logging set on the resource, delivered through the log bucket's policy (see
+    // `AccessLogBucket.allowLogDeliveryFrom`): the L2 prop could fall back to an ACL grant.
+    (this.bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: this.accessLogs.bucket.bucketName,
+    };
+    this.accessLogs.allowLogDeliveryFrom(this.bucket);
+    replication?.role.allowReplicationFrom(this.bucket, props.encryptionKey);
+
+    if (props.replicaOf) {
+      acknowledge(
+        this.bucket.node.defaultChild as s3.CfnBucket,
+        ...(['HIPAA.Security', 'NIST.800.53.R5'] as const).map((pack) => ({
+          ruleId: `${pack}::${pack}-S3BucketReplicationEnabled`,
+          control: '164.308(a)(7)(ii)(B)' as const,
+          reason: `This bucket is the cross-region replica of the ${props.replicaOf} (its replication destination). Replicating the replica onward would only add a third copy; it is versioned, Object Lock protected, encrypted with its own region's key and retained.`,
+        })),
+      );
+    }
+  }
+
+  private replication(dest: ReplicationDestination): { role: ReplicationRole; rule: s3.ReplicationRule } {
+    const stack = Stack.of(this);
+    const role = new ReplicationRole(this, 'Replication', { destination: dest });
+    const destination = s3.Bucket.fromBucketAttributes(this, 'ReplicaBucket', {
+      bucketName: dest.bucketName,
+      region: dest.region,
+      account: stack.account,
+    });
+    // S3 accepts a key alias ARN as the replica key (ReplicaKmsKeyID); only its ARN is used here.
+    const aliasArn = stack.formatArn({ service: 'kms', region: dest.region, resource: dest.keyAliasName });
+    const replicaKey = kms.Key.fromKeyArn(this, 'ReplicaKey', aliasArn);
+    return {
+      role,
+      rule: {
+        id: 'replicate-all-versions',
+        destination,
+        kmsKey: replicaKey,
+        sseKmsEncryptedObjects: true,
+        deleteMarkerReplication: false,
+      },
+    };
+  }
+}

@@ -1,0 +1,304 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { acknowledge } from '../compliance/acknowledge';
+
+/**
+ * Log types RDS for PostgreSQL exports to CloudWatch Logs (all that Control Tower's CT.RDS.PR.14
+ * expects); each gets a pre-created, encrypted log group. Failed logins, IAM ones included, are in
+ * `postgresql` (log_connections).
+ */
+export const POSTGRES_LOG_EXPORTS = ['postgresql', 'upgrade'] as const;
+export type PostgresLogExport = (typeof POSTGRES_LOG_EXPORTS)[number];
+
+/** Automated-backup (point-in-time recovery) retention: the RDS maximum, not configurable. */
+export const DATABASE_BACKUP_RETENTION = Duration.days(35);
+
+/**
+ * Port of the database. Not the engine default 5432 (AwsSolutions-RDS11, Control Tower CT.RDS.PR.20):
+ * scans for PostgreSQL on its well-known port miss it. Clients read the port from the secret.
+ */
+export const DEFAULT_DATABASE_PORT = 5433;
+
+/** Name of the master user. Not `postgres`, so it is not the well-known default. */
+export const DATABASE_MASTER_USERNAME = 'crm_admin';
+
+/** Characters kept out of generated passwords (they break connection strings and shells). */
+const PASSWORD_EXCLUDE_CHARACTERS = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\';
+
+/**
+ * Parameters of the database (HIPAA 164.312(b) audit controls, 164.312(e)(1) transmission security).
+ *
+ * pgaudit logs only the `ddl` and `role` classes: schema and privilege changes. The `read` and `write`
+ * classes would copy the literal values of statements, i.e. PHI, into the logs; record-level access is
+ * audited by the application and by CloudTrail instead. For the same reason bind parameters
+ * (`pgaudit.log_parameter`), the DETAIL lines of errors (which quote key values, `log_error_verbosity`)
+ * and the text of failing statements (`log_min_error_statement`) never reach the logs.
+ *
+ * pgaudit writes its DDL records through event triggers that `CREATE EXTENSION pgaudit;` installs:
+ * the application's first database migration must run it (RDS cannot do it from CloudFormation).
+ */
+export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
+  'rds.force_ssl': '1',
+  ssl_min_protocol_version: 'TLSv1.2',
+  shared_preload_libraries: 'pg_stat_statements,pgaudit',
+  'pgaudit.log': 'ddl,role',
+  'pgaudit.log_parameter': '0',
+  log_connections: '1',
+  log_disconnections: '1',
+  log_error_verbosity: 'terse',
+  log_min_error_statement: 'panic',
+};
+
+export interface PhiDatabaseProps {
+  readonly vpc: ec2.IVpc;
+  /** Subnets of the database instance (its own DB subnet group). */
+  readonly subnets: ec2.SubnetSelection;
+  /** Subnets of the secret-rotation function: they must reach the Secrets Manager interface endpoint. */
+  readonly rotationSubnets: ec2.SubnetSelection;
+  /**
+   * DB instance identifier. Fixed so the log groups `/aws/rds/instance/<id>/<type>` can be created
+   * (encrypted, with retention) before RDS would create them unencrypted.
+   */
+  readonly instanceIdentifier: string;
+  /** RDS for PostgreSQL version, "major.minor", e.g. `16.8`. */
+  readonly engineVersion: string;
+  readonly instanceType: ec2.InstanceType;
+  readonly allocatedStorageGiB: number;
+  /** Storage autoscaling ceiling. */
+  readonly maxAllocatedStorageGiB: number;
+  /** Name of the application database. */
+  readonly databaseName: string;
+  /** Encrypts storage, snapshots, Performance Insights and the master secret. */
+  readonly encryptionKey: kms.IKey;
+  /** Encrypts the log groups (database exports and the rotation function). */
+  readonly logEncryptionKey: kms.IKey;
+  /** Retention of those log groups. */
+  readonly logRetention: logs.RetentionDays;
+  /** Name of the secret-rotation Lambda function (its log group is pre-created with this name). */
+  readonly rotationFunctionName: string;
+  /** How often the master password is rotated. @default Duration.days(30) */
+  readonly rotationInterval?: Duration;
+  /** Port the database listens on. @default DEFAULT_DATABASE_PORT (5433) */
+  readonly port?: number;
+}
+
+/**
+ * RDS for PostgreSQL holding PHI: Multi-AZ, gp3 storage encrypted with the PHI key, TLS 1.2+ only,
+ * IAM database authentication, deletion protection, 35 days of point-in-time recovery, pgaudit,
+ * log exports into encrypted log groups kept for the audit retention, Performance Insights encrypted
+ * with the PHI key, enhanced monitoring, and a master password in Secrets Manager (PHI key) that
+ * Secrets Manager rotates on a schedule. Retained on stack deletion.
+ *
+ * The security group has no ingress except from the rotation function; grant clients with
+ * `allowConnectionsFrom(...)`.
+ *
+ * Rotation uses a Secrets Manager hosted rotation function (the `AWS::SecretsManager` transform builds
+ * it at deploy time from AWS's template; no internet access and no Serverless Application Repository
+ * resource in this stack). It runs in `rotationSubnets` and reaches the database directly and Secrets
+ * Manager through the VPC interface endpoint; CDK passes the secret's key as `KmsKeyArn`, so the
+ * function's role may use the PHI key.
+ */
+export class PhiDatabase extends Construct {
+  readonly instance: rds.DatabaseInstance;
+  /** The master credentials (username, password, host, port, dbname). */
+  readonly secret: rds.DatabaseSecret;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly parameterGroup: rds.ParameterGroup;
+  readonly subnetGroup: rds.SubnetGroup;
+  /** Pre-created log group of each exported log type. */
+  readonly logGroups: Readonly<Record<PostgresLogExport, logs.LogGroup>>;
+  readonly rotationSecurityGroup: ec2.SecurityGroup;
+  readonly rotationLogGroup: logs.LogGroup;
+  readonly rotationSchedule: secretsmanager.RotationSchedule;
+  readonly monitoringRole: iam.Role;
+  /** Port the database listens on. */
+  readonly port: number;
+
+  constructor(scope: Construct, id: string, props: PhiDatabaseProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.port = props.port ?? DEFAULT_DATABASE_PORT;
+    const major = props.engineVersion.split('.')[0];
+    const engine = rds.DatabaseInstanceEngine.postgres({
+      version: rds.PostgresEngineVersion.of(props.engineVersion, major),
+    });
+    const newLogGroup = (logicalName: string, logGroupName: string) =>
+      new logs.LogGroup(this, logicalName, {
+        logGroupName,
+        encryptionKey: props.logEncryptionKey,
+        retention: props.logRetention,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `PostgreSQL ${props.instanceIdentifier}: no ingress unless granted`,
+      allowAllOutbound: false,
+    });
+    this.subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      description: `PostgreSQL ${props.instanceIdentifier}`,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
+      engine,
+      description: `PostgreSQL ${props.instanceIdentifier}: TLS only, pgaudit ddl/role, no PHI in logs`,
+      parameters: { ...DATABASE_PARAMETERS },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.secret = new rds.DatabaseSecret(this, 'Secret', {
+      username: DATABASE_MASTER_USERNAME,
+      encryptionKey: props.encryptionKey,
+      excludeCharacters: PASSWORD_EXCLUDE_CHARACTERS,
+    });
+    this.secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    // RDS would create these log groups unencrypted and without retention on first export.
+    this.logGroups = Object.fromEntries(
+      POSTGRES_LOG_EXPORTS.map((type) => [
+        type,
+        newLogGroup(`LogGroup-${type}`, `/aws/rds/instance/${props.instanceIdentifier}/${type}`),
+      ]),
+    ) as Record<PostgresLogExport, logs.LogGroup>;
+
+    this.monitoringRole = new iam.Role(this, 'MonitoringRole', {
+      description: `Enhanced monitoring of ${props.instanceIdentifier}`,
+      // Confused-deputy guard: only RDS monitoring of this instance may assume the role.
+      assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: {
+          'aws:SourceArn': stack.formatArn({
+            service: 'rds',
+            resource: 'db',
+            resourceName: props.instanceIdentifier,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      }),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
+    });
+
+    this.instance = new rds.DatabaseInstance(this, 'Instance', {
+      instanceIdentifier: props.instanceIdentifier,
+      engine,
+      instanceType: props.instanceType,
+      vpc: props.vpc,
+      subnetGroup: this.subnetGroup,
+      securityGroups: [this.securityGroup],
+      publiclyAccessible: false,
+      port: this.port,
+      multiAz: true,
+      storageType: rds.StorageType.GP3,
+      allocatedStorage: props.allocatedStorageGiB,
+      maxAllocatedStorage: props.maxAllocatedStorageGiB,
+      storageEncrypted: true,
+      storageEncryptionKey: props.encryptionKey,
+      databaseName: props.databaseName,
+      credentials: rds.Credentials.fromSecret(this.secret),
+      iamAuthentication: true,
+      parameterGroup: this.parameterGroup,
+      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+      backupRetention: DATABASE_BACKUP_RETENTION,
+      deleteAutomatedBackups: false,
+      copyTagsToSnapshot: true,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      autoMinorVersionUpgrade: true,
+      allowMajorVersionUpgrade: false,
+      cloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: props.encryptionKey,
+      performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
+      monitoringInterval: Duration.seconds(60),
+      monitoringRole: this.monitoringRole,
+    });
+    for (const logGroup of Object.values(this.logGroups)) this.instance.node.addDependency(logGroup);
+
+    // Rotation: the function needs the database port and HTTPS to the interface endpoints only.
+    this.rotationSecurityGroup = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
+      vpc: props.vpc,
+      description: `Secret rotation of ${props.instanceIdentifier}: database and Secrets Manager endpoint only`,
+      allowAllOutbound: false,
+    });
+    this.rotationSecurityGroup.addEgressRule(
+      ec2.Peer.ipv4(props.vpc.vpcCidrBlock),
+      ec2.Port.tcp(443),
+      'Secrets Manager interface endpoint',
+    );
+    this.rotationLogGroup = newLogGroup('RotationLogGroup', `/aws/lambda/${props.rotationFunctionName}`);
+    const hostedRotation = secretsmanager.HostedRotation.postgreSqlSingleUser({
+      functionName: props.rotationFunctionName,
+      vpc: props.vpc,
+      vpcSubnets: props.rotationSubnets,
+      securityGroups: [this.rotationSecurityGroup],
+      excludeCharacters: PASSWORD_EXCLUDE_CHARACTERS,
+    });
+    // Rotate the secret as attached to the instance: the attachment adds host and port to it.
+    const attached = this.instance.secret;
+    if (!attached) throw new Error('the database instance has no attached secret');
+    this.rotationSchedule = new secretsmanager.RotationSchedule(this, 'SecretRotation', {
+      secret: attached,
+      hostedRotation,
+      automaticallyAfter: props.rotationInterval ?? Duration.days(30),
+    });
+    this.rotationSchedule.node.addDependency(this.rotationLogGroup);
+    this.allowConnectionsFrom(hostedRotation, 'secret rotation function');
+
+    this.acknowledgeFindings(props);
+  }
+
+  /**
+   * Admits `client` to the database port (and lets it out to it). Uses the literal port: the
+   * instance's own port is a token, which rule packs cannot check.
+   */
+  allowConnectionsFrom(client: ec2.IConnectable, description: string): void {
+    this.instance.connections.allowFrom(client, ec2.Port.tcp(this.port), description);
+  }
+
+  private acknowledgeFindings(props: PhiDatabaseProps): void {
+    const instance = this.instance.node.defaultChild as rds.CfnDBInstance;
+    acknowledge(
+      instance,
+      ...(['HIPAA.Security', 'NIST.800.53.R5'] as const).map((pack) => ({
+        ruleId: `${pack}::${pack}-RDSInBackupPlan`,
+        control: '164.308(a)(7)(ii)(A)' as const,
+        reason:
+          'Pending: the AWS Backup plan (vault encrypted with the backup key, copies to the DR region) is added by the backup issue, and its backup selection must name this instance from this stack. Until then the instance keeps 35 days of automated backups with point-in-time recovery, is Multi-AZ, has deletion protection and keeps its automated backups if deleted.',
+      })),
+    );
+    acknowledge(this.monitoringRole.node.defaultChild as iam.CfnRole, {
+      ruleId:
+        'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+      control: '164.312(b)',
+      reason:
+        'AmazonRDSEnhancedMonitoringRole is the AWS-maintained policy that RDS documents for enhanced monitoring; it only lets RDS create and write the RDS* (RDSOSMetrics) log groups. A customer-managed copy would need the same log-group wildcards. The role can only be assumed by RDS monitoring for this instance of this account.',
+    });
+    // The PHI and audit keys live in the Keys stack, so the KmsKeyId here is a cross-stack reference.
+    const crossStack = (key: kms.IKey) => Token.isUnresolved(key.keyArn) && Stack.of(key) !== Stack.of(this);
+    const falsePositive = (what: string, rule: string) =>
+      `False positive: ${what} IS encrypted with a customer-managed key. Its KmsKeyId is a cross-stack reference to the key's ARN (Keys stack), and the ${rule} guard rule only recognises a literal ARN or a key defined in the same template. The unit tests assert the KmsKeyId.`;
+    if (crossStack(props.encryptionKey)) {
+      acknowledge(instance, {
+        ruleId: 'cdk-validator-cfnguard::rds_storage_encrypted_kms_key_check',
+        control: '164.312(a)(2)(iv)',
+        reason: falsePositive('the database storage', 'CT.RDS.PR.30'),
+      });
+    }
+    if (crossStack(props.logEncryptionKey)) {
+      for (const logGroup of [...Object.values(this.logGroups), this.rotationLogGroup]) {
+        acknowledge(logGroup.node.defaultChild as logs.CfnLogGroup, {
+          ruleId: 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+          control: '164.312(a)(2)(iv)',
+          reason: falsePositive('the log group', 'CT.CLOUDWATCH.PR.3'),
+        });
+      }
+    }
+  }
+}

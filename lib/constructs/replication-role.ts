@@ -1,0 +1,172 @@
+import { Aspects, Stack, type IAspect } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct, type IConstruct } from 'constructs';
+import { acknowledge } from '../compliance/acknowledge';
+
+/** A replication destination in another region, known by deterministic names only. */
+export interface ReplicationDestination {
+  /** Name of the destination bucket. */
+  readonly bucketName: string;
+  /** Region of the destination bucket and its key. */
+  readonly region: string;
+  /** Alias name (`alias/...`) of the key that encrypts the replicas in the destination region. */
+  readonly keyAliasName: string;
+}
+
+export interface ReplicationRoleProps {
+  readonly destination: ReplicationDestination;
+}
+
+/**
+ * The role S3 assumes to replicate one SSE-KMS, Object Lock bucket into another region, with least
+ * privilege (https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html):
+ * read the source versions (including their Object Lock retention and legal hold) on the source bucket
+ * only, decrypt them with the source key only through S3, write replicas into the destination bucket
+ * only, and encrypt them with the destination key only through S3 in the destination region.
+ *
+ * The destination key lives in a stack of another region and cross-region references are not used, so
+ * it is named by its alias. IAM cannot name a key by alias in `Resource`, so that one statement covers
+ * `key/*` of the destination region and is narrowed by `kms:ResourceAliases`, `kms:ViaService` and the
+ * S3 encryption context of the destination bucket.
+ *
+ * Call `allowReplicationFrom` once the source bucket exists.
+ */
+export class ReplicationRole extends Construct {
+  readonly role: iam.Role;
+  private readonly destination: ReplicationDestination;
+
+  constructor(scope: Construct, id: string, props: ReplicationRoleProps) {
+    super(scope, id);
+    this.destination = props.destination;
+    this.role = new iam.Role(this, 'Role', {
+      description: `S3 replication into ${props.destination.region}`,
+      // The trust policy S3 documents, without source conditions: S3 does not document passing them for
+      // replication, and only principals allowed iam:PassRole on this role can name it in a bucket.
+      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
+    });
+  }
+
+  /** Grants exactly what replicating `source` (encrypted with `sourceKey`) into the destination needs. */
+  allowReplicationFrom(source: s3.IBucket, sourceKey: kms.IKey): void {
+    const stack = Stack.of(this);
+    const dest = this.destination;
+    const destBucketArn = stack.formatArn({ service: 's3', region: '', account: '', resource: dest.bucketName });
+    const destKeys = stack.formatArn({ service: 'kms', region: dest.region, resource: 'key', resourceName: '*' });
+    const encryptionContext = (bucketArn: string) => ({
+      // With S3 Bucket Keys the context is the bucket ARN; without, the object ARN.
+      'kms:EncryptionContext:aws:s3:arn': [bucketArn, `${bucketArn}/*`],
+    });
+    // A customer managed policy, not an inline one (HIPAA.Security-IAMNoInlinePolicy).
+    const policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: `Least privilege for S3 replication into ${dest.bucketName}`,
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'ReadSourceReplicationConfiguration',
+          actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+          resources: [source.bucketArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadSourceObjectVersions',
+          actions: [
+            's3:GetObjectVersionForReplication',
+            's3:GetObjectVersionAcl',
+            's3:GetObjectVersionTagging',
+            // Object Lock: the replica keeps the source version's retention and legal hold.
+            's3:GetObjectRetention',
+            's3:GetObjectLegalHold',
+          ],
+          resources: [source.arnForObjects('*')],
+        }),
+        new iam.PolicyStatement({
+          sid: 'WriteReplicas',
+          actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
+          resources: [`${destBucketArn}/*`],
+        }),
+        new iam.PolicyStatement({
+          sid: 'DecryptSourceThroughS3',
+          actions: ['kms:Decrypt'],
+          resources: [sourceKey.keyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
+            StringLike: encryptionContext(source.bucketArn),
+          },
+        }),
+        new iam.PolicyStatement({
+          sid: 'EncryptReplicasWithDestinationKey',
+          actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: [destKeys],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `s3.${dest.region}.amazonaws.com` },
+            'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [dest.keyAliasName] },
+            StringLike: encryptionContext(destBucketArn),
+          },
+        }),
+      ],
+    });
+    const why = 'S3 replication of a whole bucket acts on every object version, whose keys are not known in advance.';
+    acknowledgeWildcardResources(policy, [
+      {
+        resource: source.arnForObjects('*'),
+        reason: `${why} Limited to reading object versions (and their lock settings) for replication in the source bucket only.`,
+      },
+      {
+        resource: `${destBucketArn}/*`,
+        reason: `${why} Limited to the replicate actions in the destination bucket only.`,
+      },
+      {
+        resource: destKeys,
+        reason:
+          'The destination key lives in a stack of another region and is known only by its alias; IAM cannot name a key by alias in Resource. Narrowed by conditions to the key carrying that alias (kms:ResourceAliases), used through S3 in that region (kms:ViaService), for the destination bucket (S3 encryption context), and to Encrypt/GenerateDataKey only.',
+      },
+    ]);
+  }
+}
+
+interface WildcardResource {
+  /** The policy resource with a `*`, as passed to the policy statement. */
+  readonly resource: string;
+  /** Why the wildcard is needed and how it is narrowed. */
+  readonly reason: string;
+}
+
+/**
+ * Acknowledges the AwsSolutions-IAM5 finding of each listed wildcard resource, and only those, on
+ * `policy`. cdk-nag names such a finding after the resolved resource (`<LogicalId.Arn>/*`), which is
+ * only final once the stack has pinned its logical IDs, so the acknowledgement is added by an aspect,
+ * which runs after construction and before the rule packs.
+ */
+function acknowledgeWildcardResources(policy: iam.ManagedPolicy, wildcards: readonly WildcardResource[]): void {
+  const target = policy.node.defaultChild as iam.CfnManagedPolicy;
+  const aspect: IAspect = {
+    visit(node: IConstruct) {
+      if (node !== target) return;
+      const stack = Stack.of(target);
+      acknowledge(
+        target,
+        ...wildcards.map((w) => ({
+          ruleId: `AwsSolutions::AwsSolutions-IAM5[Resource::${flattenReference(stack.resolve(w.resource))}]`,
+          control: '164.312(a)(1)' as const,
+          reason: w.reason,
+        })),
+      );
+    },
+  };
+  Aspects.of(target).add(aspect);
+}
+
+/** The flat form cdk-nag gives a resolved CloudFormation value in finding names. */
+function flattenReference(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, unknown>;
+  if (Array.isArray(v['Fn::Join'])) {
+    const [delimiter, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map(flattenReference).join(delimiter);
+  }
+  if (typeof v.Ref === 'string') return `<${v.Ref}>`;
+  if (Array.isArray(v['Fn::GetAtt'])) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
+  if (v['Fn::ImportValue'] !== undefined) return flattenReference(v['Fn::ImportValue']);
+  throw new Error(`cannot name the cdk-nag finding of ${JSON.stringify(value)}`);
+}

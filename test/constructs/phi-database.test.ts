@@ -1,0 +1,89 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { PhiDatabase, type PhiDatabaseProps } from '../../lib/constructs/phi-database';
+import { projectApp } from '../helpers/app';
+import { TEMPLATE_ONLY } from '../helpers/cfn-values';
+
+function build(overrides: Partial<PhiDatabaseProps> = {}, keyStack?: (app: ReturnType<typeof projectApp>) => Stack) {
+  const app = projectApp({ context: TEMPLATE_ONLY });
+  const stack = new Stack(app, 'Db', { env: { account: '111122223333', region: 'us-east-1' } });
+  const keysIn = keyStack ? keyStack(app) : stack;
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    natGateways: 0,
+    subnetConfiguration: [
+      { name: 'Workload', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+  const database = new PhiDatabase(stack, 'Database', {
+    vpc,
+    subnets: { subnetGroupName: 'Data' },
+    rotationSubnets: { subnetGroupName: 'Workload' },
+    instanceIdentifier: 'test-crm',
+    engineVersion: '16.6',
+    instanceType: new ec2.InstanceType('t4g.medium'),
+    allocatedStorageGiB: 20,
+    maxAllocatedStorageGiB: 100,
+    databaseName: 'crm',
+    encryptionKey: new kms.Key(keysIn, 'Phi'),
+    logEncryptionKey: new kms.Key(keysIn, 'Audit'),
+    logRetention: logs.RetentionDays.SIX_YEARS,
+    rotationFunctionName: 'test-rotation',
+    ...overrides,
+  });
+  return { app, stack, vpc, database };
+}
+
+const acknowledgedIds = (root: Stack) =>
+  root.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+    .flatMap((m) => Object.keys(m.data as Record<string, string>));
+
+describe('PhiDatabase', () => {
+  test('listens on 5433 by default, or on the given port, and grants clients that literal port', () => {
+    for (const [port, expected] of [[undefined, 5433] as const, [6543, 6543] as const]) {
+      const { stack, vpc, database } = build({ port });
+      const client = new ec2.SecurityGroup(stack, 'Client', { vpc });
+      database.allowConnectionsFrom(client, 'test client');
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::RDS::DBInstance', { Port: String(expected) });
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        FromPort: expected,
+        ToPort: expected,
+        Description: 'test client',
+        SourceSecurityGroupId: {
+          'Fn::GetAtt': [stack.getLogicalId(client.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'],
+        },
+      });
+    }
+  });
+
+  test.each([
+    [undefined, 'rate(30 days)'],
+    [Duration.days(7), 'rate(7 days)'],
+  ])('rotates the secret after %s (default 30 days)', (rotationInterval, expression) => {
+    const { stack } = build({ rotationInterval });
+    Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      RotationRules: { ScheduleExpression: expression },
+    });
+  });
+
+  test('acknowledges the KMS guard-rule false positives only for keys of another stack', () => {
+    const sameStack = build().stack;
+    expect(acknowledgedIds(sameStack)).not.toContain('cdk-validator-cfnguard::rds_storage_encrypted_kms_key_check');
+    expect(acknowledgedIds(sameStack)).not.toContain('cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check');
+
+    const otherStack = build(
+      {},
+      (app) => new Stack(app, 'Keys', { env: { account: '111122223333', region: 'us-east-1' } }),
+    ).stack;
+    expect(acknowledgedIds(otherStack)).toContain('cdk-validator-cfnguard::rds_storage_encrypted_kms_key_check');
+    expect(
+      acknowledgedIds(otherStack).filter((id) => id === 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check'),
+    ).toHaveLength(3);
+  });
+});

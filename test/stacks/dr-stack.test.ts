@@ -1,0 +1,205 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized templates are untyped JSON, read deep inside */
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildDeployment, type Deployment } from '../../lib/app';
+import type { DeploymentConfig } from '../../lib/config/schema';
+import { projectApp } from '../helpers/app';
+import { flat, TEMPLATE_ONLY } from '../helpers/cfn-values';
+import { shippedConfig } from '../helpers/config';
+
+type Resource = { Type: string; Properties: Record<string, any>; [k: string]: unknown };
+type Resources = Record<string, Resource>;
+
+/** Stateful resources and their pinned logical IDs: a change replaces (or orphans) the resource. */
+const PINNED = {
+  PhiDrKey: 'AWS::KMS::Key',
+  PhiDrKeyAlias: 'AWS::KMS::Alias',
+  PhiReplicaBucket: 'AWS::S3::Bucket',
+  PhiReplicaAccessLogBucket: 'AWS::S3::Bucket',
+} as const;
+
+describe.each([
+  ['config/demo.json', 'GOVERNANCE'],
+  ['config/production.example.json', 'COMPLIANCE'],
+])('DR stack from %s', (file, lockMode) => {
+  let config: DeploymentConfig;
+  let deployment: Deployment;
+  let resources: Resources;
+  let dataResources: Resources;
+
+  beforeAll(() => {
+    config = shippedConfig(file);
+    deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), config);
+    resources = Template.fromStack(deployment.dr).toJSON().Resources as Resources;
+    dataResources = Template.fromStack(deployment.data).toJSON().Resources as Resources;
+  });
+
+  const replica = () => resources.PhiReplicaBucket.Properties;
+  const logBucket = () => resources.PhiReplicaAccessLogBucket.Properties;
+  const policyOf = (bucketId: string) => {
+    const policy = Object.values(resources).find(
+      (r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === bucketId,
+    )!;
+    return policy.Properties.PolicyDocument.Statement as Record<string, any>[];
+  };
+
+  test('is deployed to the DR region with termination protection', () => {
+    expect(deployment.dr.region).toBe(config.regions.dr);
+    expect(deployment.dr.region).not.toBe(config.regions.primary);
+    expect(deployment.dr.terminationProtection).toBe(true);
+  });
+
+  test('stateful resources keep their pinned logical IDs', () => {
+    for (const [id, type] of Object.entries(PINNED)) expect(resources[id]?.Type).toBe(type);
+  });
+
+  test('the key and the buckets are retained on deletion and on replacement', () => {
+    for (const id of ['PhiDrKey', 'PhiReplicaBucket', 'PhiReplicaAccessLogBucket']) {
+      expect(resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+  });
+
+  test('no Lambda function or custom resource in the stack', () => {
+    expect(Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' || r.Type.startsWith('Custom::'))).toEqual(
+      [],
+    );
+  });
+
+  describe('DR PHI key', () => {
+    test('rotates on the configured period, waits the configured window, and is tagged phi-dr', () => {
+      expect(resources.PhiDrKey.Properties).toMatchObject({
+        EnableKeyRotation: true,
+        RotationPeriodInDays: config.keys.rotationPeriodDays,
+        PendingWindowInDays: config.keys.pendingWindowDays,
+        Tags: expect.arrayContaining([{ Key: 'hipaa-crm:data-class', Value: 'phi-dr' }]),
+      });
+    });
+
+    test('has the alias the Data stack names as replica key', () => {
+      expect(resources.PhiDrKeyAlias.Properties).toEqual({
+        AliasName: `alias/${config.name}/phi-dr`,
+        TargetKeyId: { 'Fn::GetAtt': ['PhiDrKey', 'Arn'] },
+      });
+      const [rule] = dataResources.PhiDocumentsBucket.Properties.ReplicationConfiguration.Rules;
+      const replicaKey = flat(rule.Destination.EncryptionConfiguration.ReplicaKmsKeyID);
+      expect(replicaKey).toMatch(
+        new RegExp(`^arn:<AWS::Partition>:kms:${config.regions.dr}:(<AWS::AccountId>|\\d{12}):alias/${config.name}/phi-dr$`),
+      );
+    });
+  });
+
+  describe('PHI replica bucket', () => {
+    test('has exactly the deterministic name the Data stack replicates into', () => {
+      const name = `${config.name}-phi-replica-<AWS::AccountId>-${config.regions.dr}`;
+      expect(flat(replica().BucketName)).toBe(name);
+      const [rule] = dataResources.PhiDocumentsBucket.Properties.ReplicationConfiguration.Rules;
+      expect(flat(rule.Destination.Bucket)).toBe(`arn:<AWS::Partition>:s3:::${name}`);
+    });
+
+    test('is encrypted with the DR key and an S3 Bucket Key', () => {
+      expect(replica().BucketEncryption).toEqual({
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['PhiDrKey', 'Arn'] } },
+          },
+        ],
+      });
+    });
+
+    test(`is versioned with the same Object Lock as the source (${lockMode})`, () => {
+      expect(replica()).toMatchObject({
+        VersioningConfiguration: { Status: 'Enabled' },
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: lockMode, Days: config.phiBucket.objectLockRetentionDays } },
+        },
+      });
+      expect(replica().ObjectLockConfiguration).toEqual(dataResources.PhiDocumentsBucket.Properties.ObjectLockConfiguration);
+    });
+
+    test('blocks all public access and disables ACLs', () => {
+      expect(replica()).toMatchObject({
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      });
+    });
+
+    test('denies requests without TLS or below TLS 1.2, and allows nothing', () => {
+      const statements = policyOf('PhiReplicaBucket');
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          expect.objectContaining({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Principal: { AWS: '*' },
+            Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+          }),
+        ]),
+      );
+      expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([]);
+    });
+
+    test('logs server access into the DR access-log bucket', () => {
+      expect(replica().LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: 'PhiReplicaAccessLogBucket' } });
+    });
+
+    test('has the same lifecycle as the source', () => {
+      expect(replica().LifecycleConfiguration).toEqual(dataResources.PhiDocumentsBucket.Properties.LifecycleConfiguration);
+      expect(replica().LifecycleConfiguration.Rules[0]).toMatchObject({
+        NoncurrentVersionExpiration: { NoncurrentDays: config.phiBucket.noncurrentVersionExpirationDays },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+      });
+    });
+
+    test('is a destination only: no replication of its own', () => {
+      expect(replica().ReplicationConfiguration).toBeUndefined();
+    });
+  });
+
+  describe('DR access-log bucket', () => {
+    test('uses SSE-S3, is versioned, private and kept for the audit retention', () => {
+      expect(logBucket()).toMatchObject({
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      });
+      expect(logBucket().LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(config.logs.retentionDays);
+    });
+
+    test('accepts only S3 log delivery for the replica bucket and denies deletes', () => {
+      const statements = policyOf('PhiReplicaAccessLogBucket');
+      expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([
+        expect.objectContaining({
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Condition: expect.objectContaining({ ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': ['PhiReplicaBucket', 'Arn'] } } }),
+        }),
+      ]);
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Sid: 'DenyDeletingAccessLogs',
+          Effect: 'Deny',
+          Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        }),
+      );
+    });
+  });
+});
