@@ -1,4 +1,5 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -24,4 +25,34 @@ export function acknowledge(resource: IConstruct, ...exceptions: ComplianceExcep
   for (const e of exceptions) {
     Validations.of(resource).acknowledge({ id: e.ruleId, reason: `[HIPAA ${e.control}] ${e.reason}` });
   }
+}
+
+/** cfn-guard rules that only recognise a KMS key given as a literal ARN or defined in the same template. */
+const CROSS_STACK_KEY_RULES = {
+  logGroup: { ruleId: 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check', controlTowerId: 'CT.CLOUDWATCH.PR.3' },
+  rdsStorage: { ruleId: 'cdk-validator-cfnguard::rds_storage_encrypted_kms_key_check', controlTowerId: 'CT.RDS.PR.30' },
+} as const;
+
+/**
+ * Acknowledges the cfn-guard false positive on a resource that IS encrypted with a customer-managed
+ * key from another stack (the Keys stack): its KmsKeyId is a cross-stack reference, which the guard
+ * rule cannot follow. Does nothing when the key is in the same stack, where the rule sees it. Unit
+ * tests assert the KmsKeyId of every such resource.
+ */
+export function acknowledgeCrossStackKey(
+  resource: IConstruct,
+  key: IKey,
+  rule: keyof typeof CROSS_STACK_KEY_RULES,
+  what: string,
+): void {
+  if (!Token.isUnresolved(key.keyArn) || Stack.of(key) === Stack.of(resource)) return;
+  const { ruleId, controlTowerId } = CROSS_STACK_KEY_RULES[rule];
+  acknowledge(resource, {
+    ruleId,
+    control: '164.312(a)(2)(iv)',
+    reason:
+      `False positive: ${what} IS encrypted with a customer-managed key. Its KmsKeyId is a cross-stack reference to the key's ` +
+      `ARN (Keys stack), and the ${controlTowerId} guard rule only recognises a literal ARN or a key defined in the same ` +
+      'template. The unit tests assert the KmsKeyId.',
+  });
 }

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { acknowledge } from '../compliance/acknowledge';
+import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
 
 /**
  * Log types RDS for PostgreSQL exports to CloudWatch Logs (all that Control Tower's CT.RDS.PR.14
@@ -280,25 +280,14 @@ export class PhiDatabase extends Construct {
       reason:
         'AmazonRDSEnhancedMonitoringRole is the AWS-maintained policy that RDS documents for enhanced monitoring; it only lets RDS create and write the RDS* (RDSOSMetrics) log groups. A customer-managed copy would need the same log-group wildcards. The role can only be assumed by RDS monitoring for this instance of this account.',
     });
-    // The PHI and audit keys live in the Keys stack, so the KmsKeyId here is a cross-stack reference.
-    const crossStack = (key: kms.IKey) => Token.isUnresolved(key.keyArn) && Stack.of(key) !== Stack.of(this);
-    const falsePositive = (what: string, rule: string) =>
-      `False positive: ${what} IS encrypted with a customer-managed key. Its KmsKeyId is a cross-stack reference to the key's ARN (Keys stack), and the ${rule} guard rule only recognises a literal ARN or a key defined in the same template. The unit tests assert the KmsKeyId.`;
-    if (crossStack(props.encryptionKey)) {
-      acknowledge(instance, {
-        ruleId: 'cdk-validator-cfnguard::rds_storage_encrypted_kms_key_check',
-        control: '164.312(a)(2)(iv)',
-        reason: falsePositive('the database storage', 'CT.RDS.PR.30'),
-      });
-    }
-    if (crossStack(props.logEncryptionKey)) {
-      for (const logGroup of [...Object.values(this.logGroups), this.rotationLogGroup]) {
-        acknowledge(logGroup.node.defaultChild as logs.CfnLogGroup, {
-          ruleId: 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-          control: '164.312(a)(2)(iv)',
-          reason: falsePositive('the log group', 'CT.CLOUDWATCH.PR.3'),
-        });
-      }
+    acknowledgeCrossStackKey(instance, props.encryptionKey, 'rdsStorage', 'the database storage');
+    for (const logGroup of [...Object.values(this.logGroups), this.rotationLogGroup]) {
+      acknowledgeCrossStackKey(
+        logGroup.node.defaultChild as logs.CfnLogGroup,
+        props.logEncryptionKey,
+        'logGroup',
+        'the log group',
+      );
     }
   }
 }

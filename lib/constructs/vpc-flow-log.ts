@@ -1,10 +1,10 @@
-import { CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge } from '../compliance/acknowledge';
+import { acknowledgeCrossStackKey } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 
 export interface VpcFlowLogProps {
@@ -51,16 +51,7 @@ export class VpcFlowLog extends Construct {
     });
     const cfnLogGroup = this.logGroup.node.defaultChild as CfnResource;
     cfnLogGroup.overrideLogicalId(`${id}Group`);
-    if (Token.isUnresolved(props.encryptionKey.keyArn) && Stack.of(props.encryptionKey) !== stack) {
-      acknowledge(cfnLogGroup, {
-        ruleId: 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-        control: '164.312(a)(2)(iv)',
-        reason:
-          'False positive: the log group IS encrypted with the customer-managed audit key. Its KmsKeyId is a ' +
-          "cross-stack reference to that key's ARN (Keys stack), and the CT.CLOUDWATCH.PR.3 guard rule only " +
-          'recognises a literal ARN or a key defined in the same template. The unit tests assert the KmsKeyId.',
-      });
-    }
+    acknowledgeCrossStackKey(cfnLogGroup, props.encryptionKey, 'logGroup', 'the flow-log group');
 
     const role = new iam.Role(this, 'Role', {
       description: 'Lets VPC Flow Logs of this account deliver to the flow-log group',

@@ -3,6 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
 import { DataClassKey } from '../constructs/data-class-key';
+import { pinLogicalId } from './logical-ids';
 
 export interface KeysStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -47,5 +48,9 @@ export class KeysStack extends Stack {
     this.phiKey = phi.key;
     this.auditKey = audit.key;
     this.backupKey = backup.key;
+    // Replacing a key makes everything encrypted under it unreadable: the IDs must never change.
+    pinLogicalId(phi.key, 'PhiKey');
+    pinLogicalId(audit.key, 'AuditKey');
+    pinLogicalId(backup.key, 'BackupKey');
   }
 }
