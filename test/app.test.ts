@@ -1,0 +1,76 @@
+import type { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildDeployment } from '../lib/app';
+import { projectApp } from './helpers/app';
+import { shippedConfig } from './helpers/config';
+
+type Tag = { Key: string; Value: string };
+
+/** The Tags of every resource in `stack` that has tags (tags are applied by an aspect at synth). */
+function resourceTags(stack: Stack): Tag[][] {
+  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Properties?: { Tags?: unknown } }>;
+  return Object.values(resources)
+    .map((r) => r.Properties?.Tags)
+    .filter((t): t is Tag[] => Array.isArray(t));
+}
+
+describe('the deployment as a whole', () => {
+  const demo = buildDeployment(projectApp(), shippedConfig('config/demo.json'));
+  const production = buildDeployment(projectApp(), shippedConfig('config/production.example.json'));
+
+  test('the demo says in every stack description and on every tagged resource that it holds no PHI', () => {
+    for (const stack of Object.values(demo)) {
+      expect(stack.templateOptions.description).toMatch(/Holds NO PHI \(holdsPhi: false\)/);
+      const tagged = resourceTags(stack);
+      expect(tagged.length).toBeGreaterThan(0);
+      for (const tags of tagged) expect(tags).toContainEqual({ Key: 'hipaa-crm:holds-phi', Value: 'false' });
+    }
+  });
+
+  test('a PHI deployment names its BAA in every stack description and tags its resources as holding PHI', () => {
+    for (const stack of Object.values(production)) {
+      expect(stack.templateOptions.description).toMatch(/Holds PHI under BAA AWS-BAA-ARTIFACT-EXAMPLE-0001/);
+      for (const tags of resourceTags(stack)) {
+        expect(tags).toEqual(
+          expect.arrayContaining([
+            { Key: 'hipaa-crm:holds-phi', Value: 'true' },
+            { Key: 'hipaa-crm:deployment', Value: 'acme-crm-prod' },
+          ]),
+        );
+      }
+    }
+  });
+
+  test('stacks are named after the deployment, pinned to its account, and the DR stack is in the DR region', () => {
+    expect(Object.values(production).map((s) => s.stackName)).toEqual([
+      'acme-crm-prod-keys',
+      'acme-crm-prod-network',
+      'acme-crm-prod-data',
+      'acme-crm-prod-dr',
+    ]);
+    expect(production.dr.region).toBe('us-west-2');
+    for (const s of [production.keys, production.network, production.data]) expect(s.region).toBe('us-east-1');
+    for (const s of Object.values(production)) expect(s.account).toBe('111122223333');
+  });
+
+  test('every stateful stack is termination-protected', () => {
+    for (const stack of Object.values(demo)) expect(stack.terminationProtection).toBe(true);
+  });
+
+  test('the data stack deploys after the DR stack (S3 checks that the replication destination exists)', () => {
+    expect(demo.data.dependencies).toContain(demo.dr);
+  });
+
+  test('extra tags from the config reach every stack', () => {
+    for (const stack of Object.values(production)) {
+      for (const tags of resourceTags(stack)) {
+        expect(tags).toEqual(
+          expect.arrayContaining([
+            { Key: 'cost-center', Value: 'clinical-it' },
+            { Key: 'owner', Value: 'practice-manager' },
+          ]),
+        );
+      }
+    }
+  });
+});
