@@ -51,3 +51,14 @@ export function flatDeep(value: unknown): unknown {
   if ('Fn::Join' in v || 'Ref' in v || 'Fn::GetAtt' in v) return flat(v);
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, flatDeep(x)]));
 }
+
+/** What every bucket of the project must carry: all public access blocked and ACLs disabled. */
+export const PRIVATE_BUCKET = {
+  PublicAccessBlockConfiguration: {
+    BlockPublicAcls: true,
+    BlockPublicPolicy: true,
+    IgnorePublicAcls: true,
+    RestrictPublicBuckets: true,
+  },
+  OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+} as const;

@@ -5,7 +5,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { buildDeployment, type Deployment } from '../../lib/app';
 import type { DeploymentConfig } from '../../lib/config/schema';
 import { projectApp } from '../helpers/app';
-import { flat, flatDeep, isCrossStackRef, KEY_IDS, TEMPLATE_ONLY } from '../helpers/cfn-values';
+import { flat, flatDeep, isCrossStackRef, KEY_IDS, TEMPLATE_ONLY, PRIVATE_BUCKET } from '../helpers/cfn-values';
 import { shippedConfig } from '../helpers/config';
 
 /** The logical ID a resource has in its template (overrides included). */
@@ -294,13 +294,7 @@ describe.each([
 
     test('blocks all public access and disables ACLs', () => {
       expect(bucket()).toMatchObject({
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        ...PRIVATE_BUCKET,
       });
       expect(bucket().AccessControl).toBeUndefined();
     });
@@ -462,13 +456,7 @@ describe.each([
 
     test('blocks public access, disables ACLs and sends events to EventBridge', () => {
       expect(logBucket()).toMatchObject({
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        ...PRIVATE_BUCKET,
         NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
       });
     });

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildDeployment, type Deployment } from '../../lib/app';
 import type { DeploymentConfig } from '../../lib/config/schema';
 import { projectApp } from '../helpers/app';
-import { flat, TEMPLATE_ONLY } from '../helpers/cfn-values';
+import { flat, TEMPLATE_ONLY, PRIVATE_BUCKET } from '../helpers/cfn-values';
 import { shippedConfig } from '../helpers/config';
 
 type Resource = { Type: string; Properties: Record<string, any>; [k: string]: unknown };
@@ -120,13 +120,7 @@ describe.each([
 
     test('blocks all public access and disables ACLs', () => {
       expect(replica()).toMatchObject({
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        ...PRIVATE_BUCKET,
       });
     });
 
@@ -173,13 +167,7 @@ describe.each([
       expect(logBucket()).toMatchObject({
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
         VersioningConfiguration: { Status: 'Enabled' },
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        ...PRIVATE_BUCKET,
       });
       expect(logBucket().LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(config.logs.retentionDays);
     });
