@@ -2,11 +2,15 @@ import { App, Aspects, Tags, type AppProps } from 'aws-cdk-lib';
 import type { DeploymentConfig } from './config/schema';
 import { EligibleServicesGuard } from './compliance/eligible-services-guard';
 import { registerCompliancePlugins } from './compliance/plugins';
+import { AppStack } from './stacks/app-stack';
+import { AuditStack } from './stacks/audit-stack';
 import { DataStack } from './stacks/data-stack';
 import { deploymentStackProps, TAG_DEPLOYMENT, TAG_HOLDS_PHI } from './stacks/deployment-stack-props';
 import { DrStack } from './stacks/dr-stack';
+import { IdentityStack } from './stacks/identity-stack';
 import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { OperationsStack } from './stacks/operations-stack';
 
 /** The stacks of one deployment. */
 export interface Deployment {
@@ -14,6 +18,10 @@ export interface Deployment {
   readonly network: NetworkStack;
   readonly data: DataStack;
   readonly dr: DrStack;
+  readonly audit: AuditStack;
+  readonly identity: IdentityStack;
+  readonly app: AppStack;
+  readonly operations: OperationsStack;
 }
 
 /** Builds every stack of one deployment into `app`. Stacks wire; constructs own each concern. */
@@ -41,12 +49,36 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
   });
   // Replication to the DR bucket is checked by S3 when it is configured: the replica must exist first.
   data.addStackDependency(dr, 'the PHI bucket replicates into the DR replica bucket');
+  const audit = new AuditStack(app, 'Audit', {
+    ...props('audit', 'write-once evidence store and security alerts', true),
+    auditKey: keys.auditKey,
+  });
+  audit.addStackDependency(dr, 'the evidence bucket replicates into the DR evidence replica');
+  const identity = new IdentityStack(app, 'Identity', {
+    ...props('identity', 'Cognito user pool with mandatory MFA and the role matrix; break-glass role', true),
+  });
+  const web = new AppStack(app, 'App', {
+    ...props('app', 'load balancer, WAF and the CRM service', false),
+    vpc: network.vpc,
+    identity,
+    database: data.database,
+    documentsBucket: data.documents.bucket,
+    phiKey: keys.phiKey,
+    auditKey: keys.auditKey,
+  });
+  const operations = new OperationsStack(app, 'Operations', {
+    ...props('operations', 'session revocation and access reviews', false),
+    identity,
+    evidenceBucket: audit.evidenceBucket,
+    securityTopic: audit.securityTopic,
+    auditKey: keys.auditKey,
+  });
 
   Tags.of(app).add(TAG_DEPLOYMENT, config.name);
   Tags.of(app).add(TAG_HOLDS_PHI, String(config.holdsPhi));
   for (const [k, v] of Object.entries(config.tags)) Tags.of(app).add(k, v);
   Aspects.of(app).add(new EligibleServicesGuard());
-  return { keys, network, data, dr };
+  return { keys, network, data, dr, audit, identity, app: web, operations };
 }
 
 /** Builds all stacks of `config` into `app` and registers every compliance plugin. */

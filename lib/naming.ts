@@ -9,7 +9,7 @@ import type { DeploymentConfig } from './config/schema';
 /** The data classes that get their own customer-managed key. */
 export type DataClass = 'phi' | 'audit' | 'backup';
 /** Keys that live in the DR region. */
-export type DrDataClass = 'phi-dr' | 'backup-dr';
+export type DrDataClass = 'phi-dr' | 'audit-dr' | 'backup-dr';
 
 /** Alias of a deployment key, e.g. `alias/crm-demo/phi`. */
 export function keyAliasName(deployment: string, dataClass: DataClass | DrDataClass): string {
@@ -24,6 +24,11 @@ export function keyAliasArn(deployment: string, dataClass: DataClass | DrDataCla
 /** Name of the DR-region replica of the PHI documents bucket (<= 63 chars for a 20-char deployment name). */
 export function phiReplicaBucketName(config: Pick<DeploymentConfig, 'name' | 'regions'>): string {
   return `${config.name}-phi-replica-${Aws.ACCOUNT_ID}-${config.regions.dr}`;
+}
+
+/** Name of the DR-region replica of the audit evidence bucket (<= 63 chars for a 20-char deployment name). */
+export function evidenceReplicaBucketName(config: Pick<DeploymentConfig, 'name' | 'regions'>): string {
+  return `${config.name}-evidence-dr-${Aws.ACCOUNT_ID}-${config.regions.dr}`;
 }
 
 /** Stack names: `<deployment>-<part>`. */

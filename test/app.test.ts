@@ -47,14 +47,20 @@ describe('the deployment as a whole', () => {
       'acme-crm-prod-network',
       'acme-crm-prod-data',
       'acme-crm-prod-dr',
+      'acme-crm-prod-audit',
+      'acme-crm-prod-identity',
+      'acme-crm-prod-app',
+      'acme-crm-prod-operations',
     ]);
     expect(production.dr.region).toBe('us-west-2');
-    for (const s of [production.keys, production.network, production.data]) expect(s.region).toBe('us-east-1');
+    for (const s of Object.values(production).filter((x) => x !== production.dr)) expect(s.region).toBe('us-east-1');
     for (const s of Object.values(production)) expect(s.account).toBe('111122223333');
   });
 
-  test('every stateful stack is termination-protected', () => {
-    for (const stack of Object.values(demo)) expect(stack.terminationProtection).toBe(true);
+  test('every stateful stack is termination-protected; only the stateless ones are not', () => {
+    const { app, operations, ...stateful } = demo;
+    for (const stack of Object.values(stateful)) expect(stack.terminationProtection).toBe(true);
+    for (const stack of [app, operations]) expect(stack.terminationProtection).toBe(false);
   });
 
   test('the data stack deploys after the DR stack (S3 checks that the replication destination exists)', () => {

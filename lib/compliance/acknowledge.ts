@@ -23,6 +23,13 @@ export interface ComplianceException {
  */
 export function acknowledge(resource: IConstruct, ...exceptions: ComplianceException[]): void {
   for (const e of exceptions) {
+    // Without its plugin prefix an id still silences the finding but never reaches the validation
+    // report, so the exception would be invisible to reviewers.
+    if (!/^[A-Za-z0-9.-]+::\S+$/.test(e.ruleId)) {
+      throw new Error(
+        `acknowledge(${resource.node.path}): rule id "${e.ruleId}" must be "<Plugin>::<Rule>" as the report prints it`,
+      );
+    }
     Validations.of(resource).acknowledge({ id: e.ruleId, reason: `[HIPAA ${e.control}] ${e.reason}` });
   }
 }

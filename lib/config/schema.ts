@@ -8,6 +8,9 @@
  */
 import { z } from 'zod';
 import { baaGateIssues } from './baa-gate';
+import { isValidCidr } from './cidr';
+import { accessReviewSchema, identitySchema } from './schema-identity';
+import { domainSchema, wafSchema, workloadSchema } from './schema-app';
 
 /** CloudWatch Logs only accepts these retention values; the ones at or above 6 years (HIPAA 164.316(b)(2)). */
 export const LOG_RETENTION_DAYS_ALLOWED = [2192, 2557, 2922, 3288, 3653] as const;
@@ -15,7 +18,6 @@ export const LOG_RETENTION_DAYS_ALLOWED = [2192, 2557, 2922, 3288, 3653] as cons
 export const SIX_YEARS_IN_DAYS = 2192;
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 const region = z
   .string()
@@ -29,13 +31,6 @@ const isoDate = z
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
   }, 'is not a real calendar date');
-
-function isValidCidr(value: string): boolean {
-  const m = CIDR.exec(value);
-  if (!m) return false;
-  const octets = m.slice(1, 5).map(Number);
-  return octets.every((o) => o <= 255) && Number(m[5]) <= 32;
-}
 
 export const baaSchema = z
   .object({
@@ -192,28 +187,11 @@ export const configSchema = z
       .strict()
       .describe('Who is alerted, and from which finding severity.')
       .prefault({}),
-    domain: z
-      .object({
-        name: z
-          .string()
-          .regex(
-            /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/,
-            'must be a lowercase DNS name such as "crm.example-clinic.com"',
-          )
-          .describe('Public DNS name of the CRM.'),
-        certificateArn: z
-          .string()
-          .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, 'must be an ACM certificate ARN')
-          .optional()
-          .describe('Existing ACM certificate for the domain, in the primary region.'),
-        hostedZoneName: z
-          .string()
-          .optional()
-          .describe('Route 53 hosted zone for a DNS-validated certificate, when no certificateArn is given.'),
-      })
-      .strict()
-      .optional()
-      .describe('Public domain of the CRM. Omit in the demo: the load balancer DNS name is used.'),
+    domain: domainSchema,
+    identity: identitySchema.prefault({}),
+    accessReview: accessReviewSchema.prefault({}),
+    waf: wafSchema,
+    workload: workloadSchema,
     tags: z.record(z.string(), z.string()).default({}).describe('Extra tags applied to every resource.'),
   })
   .strict()

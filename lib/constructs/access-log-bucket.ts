@@ -6,9 +6,19 @@ import { acknowledge } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { ABORT_INCOMPLETE_UPLOADS_AFTER, createSecureBucket } from './secure-bucket';
 
+/**
+ * The AWS service that delivers logs into an access-log bucket. Both only deliver into buckets whose
+ * default encryption is SSE-S3:
+ * - `s3`: S3 server access logging (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html);
+ * - `elb`: Elastic Load Balancing access logs (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html).
+ */
+export type AccessLogSource = 's3' | 'elb';
+
 export interface AccessLogBucketProps {
-  /** What the logged bucket holds, for the acknowledgement reasons, e.g. `PHI documents bucket`. */
+  /** What the logged resource is, for the acknowledgement reasons, e.g. `PHI documents bucket`. */
   readonly loggedBucketDescription: string;
+  /** Which service writes the logs. @default 's3' (S3 server access logging) */
+  readonly source?: AccessLogSource;
   /** How long access logs are kept. @default 6 years (HIPAA 164.316(b)(2)) */
   readonly retention?: Duration;
   /** How long a log object that was overwritten or removed stays recoverable. @default Duration.days(90) */
@@ -16,12 +26,12 @@ export interface AccessLogBucketProps {
 }
 
 /**
- * The destination of one bucket's S3 server access logs: the record of who read or wrote which
- * object (HIPAA 164.312(b) audit controls).
+ * The destination of one bucket's S3 server access logs (the record of who read or wrote which
+ * object) or of one load balancer's access logs (HIPAA 164.312(b) audit controls).
  *
- * Encrypted with SSE-S3 (AES-256), because S3 server access logging can only deliver into a bucket
- * whose default encryption is SSE-S3, and without Object Lock, which the log delivery does not support
- * either (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).
+ * Encrypted with SSE-S3 (AES-256), because both log deliveries can only write into a bucket whose
+ * default encryption is SSE-S3 (see `AccessLogSource`), and without Object Lock, which S3 server
+ * access logging does not support either and Elastic Load Balancing does not document.
  * Integrity comes instead from versioning and a bucket policy that denies deleting log objects to
  * every principal: only the lifecycle expiry removes them (bucket policies do not apply to it).
  */
@@ -54,7 +64,7 @@ export class AccessLogBucket extends Construct {
       }),
     );
 
-    this.acknowledgeFindings(props.loggedBucketDescription);
+    this.acknowledgeFindings(props.loggedBucketDescription, props.source ?? 's3');
   }
 
   /**
@@ -77,10 +87,8 @@ export class AccessLogBucket extends Construct {
     );
   }
 
-  private acknowledgeFindings(loggedBucketDescription: string): void {
-    const what = `the server access logs of the ${loggedBucketDescription}`;
-    const noKms = `This bucket receives ${what}. S3 server access logging only delivers into buckets whose default encryption is SSE-S3 (AES-256), so SSE-KMS is not possible here; the logs hold request metadata, not document content, and are still encrypted at rest.`;
-    const notReplicated = `This bucket holds ${what} (request metadata, not document content). It is versioned, deletes are denied to every principal, it is retained on stack deletion and S3 stores it redundantly across availability zones; the PHI itself is replicated to the DR region.`;
+  private acknowledgeFindings(loggedDescription: string, source: AccessLogSource): void {
+    const { what, destination, writer, noKms, notReplicated, noObjectLock } = ACKNOWLEDGEMENT_TEXTS[source](loggedDescription);
     acknowledge(
       this.bucket.node.defaultChild as s3.CfnBucket,
       ...(['HIPAA.Security', 'NIST.800.53.R5'] as const).flatMap((pack) => [
@@ -95,13 +103,62 @@ export class AccessLogBucket extends Construct {
       {
         ruleId: 'cdk-validator-cfnguard::s3_bucket_logging_enabled_check',
         control: '164.312(b)',
-        reason: `This bucket is itself the server access-log destination for ${what}; logging it into a further bucket would only move this finding there. Only the S3 logging service writes to it, and deletes are denied to every principal.`,
+        reason: `This bucket is itself the ${destination} for ${what}; logging it into a further bucket would only move this finding there. Only the ${writer} writes to it, and deletes are denied to every principal.`,
       },
       {
         ruleId: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
         control: '164.312(c)(1)',
-        reason: `This bucket receives ${what}, and S3 server access logging cannot deliver into a bucket with Object Lock. Integrity comes from versioning and a bucket policy that denies deleting log objects to every principal (only the lifecycle expiry removes them).`,
+        reason: noObjectLock,
       },
     );
+    if (source === 'elb') {
+      // cdk-nag recognises a bucket as a log destination only when another bucket logs into it.
+      const notLogged = `This bucket is itself the ${destination} for ${what}; logging it into a further bucket would only move this finding there. Only the ${writer} writes to it, and deletes are denied to every principal.`;
+      acknowledge(
+        this.bucket.node.defaultChild as s3.CfnBucket,
+        ...(['HIPAA.Security', 'NIST.800.53.R5'] as const).map((pack) => ({
+          ruleId: `${pack}::${pack}-S3BucketLoggingEnabled`,
+          control: '164.312(b)' as const,
+          reason: notLogged,
+        })),
+        { ruleId: 'AwsSolutions::AwsSolutions-S1', control: '164.312(b)', reason: notLogged },
+      );
+    }
   }
 }
+
+/** The acknowledgement reasons of an access-log bucket, per log source. */
+const ACKNOWLEDGEMENT_TEXTS: Record<
+  AccessLogSource,
+  (logged: string) => {
+    what: string;
+    destination: string;
+    writer: string;
+    noKms: string;
+    notReplicated: string;
+    noObjectLock: string;
+  }
+> = {
+  s3: (logged) => {
+    const what = `the server access logs of the ${logged}`;
+    return {
+      what,
+      destination: 'server access-log destination',
+      writer: 'S3 logging service',
+      noKms: `This bucket receives ${what}. S3 server access logging only delivers into buckets whose default encryption is SSE-S3 (AES-256), so SSE-KMS is not possible here; the logs hold request metadata, not document content, and are still encrypted at rest.`,
+      notReplicated: `This bucket holds ${what} (request metadata, not document content). It is versioned, deletes are denied to every principal, it is retained on stack deletion and S3 stores it redundantly across availability zones; the PHI itself is replicated to the DR region.`,
+      noObjectLock: `This bucket receives ${what}, and S3 server access logging cannot deliver into a bucket with Object Lock. Integrity comes from versioning and a bucket policy that denies deleting log objects to every principal (only the lifecycle expiry removes them).`,
+    };
+  },
+  elb: (logged) => {
+    const what = `the access logs of the ${logged}`;
+    return {
+      what,
+      destination: 'access-log destination',
+      writer: 'Elastic Load Balancing log delivery',
+      noKms: `This bucket receives ${what}. Elastic Load Balancing only delivers access logs into buckets whose default encryption is SSE-S3 (AES-256); SSE-KMS is not supported. The logs hold request metadata (client address, request line, status, TLS version), never request or response bodies, and are still encrypted at rest.`,
+      notReplicated: `This bucket holds ${what} (request metadata, no bodies). It is versioned, deletes are denied to every principal, it is retained on stack deletion and S3 stores it redundantly across availability zones. The load balancer is stateless and rebuilt from code in a disaster.`,
+      noObjectLock: `This bucket receives ${what}. Elastic Load Balancing documents no support for delivering into a bucket with Object Lock, and a refused delivery would silently lose the access trail. Integrity comes from versioning and a bucket policy that denies deleting log objects to every principal (only the lifecycle expiry removes them).`,
+    };
+  },
+};

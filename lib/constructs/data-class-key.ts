@@ -79,4 +79,23 @@ export class DataClassKey extends Construct {
       }),
     );
   }
+
+  /**
+   * Lets EventBridge rules of this account write failed events into SQS dead-letter queues
+   * encrypted with the key (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+   */
+  allowEventBridgeDeadLetters(): void {
+    const stack = Stack.of(this);
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEventBridgeDeadLettersOfThisAccount',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:events:${stack.region}:${stack.account}:rule/*` },
+        },
+      }),
+    );
+  }
 }

@@ -257,9 +257,14 @@ export class PhiDatabase extends Construct {
   /**
    * Admits `client` to the database port (and lets it out to it). Uses the literal port: the
    * instance's own port is a token, which rule packs cannot check.
+   *
+   * Granted from the client's side (`allowTo`): when the client lives in another stack, both rules
+   * are created in the client's stack, which already depends on this one. Granting from this side
+   * would put the ingress rule here, referencing the client's security group, a dependency cycle.
+   * In the same stack both forms produce identical rules.
    */
   allowConnectionsFrom(client: ec2.IConnectable, description: string): void {
-    this.instance.connections.allowFrom(client, ec2.Port.tcp(this.port), description);
+    client.connections.allowTo(this.instance, ec2.Port.tcp(this.port), description);
   }
 
   private acknowledgeFindings(props: PhiDatabaseProps): void {

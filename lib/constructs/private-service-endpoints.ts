@@ -47,6 +47,9 @@ export const INTERFACE_ENDPOINTS: Readonly<Record<string, InterfaceEndpointSpec>
     service: ec2.InterfaceVpcEndpointAwsService.SNS,
     why: 'Lambdas publish security and operational alerts to the alarm topics',
   },
+  // No cognito-idp endpoint: AWS documents that a user pool with a domain (ours has one, for managed
+  // login) cannot be used through it, so it would cost money and serve nothing. The functions that call
+  // the user pools API run outside the VPC instead (see `SecureFunctionPlacement`).
 };
 
 export interface PrivateServiceEndpointsProps {

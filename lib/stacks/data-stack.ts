@@ -4,7 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
-import { PhiBucket } from '../constructs/phi-bucket';
+import { LockedBucket } from '../constructs/locked-bucket';
 import { PhiDatabase } from '../constructs/phi-database';
 import { keyAliasName, phiReplicaBucketName } from '../naming';
 import { pinLogicalId } from './logical-ids';
@@ -22,7 +22,7 @@ export interface DataStackProps extends StackProps {
 /** Stateful: PostgreSQL and the PHI documents bucket, which replicates into the DR region. */
 export class DataStack extends Stack {
   readonly database: PhiDatabase;
-  readonly documents: PhiBucket;
+  readonly documents: LockedBucket;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -45,7 +45,7 @@ export class DataStack extends Stack {
       rotationFunctionName: `${config.name}-db-secret-rotation`,
     });
 
-    this.documents = new PhiBucket(this, 'PhiDocuments', {
+    this.documents = new LockedBucket(this, 'PhiDocuments', {
       description: 'PHI documents bucket',
       encryptionKey: props.phiKey,
       objectLockMode: config.phiBucket.objectLockMode,

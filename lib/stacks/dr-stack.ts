@@ -3,8 +3,9 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
 import { DataClassKey } from '../constructs/data-class-key';
-import { PhiBucket } from '../constructs/phi-bucket';
-import { phiReplicaBucketName } from '../naming';
+import { LockedBucket } from '../constructs/locked-bucket';
+import { evidenceReplicaBucketName, phiReplicaBucketName } from '../naming';
+import { evidenceLock } from './audit-stack';
 import { pinLogicalId } from './logical-ids';
 
 export interface DrStackProps extends StackProps {
@@ -19,7 +20,9 @@ export interface DrStackProps extends StackProps {
 export class DrStack extends Stack {
   /** Encrypts the PHI replicas in the DR region. */
   readonly phiDrKey: kms.Key;
-  readonly phiReplica: PhiBucket;
+  readonly phiReplica: LockedBucket;
+  /** Off-site copy of the audit evidence bucket. */
+  readonly evidenceReplica: LockedBucket;
 
   constructor(scope: Construct, id: string, props: DrStackProps) {
     super(scope, id, props);
@@ -34,7 +37,7 @@ export class DrStack extends Stack {
     });
     this.phiDrKey = phiDr.key;
 
-    this.phiReplica = new PhiBucket(this, 'PhiReplica', {
+    this.phiReplica = new LockedBucket(this, 'PhiReplica', {
       description: 'PHI documents replica bucket',
       replicaOf: 'PHI documents bucket',
       bucketName: phiReplicaBucketName(config),
@@ -46,6 +49,23 @@ export class DrStack extends Stack {
       accessLogRetention: Duration.days(config.logs.retentionDays),
     });
 
+    // Off-site copy of the audit evidence (access reviews, drill records, certificates of
+    // destruction). Its own key, never crypto-erased, like the primary audit key.
+    const auditDr = new DataClassKey(this, 'AuditDr', {
+      deployment: config.name,
+      dataClass: 'audit-dr',
+      description: 'audit evidence replicas in the DR region (no PHI)',
+      rotationPeriod: Duration.days(config.keys.rotationPeriodDays),
+      pendingWindow: Duration.days(config.keys.pendingWindowDays),
+    });
+    this.evidenceReplica = new LockedBucket(this, 'EvidenceReplica', {
+      description: 'audit evidence replica bucket',
+      replicaOf: 'audit evidence bucket',
+      bucketName: evidenceReplicaBucketName(config),
+      encryptionKey: auditDr.key,
+      ...evidenceLock(config),
+    });
+
     // DR backup vault: added here by the AWS Backup issue. It gets its own DataClassKey (dataClass
     // 'backup-dr', same rotation and pending window as above) and receives the copies of the primary
     // backup plan's recovery points (HIPAA 164.308(a)(7)(ii)(A) and (B)). Pin its logical IDs below.
@@ -54,5 +74,9 @@ export class DrStack extends Stack {
     pinLogicalId(phiDr.key.node.findChild('Alias'), 'PhiDrKeyAlias');
     pinLogicalId(this.phiReplica.bucket, 'PhiReplicaBucket');
     pinLogicalId(this.phiReplica.accessLogs.bucket, 'PhiReplicaAccessLogBucket');
+    pinLogicalId(auditDr.key, 'AuditDrKey');
+    pinLogicalId(auditDr.key.node.findChild('Alias'), 'AuditDrKeyAlias');
+    pinLogicalId(this.evidenceReplica.bucket, 'EvidenceReplicaBucket');
+    pinLogicalId(this.evidenceReplica.accessLogs.bucket, 'EvidenceReplicaAccessLogBucket');
   }
 }

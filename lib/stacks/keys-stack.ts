@@ -40,6 +40,8 @@ export class KeysStack extends Stack {
       description: 'audit trail and operational logs (no PHI)',
     });
     audit.allowCloudWatchLogs();
+    // The Operations stack's EventBridge rules keep undeliverable events in audit-key-encrypted queues.
+    audit.allowEventBridgeDeadLetters();
     const backup = new DataClassKey(this, 'Backup', {
       ...common,
       dataClass: 'backup',

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { acknowledge } from '../../lib/compliance/acknowledge';
 import { registerCompliancePlugins } from '../../lib/compliance/plugins';
 import { COMPLIANCE_PLUGIN_NAMES, openFindings, readValidationReport } from '../../lib/compliance/report';
 
@@ -14,4 +15,12 @@ test('every registered rule pack is live: each one reports a deliberately non-co
   expect(() => app.synth()).toThrow(/HIPAA\.Security/);
   const reporting = new Set(openFindings(readValidationReport(outdir)).map((f) => f.plugin));
   for (const plugin of COMPLIANCE_PLUGIN_NAMES) expect(reporting).toContain(plugin);
+});
+
+test('an acknowledgement without its plugin prefix is refused: it would never reach the validation report', () => {
+  const stack = new Stack(new App(), 'S');
+  const bucket = new s3.CfnBucket(stack, 'B');
+  expect(() => acknowledge(bucket, { ruleId: 'AwsSolutions-S1', control: '164.312(b)', reason: 'x'.repeat(80) })).toThrow(
+    /rule id "AwsSolutions-S1" must be "<Plugin>::<Rule>"/,
+  );
 });

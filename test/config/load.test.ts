@@ -165,3 +165,74 @@ describe('loadConfig', () => {
     expect(() => loadConfig('broken.json', dir)).toThrow(/broken\.json has 1 problem:\n {2}- is not valid JSON/);
   });
 });
+
+describe('identity, WAF and workload rules that protect a control', () => {
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ['SMS MFA', { identity: { mfaFactors: ['TOTP', 'SMS'] } }, /^identity\.mfaFactors: SMS is not allowed/],
+    [
+      'optional MFA',
+      { identity: { mfa: 'OPTIONAL' } },
+      /^identity\.mfa: must be "REQUIRED".*optional or disabled MFA is not allowed/,
+    ],
+    [
+      'access token over 60 minutes',
+      { identity: { accessTokenMinutes: 120 } },
+      /^identity\.accessTokenMinutes: must be at most 60 minutes/,
+    ],
+    ['ID token over 60 minutes', { identity: { idTokenMinutes: 61 } }, /^identity\.idTokenMinutes: must be at most 60 minutes/],
+    [
+      'refresh token over a shift',
+      { identity: { refreshTokenHours: 24 } },
+      /^identity\.refreshTokenHours: must be at most 12 hours/,
+    ],
+    [
+      'unknown scope',
+      { identity: { roles: [{ name: 'x-ray', description: 'x', scopes: ['patients.delete'] }] } },
+      /^identity\.roles\.0\.scopes\.0: must be one of patients\.read/,
+    ],
+    [
+      'duplicate role',
+      {
+        identity: {
+          roles: [
+            { name: 'a1', description: 'x', scopes: ['admin'] },
+            { name: 'a1', description: 'y', scopes: ['admin'] },
+          ],
+        },
+      },
+      /^identity\.roles\.1\.name: role "a1" is listed twice/,
+    ],
+    [
+      'WAF in count mode',
+      { waf: { mode: 'COUNT' } },
+      /^waf\.mode: must be "BLOCK": a web ACL in count mode only watches attacks/,
+    ],
+    ['bad office CIDR', { waf: { allowedCidrs: ['10.0.0.0/99'] } }, /^waf\.allowedCidrs\.0: must be an IPv4 CIDR/],
+    ['a single task', { workload: { minTasks: 1 } }, /^workload\.minTasks: must be at least 2/],
+    ['privileged port', { workload: { containerPort: 80 } }, /^workload\.containerPort: must be 1024 or above/],
+    [
+      'no certificate source',
+      { domain: { name: 'crm.example.com' } },
+      /^domain: give exactly one of certificateArn .* or hostedZone/,
+    ],
+    [
+      'name outside its zone',
+      { domain: { name: 'crm.other.com', hostedZone: { id: 'Z123', name: 'example.com' } } },
+      /^domain\.hostedZone\.name: the domain name must be in the hosted zone/,
+    ],
+  ];
+  test.each(cases)('%s is refused', (_label, override, expected) => {
+    expect(problemsOf({ ...demo, ...override })).toEqual([expect.stringMatching(expected)]);
+  });
+
+  test('the default role matrix has one role per job function named in the source documents', () => {
+    expect(parseConfig(demo).identity.roles.map((r) => r.name)).toEqual([
+      'front-desk',
+      'medical-assistant',
+      'billing',
+      'provider',
+      'practice-manager',
+      'compliance-officer',
+    ]);
+  });
+});

@@ -87,3 +87,23 @@ describe('PhiDatabase', () => {
     ).toHaveLength(3);
   });
 });
+
+describe('PhiDatabase.allowConnectionsFrom a client in another stack', () => {
+  test('creates both rules in the client stack, so the database stack never references it', () => {
+    const { app, stack, vpc, database } = build();
+    const clientStack = new Stack(app, 'Client', { env: { account: '111122223333', region: 'us-east-1' } });
+    const client = new ec2.SecurityGroup(clientStack, 'Client', { vpc, allowAllOutbound: false });
+    database.allowConnectionsFrom(client, 'cross-stack client');
+    const clientSg = { 'Fn::GetAtt': [clientStack.getLogicalId(client.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] };
+    const db = Template.fromStack(stack);
+    const other = Template.fromStack(clientStack);
+    other.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      SourceSecurityGroupId: clientSg,
+      FromPort: 5433,
+      ToPort: 5433,
+    });
+    other.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { GroupId: clientSg, FromPort: 5433, ToPort: 5433 });
+    expect(JSON.stringify(db.toJSON())).not.toContain('cross-stack client');
+    expect(stack.dependencies).not.toContain(clientStack);
+  });
+});

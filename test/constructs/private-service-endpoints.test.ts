@@ -26,6 +26,12 @@ describe('INTERFACE_ENDPOINTS', () => {
     );
   });
 
+  test('has no cognito-idp endpoint: it cannot serve a user pool with a domain', () => {
+    const names = Object.values(INTERFACE_ENDPOINTS).map((e) => e.service.shortName);
+    expect(names).not.toContain('cognito-idp');
+    expect(Object.keys(INTERFACE_ENDPOINTS)).not.toContain('CognitoIdp');
+  });
+
   test('every entry says why it is there', () => {
     for (const spec of Object.values(INTERFACE_ENDPOINTS)) expect(spec.why.length).toBeGreaterThan(20);
   });

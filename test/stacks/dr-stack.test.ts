@@ -15,6 +15,10 @@ const PINNED = {
   PhiDrKeyAlias: 'AWS::KMS::Alias',
   PhiReplicaBucket: 'AWS::S3::Bucket',
   PhiReplicaAccessLogBucket: 'AWS::S3::Bucket',
+  AuditDrKey: 'AWS::KMS::Key',
+  AuditDrKeyAlias: 'AWS::KMS::Alias',
+  EvidenceReplicaBucket: 'AWS::S3::Bucket',
+  EvidenceReplicaAccessLogBucket: 'AWS::S3::Bucket',
 } as const;
 
 describe.each([
@@ -48,12 +52,28 @@ describe.each([
     expect(deployment.dr.terminationProtection).toBe(true);
   });
 
+  test('the evidence replica is locked in COMPLIANCE mode for the log retention, under its own audit-dr key', () => {
+    const evidence = resources.EvidenceReplicaBucket.Properties;
+    expect(evidence.BucketName).toEqual(expect.anything());
+    expect(flat(evidence.BucketName)).toBe(`${config.name}-evidence-dr-<AWS::AccountId>-${config.regions.dr}`);
+    expect(evidence.ObjectLockConfiguration).toEqual({
+      ObjectLockEnabled: 'Enabled',
+      Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: config.logs.retentionDays } },
+    });
+    expect(evidence.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({
+      SSEAlgorithm: 'aws:kms',
+      KMSMasterKeyID: { 'Fn::GetAtt': ['AuditDrKey', 'Arn'] },
+    });
+    expect(resources.AuditDrKey.Properties).toMatchObject({ EnableKeyRotation: true });
+    expect(resources.AuditDrKeyAlias.Properties.AliasName).toBe(`alias/${config.name}/audit-dr`);
+  });
+
   test('stateful resources keep their pinned logical IDs', () => {
     for (const [id, type] of Object.entries(PINNED)) expect(resources[id]?.Type).toBe(type);
   });
 
   test('the key and the buckets are retained on deletion and on replacement', () => {
-    for (const id of ['PhiDrKey', 'PhiReplicaBucket', 'PhiReplicaAccessLogBucket']) {
+    for (const id of ['PhiDrKey', 'PhiReplicaBucket', 'PhiReplicaAccessLogBucket', 'AuditDrKey', 'EvidenceReplicaBucket']) {
       expect(resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     }
   });

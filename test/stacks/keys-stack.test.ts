@@ -64,6 +64,20 @@ describe('Keys stack', () => {
     });
   });
 
+  test('only the audit key lets EventBridge rules of this account write to encrypted dead-letter queues', () => {
+    const statements = Object.entries(keys).flatMap(([id, key]) =>
+      (key.Properties.KeyPolicy.Statement as { Sid?: string }[])
+        .filter((s) => s.Sid === 'AllowEventBridgeDeadLettersOfThisAccount')
+        .map((s) => ({ id, s })),
+    );
+    expect(statements.map((x) => x.id)).toEqual(['AuditKey']);
+    expect(statements[0].s).toMatchObject({
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:events:us-east-1:111122223333:rule/*' } },
+    });
+  });
+
   test('no key policy grants anything to a principal outside the account', () => {
     for (const key of Object.values(keys)) {
       for (const s of key.Properties.KeyPolicy.Statement as { Effect: string; Principal: { AWS?: unknown } }[]) {

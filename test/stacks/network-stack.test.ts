@@ -148,6 +148,14 @@ describe.each([
       },
     );
 
+    test('no cognito-idp endpoint: a user pool with a domain cannot be used through it', () => {
+      const names = Object.values(ofType(resources, 'AWS::EC2::VPCEndpoint')).map((e) =>
+        JSON.stringify(e.Properties!.ServiceName),
+      );
+      expect(names.length).toBeGreaterThan(0);
+      expect(names.filter((n) => n.includes('cognito'))).toEqual([]);
+    });
+
     test('every interface endpoint has private DNS on and uses the endpoint security group', () => {
       const interfaces = Object.values(ofType(resources, 'AWS::EC2::VPCEndpoint')).filter(
         (e) => e.Properties!.VpcEndpointType === 'Interface',

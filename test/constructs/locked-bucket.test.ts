@@ -2,12 +2,12 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { PhiBucket, type ObjectLockMode } from '../../lib/constructs/phi-bucket';
+import { LockedBucket, type ObjectLockMode } from '../../lib/constructs/locked-bucket';
 import { projectApp } from '../helpers/app';
 
 function build(objectLockMode: ObjectLockMode, replicate: boolean) {
   const stack = new Stack(projectApp(), 'S', { env: { region: 'us-east-1' } });
-  const bucket = new PhiBucket(stack, 'Phi', {
+  const bucket = new LockedBucket(stack, 'Phi', {
     description: 'test bucket',
     encryptionKey: new kms.Key(stack, 'Key'),
     objectLockMode,
@@ -18,7 +18,7 @@ function build(objectLockMode: ObjectLockMode, replicate: boolean) {
   return { bucket, template: Template.fromStack(stack) };
 }
 
-describe('PhiBucket', () => {
+describe('LockedBucket', () => {
   test.each(['GOVERNANCE', 'COMPLIANCE'] as const)('applies Object Lock mode %s by default', (mode) => {
     build(mode, false).template.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: mode, Days: 10 } } },
@@ -58,7 +58,7 @@ describe('PhiBucket', () => {
   });
 });
 
-describe('PhiBucket as a replica', () => {
+describe('LockedBucket as a replica', () => {
   const props = {
     description: 'replica',
     objectLockMode: 'GOVERNANCE' as const,
@@ -69,7 +69,7 @@ describe('PhiBucket as a replica', () => {
 
   test('acknowledges only the replication finding, for both rule packs', () => {
     const stack = new Stack(projectApp(), 'S');
-    const replica = new PhiBucket(stack, 'Replica', { ...props, encryptionKey: new kms.Key(stack, 'Key') });
+    const replica = new LockedBucket(stack, 'Replica', { ...props, encryptionKey: new kms.Key(stack, 'Key') });
     const ids = replica.bucket.node
       .defaultChild!.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((m) => Object.keys(m.data as Record<string, string>));
@@ -83,7 +83,7 @@ describe('PhiBucket as a replica', () => {
     const stack = new Stack(projectApp(), 'S');
     expect(
       () =>
-        new PhiBucket(stack, 'Replica', {
+        new LockedBucket(stack, 'Replica', {
           ...props,
           encryptionKey: new kms.Key(stack, 'Key'),
           replicateTo: { bucketName: 'x', region: 'us-west-2', keyAliasName: 'alias/x' },

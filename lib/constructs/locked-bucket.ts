@@ -10,7 +10,7 @@ import { ABORT_INCOMPLETE_UPLOADS_AFTER, createSecureBucket } from './secure-buc
 /** S3 Object Lock default retention mode. */
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
 
-export interface PhiBucketProps {
+export interface LockedBucketProps {
   /** What the bucket holds, for descriptions, e.g. `PHI documents bucket`. */
   readonly description: string;
   /** Customer-managed key that encrypts every object (SSE-KMS with an S3 Bucket Key). */
@@ -35,12 +35,13 @@ export interface PhiBucketProps {
 }
 
 /**
- * A bucket for PHI objects (HIPAA 164.312(a)(2)(iv), (b), (c)(1), (e)(1)): SSE-KMS with the given
+ * A write-protected bucket for records that must survive (HIPAA 164.312(a)(2)(iv), (b), (c)(1),
+ * (e)(1)): PHI documents and audit evidence, and their DR replicas. SSE-KMS with the given
  * customer-managed key and an S3 Bucket Key, versioned, Object Lock with a default retention so that no
  * document version can be destroyed early, TLS 1.2+ only, no public access or ACLs, server access logs
  * in its own `AccessLogBucket`, and a lifecycle that only removes versions that are no longer current.
- * Retained on stack deletion. Used for the PHI documents bucket and for its DR replica, so both sides
- * share one definition.
+ * Retained on stack deletion. One definition serves every source and replica bucket, so no copy can
+ * drift weaker than the original.
  *
  * With `replicateTo`, S3 replicates every new object version (SSE-KMS objects included) into the
  * destination and re-encrypts it with the destination region's key. Delete markers are not replicated:
@@ -48,13 +49,13 @@ export interface PhiBucketProps {
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/delete-marker-replication.html). The
  * destination must also have Object Lock enabled; the replica keeps each source version's retention.
  */
-export class PhiBucket extends Construct {
+export class LockedBucket extends Construct {
   readonly bucket: s3.Bucket;
   readonly accessLogs: AccessLogBucket;
   /** The replication role, when `replicateTo` is set. */
   readonly replicationRole?: ReplicationRole;
 
-  constructor(scope: Construct, id: string, props: PhiBucketProps) {
+  constructor(scope: Construct, id: string, props: LockedBucketProps) {
     super(scope, id);
     if (props.replicaOf && props.replicateTo) {
       throw new Error(`${this.node.path}: a replica (replicaOf) does not replicate onward (replicateTo)`);

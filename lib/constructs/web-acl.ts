@@ -1,0 +1,204 @@
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { acknowledgeCrossStackKey } from '../compliance/acknowledge';
+
+/** AWS managed rule groups that always block, in evaluation order (the anonymous-IP list is optional). */
+export const MANAGED_RULE_GROUPS = [
+  'AWSManagedRulesAmazonIpReputationList',
+  'AWSManagedRulesKnownBadInputsRuleSet',
+  'AWSManagedRulesCommonRuleSet',
+  'AWSManagedRulesSQLiRuleSet',
+] as const;
+
+/** Blocks VPNs, proxies, Tor exit nodes and hosting providers. */
+export const ANONYMOUS_IP_RULE_GROUP = 'AWSManagedRulesAnonymousIpList';
+
+/**
+ * Request headers never written to the WAF logs: they carry session cookies and bearer tokens.
+ * The query string is redacted too: search parameters can hold PHI, and OAuth callbacks carry codes.
+ */
+export const REDACTED_HEADERS = ['authorization', 'cookie'] as const;
+
+export interface WebAclProps {
+  /** Name of the web ACL; prefixes its metrics and names the log group `aws-waf-logs-<name>`. */
+  readonly name: string;
+  /** Requests one client address may make in any 5-minute window before it is blocked (>= 100). */
+  readonly rateLimitPer5Minutes: number;
+  /** Block VPNs, proxies, Tor and hosting providers (AWS anonymous-IP list). @default true */
+  readonly blockAnonymousIps?: boolean;
+  /**
+   * IPv4 CIDRs that may reach the protected resources. When non-empty the default action is BLOCK
+   * and only these addresses are allowed, after every blocking rule had its say.
+   * @default [] - every address is allowed (default action ALLOW)
+   */
+  readonly allowedCidrs?: readonly string[];
+  /**
+   * URI paths that AWS services call server to server from AWS addresses, e.g. the load balancer's
+   * calls to Cognito's `/oauth2/token` and `/oauth2/userInfo` (they need the client secret or a
+   * token). Exempt from the allow-list and from the anonymous-IP list, whose hosting-provider part
+   * covers AWS's own addresses; every other rule still applies. Matched case-insensitively, exactly.
+   * @default [] - no exemption
+   */
+  readonly serviceCallPaths?: readonly string[];
+  /** Encrypts the WAF log group. */
+  readonly logEncryptionKey: kms.IKey;
+  /** Retention of the WAF log group. */
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * A regional AWS WAF web ACL in blocking mode (HIPAA 164.308(a)(1)(ii)(B) risk management,
+ * 164.312(e)(1)), logged to CloudWatch Logs (164.312(b)). Associate it with `associate()`.
+ *
+ * Rule order: the per-address rate limit, then the AWS managed rule groups (override action `none`:
+ * each group blocks what it matches; nothing is in count mode), then, with an allow-list, the allow
+ * rules. Managed groups never allow, so allowed addresses are still inspected by every blocking rule.
+ *
+ * Logs go to `aws-waf-logs-<name>` (WAF requires the prefix), encrypted with the given key, retained
+ * on stack deletion, with the `authorization` and `cookie` headers and the query string redacted. An
+ * account-level CloudWatch Logs resource policy lets the log delivery service write into that group
+ * only, for this account; created here so WAF need not create a broader one itself.
+ */
+export class WebAcl extends Construct {
+  readonly webAcl: wafv2.CfnWebACL;
+  readonly logGroup: logs.LogGroup;
+  readonly loggingConfiguration: wafv2.CfnLoggingConfiguration;
+  /** The allow-listed addresses, when there are any. */
+  readonly allowedAddresses?: wafv2.CfnIPSet;
+
+  private readonly name: string;
+
+  constructor(scope: Construct, id: string, props: WebAclProps) {
+    super(scope, id);
+    if (props.rateLimitPer5Minutes < 100) throw new Error('WebAcl: rateLimitPer5Minutes must be at least 100');
+    this.name = props.name;
+    const allowedCidrs = props.allowedCidrs ?? [];
+    const serviceCallPaths = props.serviceCallPaths ?? [];
+
+    const rules: wafv2.CfnWebACL.RuleProperty[] = [];
+    const add = (name: string, rule: Omit<wafv2.CfnWebACL.RuleProperty, 'name' | 'priority' | 'visibilityConfig'>) =>
+      rules.push({ name, priority: rules.length, visibilityConfig: this.visibility(name), ...rule });
+    const managed = (group: string, scopeDownStatement?: wafv2.CfnWebACL.StatementProperty) =>
+      add(group, {
+        overrideAction: { none: {} },
+        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: group, scopeDownStatement } },
+      });
+
+    add('RateLimitPerAddress', {
+      action: { block: {} },
+      statement: {
+        rateBasedStatement: { limit: props.rateLimitPer5Minutes, aggregateKeyType: 'IP', evaluationWindowSec: 300 },
+      },
+    });
+    managed('AWSManagedRulesAmazonIpReputationList');
+    if (props.blockAnonymousIps ?? true) {
+      managed(
+        ANONYMOUS_IP_RULE_GROUP,
+        serviceCallPaths.length ? { notStatement: { statement: pathIsOneOf(serviceCallPaths) } } : undefined,
+      );
+    }
+    for (const group of MANAGED_RULE_GROUPS.slice(1)) managed(group);
+
+    if (allowedCidrs.length) {
+      this.allowedAddresses = new wafv2.CfnIPSet(this, 'AllowedAddresses', {
+        name: `${props.name}-allowed`,
+        description: 'Office networks that may reach the CRM and its sign-in pages',
+        scope: 'REGIONAL',
+        ipAddressVersion: 'IPV4',
+        addresses: [...allowedCidrs],
+      });
+      if (serviceCallPaths.length) add('AllowServiceCalls', { action: { allow: {} }, statement: pathIsOneOf(serviceCallPaths) });
+      add('AllowListedAddresses', {
+        action: { allow: {} },
+        statement: { ipSetReferenceStatement: { arn: this.allowedAddresses.attrArn } },
+      });
+    }
+
+    this.webAcl = new wafv2.CfnWebACL(this, 'Resource', {
+      name: props.name,
+      description: allowedCidrs.length
+        ? 'CRM - managed rules and rate limit block, only allow-listed networks are admitted'
+        : 'CRM - managed rules and rate limit block, all other requests are admitted',
+      scope: 'REGIONAL',
+      defaultAction: allowedCidrs.length ? { block: {} } : { allow: {} },
+      rules,
+      visibilityConfig: this.visibility('WebAcl'),
+    });
+
+    const { logGroup, loggingConfiguration } = this.createLogging(props);
+    this.logGroup = logGroup;
+    this.loggingConfiguration = loggingConfiguration;
+  }
+
+  /** Puts `resourceArn` (a load balancer, a Cognito user pool, ...) behind this web ACL. */
+  associate(id: string, resourceArn: string): wafv2.CfnWebACLAssociation {
+    return new wafv2.CfnWebACLAssociation(this, id, { resourceArn, webAclArn: this.webAcl.attrArn });
+  }
+
+  private visibility(metric: string): wafv2.CfnWebACL.VisibilityConfigProperty {
+    return { metricName: `${this.name}-${metric}`, cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true };
+  }
+
+  private createLogging(props: WebAclProps) {
+    const stack = Stack.of(this);
+    const logGroupName = `aws-waf-logs-${props.name}`;
+    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName,
+      encryptionKey: props.logEncryptionKey,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // WAF wants the log group ARN without the ":*" suffix that the CloudFormation attribute carries.
+    const logGroupArn = stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: logGroupName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const deliveryPolicy = new logs.ResourcePolicy(this, 'LogDeliveryPolicy', {
+      resourcePolicyName: `${logGroupName}-delivery`,
+      policyStatements: [
+        new iam.PolicyStatement({
+          sid: 'WafLogDelivery',
+          principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [`${logGroupArn}:log-stream:*`],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': stack.account },
+            ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*` },
+          },
+        }),
+      ],
+    });
+    const loggingConfiguration = new wafv2.CfnLoggingConfiguration(this, 'Logging', {
+      resourceArn: this.webAcl.attrArn,
+      logDestinationConfigs: [logGroupArn],
+      redactedFields: [...REDACTED_HEADERS.map((name) => ({ singleHeader: { Name: name } })), { queryString: {} }],
+    });
+    loggingConfiguration.node.addDependency(logGroup, deliveryPolicy);
+    acknowledgeCrossStackKey(
+      logGroup.node.defaultChild as logs.CfnLogGroup,
+      props.logEncryptionKey,
+      'logGroup',
+      'the WAF log group',
+    );
+    return { logGroup, loggingConfiguration };
+  }
+}
+
+/** Matches requests whose URI path (lower-cased) is exactly one of `paths`. */
+function pathIsOneOf(paths: readonly string[]): wafv2.CfnWebACL.StatementProperty {
+  const statements = paths.map((path): wafv2.CfnWebACL.StatementProperty => ({
+    byteMatchStatement: {
+      fieldToMatch: { uriPath: {} },
+      positionalConstraint: 'EXACTLY',
+      searchString: path.toLowerCase(),
+      textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+    },
+  }));
+  return statements.length === 1 ? statements[0] : { orStatement: { statements } };
+}

@@ -1,0 +1,96 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { DeploymentConfig } from '../config/schema';
+import { AlbSignInClient } from '../constructs/alb-sign-in-client';
+import { BreakGlassRole } from '../constructs/break-glass-role';
+import { CrmUserPool } from '../constructs/crm-user-pool';
+import { pascalCase, RoleMatrix } from '../constructs/role-matrix';
+import { UserActivityLog } from '../constructs/user-activity-log';
+import { pinLogicalId } from './logical-ids';
+
+export interface IdentityStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+  // No audit key: Cognito only delivers its user-activity log to a log group without a KMS key
+  // (see `UserActivityLog`).
+}
+
+/** Stateful: the Cognito user pool with mandatory MFA, the role matrix, the break-glass role. */
+export class IdentityStack extends Stack {
+  readonly userPool: cognito.UserPool;
+  readonly userPoolDomain: cognito.UserPoolDomain;
+  /** The confidential client of the load balancer's Cognito authentication. */
+  readonly albClient: cognito.UserPoolClient;
+  readonly resourceServer: cognito.UserPoolResourceServer;
+  /** One Cognito group per configured role, by role name. */
+  readonly roleGroups: Record<string, cognito.CfnUserPoolGroup>;
+  /** Role name to the OAuth scopes it grants; the CRM enforces it (see `RoleMatrix`). */
+  readonly roleScopes: Record<string, readonly string[]>;
+  readonly breakGlassRole: iam.Role;
+  readonly userActivityLog: UserActivityLog;
+
+  constructor(scope: Construct, id: string, props: IdentityStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const identity = config.identity;
+
+    const pool = new CrmUserPool(this, 'Users', {
+      userPoolName: `${config.name}-users`,
+      domainPrefix: identity.domainPrefix ?? `${config.name}-signin`,
+      temporaryPasswordValidity: Duration.days(identity.temporaryPasswordDays),
+      signInUrl: `https://${config.domain.name}`,
+    });
+    this.userPool = pool.userPool;
+    this.userPoolDomain = pool.domain;
+
+    const roles = new RoleMatrix(this, 'Roles', { userPool: this.userPool, roles: identity.roles });
+    this.resourceServer = roles.resourceServer;
+    this.roleGroups = roles.groups;
+    this.roleScopes = roles.matrix;
+
+    const client = new AlbSignInClient(this, 'AlbClient', {
+      userPool: this.userPool,
+      domainName: config.domain.name,
+      scopes: roles.oauthScopes(),
+      accessTokenValidity: Duration.minutes(identity.accessTokenMinutes),
+      idTokenValidity: Duration.minutes(identity.idTokenMinutes),
+      refreshTokenValidity: Duration.hours(identity.refreshTokenHours),
+    });
+    this.albClient = client.client;
+
+    this.userActivityLog = new UserActivityLog(this, 'UserActivity', {
+      userPool: this.userPool,
+      logGroupName: `/aws/vendedlogs/cognito/${config.name}/user-activity`,
+      retentionDays: config.logs.retentionDays,
+    });
+
+    this.breakGlassRole = new BreakGlassRole(this, 'BreakGlass', {
+      roleName: `${config.name}-break-glass`,
+      userPool: this.userPool,
+    }).role;
+
+    pinLogicalId(this.userPool, 'UserPool');
+    pinLogicalId(this.userPoolDomain, 'UserPoolDomain');
+    pinLogicalId(pool.riskConfiguration, 'UserPoolRiskConfiguration');
+    pinLogicalId(this.resourceServer, 'CrmResourceServer');
+    pinLogicalId(this.albClient, 'AlbClient');
+    pinLogicalId(client.branding, 'AlbClientBranding');
+    pinLogicalId(this.userActivityLog.logGroup, 'UserActivityLogGroup');
+    pinLogicalId(this.userActivityLog.delivery, 'UserActivityLogDelivery');
+    pinLogicalId(this.breakGlassRole, 'BreakGlassRole');
+    const groupIds = new Map<string, string>();
+    for (const [name, group] of Object.entries(this.roleGroups)) {
+      const logicalId = roleGroupLogicalId(name);
+      const clash = groupIds.get(logicalId);
+      if (clash) throw new Error(`roles "${clash}" and "${name}" would share the logical ID ${logicalId}; rename one`);
+      groupIds.set(logicalId, name);
+      pinLogicalId(group, logicalId);
+    }
+  }
+}
+
+/** Pinned logical ID of a role's group: `RoleGroup<PascalCaseName>`, e.g. `RoleGroupFrontDesk`. */
+export function roleGroupLogicalId(roleName: string): string {
+  return `RoleGroup${pascalCase(roleName)}`;
+}

@@ -1,0 +1,137 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized templates are untyped JSON, read deep inside */
+/** Reading the App stack's template in tests (test/stacks/app-stack*.test.ts). */
+import { Stack, type CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { buildDeployment, type Deployment } from '../../lib/app';
+import type { DeploymentConfig } from '../../lib/config/schema';
+import { projectApp } from './app';
+import { flat, flatDeep, isCrossStackRef, KEY_IDS, TEMPLATE_ONLY } from './cfn-values';
+import { shippedConfig } from './config';
+
+export type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[]; [k: string]: unknown };
+export type Resources = Record<string, Resource>;
+
+export const logicalIdOf = (element: CfnElement): string => Stack.of(element).resolve(element.logicalId) as string;
+
+/** Builds every stack of `config` (template checks only) and returns the App stack's resources. */
+export function synthApp(config: DeploymentConfig) {
+  const deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), config);
+  const template = Template.fromStack(deployment.app);
+  return { deployment, template, resources: template.toJSON().Resources as Resources };
+}
+
+export const ofTypeIn = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+export function onlyIn(resources: Resources, type: string): [string, Resource] {
+  const found = ofTypeIn(resources, type);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+export const webAclRules = (resources: Resources) => onlyIn(resources, 'AWS::WAFv2::WebACL')[1].Properties.Rules as any[];
+
+/** `flatDeep`, with the partition written `<AWS::Partition>` in literal ARNs too. */
+export const flatPartitioned = (value: unknown): any =>
+  JSON.parse(JSON.stringify(flatDeep(value)).replace(/arn:aws:/g, 'arn:<AWS::Partition>:'));
+
+/** `flat`, with every cross-stack reference (`Fn::GetStackOutput`) written `<export>` and `Fn::Sub` as its text. */
+export function flatExports(value: unknown): string {
+  const replace = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(replace);
+    if (v === null || typeof v !== 'object') return v;
+    if ('Fn::GetStackOutput' in v) return '<export>';
+    if ('Fn::Sub' in v && typeof v['Fn::Sub'] === 'string') return v['Fn::Sub'];
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)]));
+  };
+  return flat(replace(value));
+}
+
+/** The App stack of a shipped config, loaded in `beforeAll`, with accessors for its resources. */
+export class AppStackFixture {
+  config!: DeploymentConfig;
+  deployment!: Deployment;
+  resources!: Resources;
+  /** The account as the stack's ARNs render it: the pinned one, or the pseudo parameter. */
+  account!: string;
+
+  constructor(readonly file: string) {}
+
+  load(): void {
+    this.config = shippedConfig(this.file);
+    ({ deployment: this.deployment, resources: this.resources } = synthApp(this.config));
+    this.account = this.config.account ?? '<AWS::AccountId>';
+  }
+
+  ofType(type: string) {
+    return ofTypeIn(this.resources, type);
+  }
+
+  only(type: string) {
+    return onlyIn(this.resources, type);
+  }
+
+  /** Properties of every resource of `type`. */
+  propertiesOf(type: string) {
+    return this.ofType(type).map(([, r]) => r.Properties);
+  }
+
+  /** Network-stack logical IDs of the subnets of a subnet group. */
+  subnetIdsOf(group: string): string[] {
+    return this.deployment.network.vpc
+      .selectSubnets({ subnetGroupName: group })
+      .subnets.map((s) => logicalIdOf(s.node.defaultChild as ec2.CfnSubnet));
+  }
+
+  /** Asserts that `refs` are cross-stack references to exactly the resources `ids`. */
+  expectRefsTo(refs: unknown[], ids: string[]): void {
+    expect(refs).toHaveLength(ids.length);
+    for (const id of ids) expect(refs.some((r) => isCrossStackRef(r, id, 'Ref'))).toBe(true);
+  }
+
+  get albSecurityGroupId(): string {
+    return logicalIdOf(this.deployment.app.loadBalancer.securityGroup.node.defaultChild as ec2.CfnSecurityGroup);
+  }
+
+  get crmSecurityGroupId(): string {
+    return logicalIdOf(this.deployment.app.service.securityGroup.node.defaultChild as ec2.CfnSecurityGroup);
+  }
+
+  get databaseSecurityGroupId(): string {
+    return logicalIdOf(this.deployment.data.database.securityGroup.node.defaultChild as ec2.CfnSecurityGroup);
+  }
+
+  /** Separate rules of `type` (`AWS::EC2::SecurityGroupIngress` / `Egress`) on the group `groupId`. */
+  rulesOn(type: string, groupId: string) {
+    const own = JSON.stringify({ 'Fn::GetAtt': [groupId, 'GroupId'] });
+    return this.propertiesOf(type).filter((r) => JSON.stringify(r.GroupId) === own);
+  }
+
+  taskDefinition() {
+    return this.only('AWS::ECS::TaskDefinition')[1].Properties;
+  }
+
+  container() {
+    expect(this.taskDefinition().ContainerDefinitions).toHaveLength(1);
+    return this.taskDefinition().ContainerDefinitions[0];
+  }
+
+  /** Statements of the one customer-managed policy attached to the role `roleId`. */
+  policyOfRole(roleId: string): any[] {
+    const policies = this.ofType('AWS::IAM::ManagedPolicy').filter(([, p]) =>
+      p.Properties.Roles.some((r: any) => r.Ref === roleId),
+    );
+    expect(policies).toHaveLength(1);
+    return policies[0][1].Properties.PolicyDocument.Statement;
+  }
+
+  /** Statements with sorted action lists and flat resources (the PHI key as `<PhiKey.Arn>`). */
+  normalized(statements: any[]) {
+    return statements.map((s) => ({
+      Sid: s.Sid,
+      Action: [s.Action].flat().sort(),
+      Resource: [s.Resource].flat().map((r) => (isCrossStackRef(r, KEY_IDS.phi, 'Arn') ? '<PhiKey.Arn>' : flatExports(r))),
+      Condition: s.Condition,
+    }));
+  }
+}

@@ -1,0 +1,239 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized templates are untyped JSON, read deep inside */
+import { Stack, type CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildDeployment, type Deployment } from '../../lib/app';
+import { CRM_SCOPES } from '../../lib/config/schema-identity';
+import type { DeploymentConfig } from '../../lib/config/schema';
+import { projectApp } from '../helpers/app';
+import { flat, TEMPLATE_ONLY } from '../helpers/cfn-values';
+import { shippedConfig } from '../helpers/config';
+
+type Resource = { Type: string; Properties: Record<string, any>; [k: string]: unknown };
+type Resources = Record<string, Resource>;
+
+const logicalIdOf = (element: CfnElement): string => Stack.of(element).resolve(element.logicalId) as string;
+
+/** Stateful resources of the Identity stack and their pinned logical IDs. */
+const PINNED = {
+  UserPool: 'AWS::Cognito::UserPool',
+  UserPoolDomain: 'AWS::Cognito::UserPoolDomain',
+  UserPoolRiskConfiguration: 'AWS::Cognito::UserPoolRiskConfigurationAttachment',
+  CrmResourceServer: 'AWS::Cognito::UserPoolResourceServer',
+  AlbClient: 'AWS::Cognito::UserPoolClient',
+  AlbClientBranding: 'AWS::Cognito::ManagedLoginBranding',
+  UserActivityLogGroup: 'AWS::Logs::LogGroup',
+  UserActivityLogDelivery: 'AWS::Cognito::LogDeliveryConfiguration',
+  BreakGlassRole: 'AWS::IAM::Role',
+} as const;
+
+describe.each([
+  ['config/demo.json', 'crm-demo-signin'],
+  ['config/production.example.json', 'acme-crm-signin'],
+])('Identity stack from %s', (file, domainPrefix) => {
+  let config: DeploymentConfig;
+  let deployment: Deployment;
+  let resources: Resources;
+
+  beforeAll(() => {
+    config = shippedConfig(file);
+    deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), config);
+    resources = Template.fromStack(deployment.identity).toJSON().Resources as Resources;
+  });
+
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  const pool = () => resources.UserPool.Properties;
+  const client = () => resources.AlbClient.Properties;
+
+  describe('stateful resources', () => {
+    test('keep their pinned logical IDs', () => {
+      for (const [id, type] of Object.entries(PINNED)) expect(resources[id]?.Type).toBe(type);
+    });
+
+    test('the user pool and its activity log are retained on deletion and on replacement', () => {
+      for (const id of ['UserPool', 'UserActivityLogGroup']) {
+        expect(resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      }
+    });
+
+    test('the stack exposes the pinned resources to the App and Operations stacks', () => {
+      const identity = deployment.identity;
+      expect(logicalIdOf(identity.userPool.node.defaultChild as CfnElement)).toBe('UserPool');
+      expect(logicalIdOf(identity.userPoolDomain.node.defaultChild as CfnElement)).toBe('UserPoolDomain');
+      expect(logicalIdOf(identity.albClient.node.defaultChild as CfnElement)).toBe('AlbClient');
+      expect(logicalIdOf(identity.resourceServer.node.defaultChild as CfnElement)).toBe('CrmResourceServer');
+      expect(logicalIdOf(identity.breakGlassRole.node.defaultChild as CfnElement)).toBe('BreakGlassRole');
+    });
+
+    test('no SMS role, no Lambda, no custom resource: the only IAM role is the break-glass role', () => {
+      expect(ofType('AWS::IAM::Role').map(([id]) => id)).toEqual(['BreakGlassRole']);
+      expect(ofType('AWS::Lambda::Function')).toEqual([]);
+      expect(Object.values(resources).filter((r) => r.Type.startsWith('Custom::'))).toEqual([]);
+    });
+  });
+
+  describe('user pool', () => {
+    test('requires MFA, with TOTP and never SMS', () => {
+      expect(pool().MfaConfiguration).toBe('ON');
+      expect(pool().EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+      expect(pool().EnabledMfas).not.toContain('SMS_MFA');
+      for (const sms of ['SmsConfiguration', 'SmsAuthenticationMessage', 'SmsVerificationMessage']) {
+        expect(pool()[sms]).toBeUndefined();
+      }
+      expect(pool().VerificationMessageTemplate.SmsMessage).toBeUndefined();
+    });
+
+    test('never skips MFA on a remembered device', () => {
+      expect(pool().DeviceConfiguration).toBeUndefined();
+    });
+
+    test('accounts are created by administrators only; the invitation points at the CRM', () => {
+      expect(pool().AdminCreateUserConfig).toMatchObject({ AllowAdminCreateUserOnly: true });
+      expect(pool().AdminCreateUserConfig.InviteMessageTemplate.EmailMessage).toContain(`https://${config.domain.name}`);
+    });
+
+    test('the e-mail address is the case-insensitive user name, required and verified before a change applies', () => {
+      expect(pool()).toMatchObject({
+        UsernameAttributes: ['email'],
+        UsernameConfiguration: { CaseSensitive: false },
+        AutoVerifiedAttributes: ['email'],
+        UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
+        Schema: [{ Name: 'email', Required: true, Mutable: true }],
+      });
+      expect(pool().AliasAttributes).toBeUndefined();
+    });
+
+    test('passwords: 14+ characters, all four classes, no reuse of the last 24, temporary ones expire per config', () => {
+      expect(pool().Policies.PasswordPolicy).toEqual({
+        MinimumLength: 14,
+        RequireLowercase: true,
+        RequireUppercase: true,
+        RequireNumbers: true,
+        RequireSymbols: true,
+        PasswordHistorySize: 24,
+        TemporaryPasswordValidityDays: config.identity.temporaryPasswordDays,
+      });
+    });
+
+    test('accounts are recovered by verified e-mail only', () => {
+      expect(pool().AccountRecoverySetting).toEqual({ RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] });
+    });
+
+    test('threat protection is enforced on the Plus plan, blocking compromised credentials and high risk', () => {
+      expect(pool().UserPoolTier).toBe('PLUS');
+      expect(pool().UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
+      const risk = resources.UserPoolRiskConfiguration.Properties;
+      expect(risk).toMatchObject({
+        UserPoolId: { Ref: 'UserPool' },
+        ClientId: 'ALL',
+        CompromisedCredentialsRiskConfiguration: { Actions: { EventAction: 'BLOCK' } },
+        AccountTakeoverRiskConfiguration: {
+          Actions: {
+            LowAction: { EventAction: 'MFA_IF_CONFIGURED' },
+            MediumAction: { EventAction: 'MFA_REQUIRED' },
+            HighAction: { EventAction: 'BLOCK' },
+          },
+        },
+      });
+    });
+
+    test('has deletion protection', () => {
+      expect(pool().DeletionProtection).toBe('ACTIVE');
+    });
+
+    test('offers passkeys with user verification, counted as MFA, bound to the sign-in domain', () => {
+      expect(pool().Policies.SignInPolicy).toEqual({ AllowedFirstAuthFactors: ['PASSWORD', 'WEB_AUTHN'] });
+      expect(pool().WebAuthnUserVerification).toBe('required');
+      expect(pool().WebAuthnFactorConfiguration).toBe('MULTI_FACTOR_WITH_USER_VERIFICATION');
+      expect(pool().WebAuthnRelyingPartyID).toBe(`${domainPrefix}.auth.${config.regions.primary}.amazoncognito.com`);
+    });
+  });
+
+  describe('sign-in domain', () => {
+    test(`is the prefix domain ${domainPrefix} with managed login version 2 (passkeys)`, () => {
+      expect(resources.UserPoolDomain.Properties).toEqual({
+        Domain: domainPrefix,
+        ManagedLoginVersion: 2,
+        UserPoolId: { Ref: 'UserPool' },
+      });
+      expect(resources.AlbClientBranding.Properties).toEqual({
+        UserPoolId: { Ref: 'UserPool' },
+        ClientId: { Ref: 'AlbClient' },
+        UseCognitoProvidedValues: true,
+      });
+    });
+  });
+
+  describe('load balancer client', () => {
+    test('is confidential and allows the authorization-code grant only', () => {
+      expect(client()).toMatchObject({
+        UserPoolId: { Ref: 'UserPool' },
+        GenerateSecret: true,
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthFlowsUserPoolClient: true,
+        SupportedIdentityProviders: ['COGNITO'],
+      });
+    });
+
+    test('no password, admin, custom or plain refresh-token flow: only choice-based sign-in for managed login', () => {
+      expect(client().ExplicitAuthFlows).toEqual(['ALLOW_USER_AUTH']);
+    });
+
+    test('calls back to the load balancer of the configured domain only', () => {
+      expect(client().CallbackURLs).toEqual([`https://${config.domain.name}/oauth2/idpresponse`]);
+      expect(client().LogoutURLs).toEqual([`https://${config.domain.name}/`]);
+    });
+
+    test('requests openid, email and every CRM scope of the resource server', () => {
+      expect(client().AllowedOAuthScopes.map(flat)).toEqual([
+        'openid',
+        'email',
+        ...CRM_SCOPES.map((s) => `<CrmResourceServer>/${s}`),
+      ]);
+      expect(resources.CrmResourceServer.Properties).toMatchObject({ Identifier: 'crm', UserPoolId: { Ref: 'UserPool' } });
+      expect(resources.CrmResourceServer.Properties.Scopes.map((s: any) => s.ScopeName)).toEqual([...CRM_SCOPES]);
+    });
+
+    test('tokens live as configured, in minutes; refresh tokens rotate on every use, without grace', () => {
+      expect(client()).toMatchObject({
+        AccessTokenValidity: config.identity.accessTokenMinutes,
+        IdTokenValidity: config.identity.idTokenMinutes,
+        RefreshTokenValidity: config.identity.refreshTokenHours * 60,
+        TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+        RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
+        AuthSessionValidity: 3,
+      });
+      expect(client().AccessTokenValidity).toBeLessThanOrEqual(15);
+    });
+
+    test('revokes tokens, hides whether a user exists and reads only the e-mail claims', () => {
+      expect(client()).toMatchObject({ EnableTokenRevocation: true, PreventUserExistenceErrors: 'ENABLED' });
+      expect(client().ReadAttributes).toEqual(['email', 'email_verified']);
+    });
+  });
+
+  describe('user-activity log', () => {
+    test('a vended-logs group kept for the configured retention, at least 6 years', () => {
+      const group = resources.UserActivityLogGroup.Properties;
+      expect(group.LogGroupName).toBe(`/aws/vendedlogs/cognito/${config.name}/user-activity`);
+      expect(group.RetentionInDays).toBe(config.logs.retentionDays);
+      expect(group.RetentionInDays).toBeGreaterThanOrEqual(2192);
+      // Cognito delivers only to log groups without a KMS key; the exception is acknowledged on it.
+      expect(group.KmsKeyId).toBeUndefined();
+    });
+
+    test('receives the sign-in events (threat protection) and the message-delivery errors of the pool', () => {
+      const delivery = resources.UserActivityLogDelivery.Properties;
+      const arn = `arn:<AWS::Partition>:logs:${config.regions.primary}:${config.account ?? '<AWS::AccountId>'}:log-group:<UserActivityLogGroup>`;
+      expect(delivery.UserPoolId).toEqual({ Ref: 'UserPool' });
+      expect(
+        delivery.LogConfigurations.map((c: any) => ({
+          ...c,
+          CloudWatchLogsConfiguration: flat(c.CloudWatchLogsConfiguration.LogGroupArn),
+        })),
+      ).toEqual([
+        { EventSource: 'userAuthEvents', LogLevel: 'INFO', CloudWatchLogsConfiguration: arn },
+        { EventSource: 'userNotification', LogLevel: 'ERROR', CloudWatchLogsConfiguration: arn },
+      ]);
+    });
+  });
+});

@@ -1,0 +1,396 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized templates are untyped JSON, read deep inside */
+import { Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildDeployment, type Deployment } from '../../lib/app';
+import type { DeploymentConfig } from '../../lib/config/schema';
+import { FUNCTION_RUNTIME, OUTSIDE_VPC_REASON, OUTSIDE_VPC_RULES } from '../../lib/constructs/secure-function';
+import { projectApp } from '../helpers/app';
+import { flat, isCrossStackRef, KEY_IDS, TEMPLATE_ONLY } from '../helpers/cfn-values';
+import { shippedConfig } from '../helpers/config';
+
+type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[]; [k: string]: unknown };
+type Resources = Record<string, Resource>;
+
+/** What each function is, by the prefix of its logical IDs. */
+const FUNCTIONS = {
+  SessionRevocation: {
+    name: 'session-revocation',
+    logGroup: 'SessionRevocationLogGroup',
+    memory: 256,
+    timeout: 30,
+    concurrency: 2,
+  },
+  AccessReview: { name: 'access-review', logGroup: 'AccessReviewLogGroup', memory: 512, timeout: 600, concurrency: 1 },
+} as const;
+type FunctionKey = keyof typeof FUNCTIONS;
+
+function flatResource(value: any): string {
+  if (typeof value === 'string') return value;
+  if (value['Fn::GetStackOutput'] || value['Fn::ImportValue']) return '<other stack>';
+  if (value['Fn::Join']) return (value['Fn::Join'][1] as unknown[]).map(flatResource).join(value['Fn::Join'][0]);
+  return flat(value);
+}
+
+describe.each(['config/demo.json', 'config/production.example.json'])('Operations stack from %s', (file) => {
+  let config: DeploymentConfig;
+  let deployment: Deployment;
+  let resources: Resources;
+
+  beforeAll(() => {
+    config = shippedConfig(file);
+    deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), config);
+    resources = Template.fromStack(deployment.operations).toJSON().Resources as Resources;
+  });
+
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  /** The one resource of `type` whose logical ID starts with the function's prefix. */
+  const own = (fn: FunctionKey, type: string): [string, Resource] => {
+    const found = ofType(type).filter(([id]) => id.startsWith(fn));
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
+  const lambda = (fn: FunctionKey) => own(fn, 'AWS::Lambda::Function');
+  const queueId = (fn: FunctionKey) => own(fn, 'AWS::SQS::Queue')[0];
+  const ruleOf = (fn: FunctionKey) => own(fn, 'AWS::Events::Rule')[1].Properties;
+  /** The policy statements with every resource flattened; references to other stacks read `<other stack>`. */
+  const statementsOf = (fn: FunctionKey) =>
+    (own(fn, 'AWS::IAM::ManagedPolicy')[1].Properties.PolicyDocument.Statement as any[]).map((s) => ({
+      ...s,
+      Resource: flatResource(s.Resource),
+    }));
+
+  test('holds exactly the two functions and what they need, nothing else', () => {
+    const types = Object.values(resources)
+      .map((r) => r.Type)
+      .sort();
+    const perFunction = [
+      'AWS::Events::Rule',
+      'AWS::IAM::ManagedPolicy',
+      'AWS::IAM::Role',
+      'AWS::Lambda::EventInvokeConfig',
+      'AWS::Lambda::Function',
+      'AWS::Lambda::Permission',
+      'AWS::Logs::LogGroup',
+      'AWS::SQS::Queue',
+      'AWS::SQS::QueuePolicy',
+    ];
+    expect(types).toEqual([...perFunction, ...perFunction].sort());
+  });
+
+  test('depends on no VPC: nothing from the Network stack', () => {
+    expect(deployment.operations.dependencies).not.toContain(deployment.network);
+    expect(JSON.stringify(resources)).not.toContain(deployment.network.stackName);
+    expect(ofType('AWS::EC2::SecurityGroup')).toEqual([]);
+  });
+
+  describe.each(Object.keys(FUNCTIONS) as FunctionKey[])('%s function', (fn) => {
+    const spec = FUNCTIONS[fn];
+
+    test('Node.js on ARM64, bundled code, explicit memory, timeout and small reserved concurrency, active tracing', () => {
+      expect(FUNCTION_RUNTIME.name).toBe('nodejs24.x');
+      expect(lambda(fn)[1].Properties).toMatchObject({
+        FunctionName: `${config.name}-${spec.name}`,
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: spec.memory,
+        Timeout: spec.timeout,
+        ReservedConcurrentExecutions: spec.concurrency,
+        TracingConfig: { Mode: 'Active' },
+        Code: { S3Key: expect.stringMatching(/^[0-9a-f]{64}\.zip$/) },
+      });
+    });
+
+    test('runs outside the VPC: no VpcConfig, no security group', () => {
+      expect(lambda(fn)[1].Properties.VpcConfig).toBeUndefined();
+      expect(ofType('AWS::EC2::SecurityGroup').filter(([id]) => id.startsWith(fn))).toEqual([]);
+      expect(ofType('AWS::EC2::SecurityGroupEgress')).toEqual([]);
+      expect(ofType('AWS::EC2::SecurityGroupIngress')).toEqual([]);
+    });
+
+    test('its policy grants no EC2 action (no network interfaces)', () => {
+      const statements = statementsOf(fn);
+      expect(statements.map((st) => st.Sid)).not.toContain('VpcNetworkInterfaces');
+      expect(JSON.stringify(statements)).not.toMatch(/"ec2:/);
+    });
+
+    test('logs JSON into its pinned log group: audit key, configured retention, retained', () => {
+      const group = resources[spec.logGroup];
+      expect(group).toMatchObject({ Type: 'AWS::Logs::LogGroup', DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(group.Properties.LogGroupName).toBe(`/aws/lambda/${config.name}-${spec.name}`);
+      expect(group.Properties.RetentionInDays).toBe(config.logs.retentionDays);
+      expect(isCrossStackRef(group.Properties.KmsKeyId, KEY_IDS.audit, 'Arn')).toBe(true);
+      expect(lambda(fn)[1].Properties.LoggingConfig).toEqual({
+        LogGroup: { Ref: spec.logGroup },
+        LogFormat: 'JSON',
+        ApplicationLogLevel: 'INFO',
+        SystemLogLevel: 'INFO',
+      });
+    });
+
+    test('failed asynchronous invocations go, after 2 retries, to a dead-letter queue encrypted with the audit key, TLS only', () => {
+      expect(lambda(fn)[1].Properties.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queueId(fn), 'Arn'] } });
+      expect(own(fn, 'AWS::Lambda::EventInvokeConfig')[1].Properties).toMatchObject({
+        FunctionName: { Ref: lambda(fn)[0] },
+        MaximumRetryAttempts: 2,
+      });
+      const queue = resources[queueId(fn)].Properties;
+      expect(isCrossStackRef(queue.KmsMasterKeyId, KEY_IDS.audit, 'Arn')).toBe(true);
+      expect(queue).toMatchObject({
+        MessageRetentionPeriod: 14 * 24 * 3600,
+        RedriveAllowPolicy: { redrivePermission: 'allowAll' },
+      });
+      const statements = own(fn, 'AWS::SQS::QueuePolicy')[1].Properties.PolicyDocument.Statement;
+      expect(statements).toEqual([
+        expect.objectContaining({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Principal: { Service: 'events.amazonaws.com' },
+          Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [own(fn, 'AWS::Events::Rule')[0], 'Arn'] } } },
+        }),
+      ]);
+    });
+
+    test('EventBridge invokes it with retries for 24 hours, then the dead-letter queue; only its rule may invoke it', () => {
+      expect(ruleOf(fn).State).toBe('ENABLED');
+      expect(ruleOf(fn).Targets).toEqual([
+        {
+          Id: 'Target0',
+          Arn: { 'Fn::GetAtt': [lambda(fn)[0], 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId(fn), 'Arn'] } },
+          RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
+        },
+      ]);
+      expect(own(fn, 'AWS::Lambda::Permission')[1].Properties).toEqual({
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [lambda(fn)[0], 'Arn'] },
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [own(fn, 'AWS::Events::Rule')[0], 'Arn'] },
+      });
+    });
+
+    test('its role only Lambda can assume, with one customer-managed policy and nothing inline', () => {
+      const [roleId, role] = own(fn, 'AWS::IAM::Role');
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+      ]);
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(role.Properties.Policies).toBeUndefined();
+      expect(ofType('AWS::IAM::Policy')).toEqual([]);
+      const [policyId, policy] = own(fn, 'AWS::IAM::ManagedPolicy');
+      expect(policy.Properties.Roles).toEqual([{ Ref: roleId }]);
+      expect(lambda(fn)[1].Properties.Role).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+      // The function never exists without its permissions.
+      expect(lambda(fn)[1].DependsOn).toContain(policyId);
+    });
+  });
+
+  /** Statements every function has: its logs, tracing, its dead-letter queue and the audit key (no ENIs: outside the VPC). */
+  const baseStatements = (fn: FunctionKey) => [
+    {
+      Sid: 'WriteOwnLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `<${FUNCTIONS[fn].logGroup}.Arn>`,
+    },
+    { Sid: 'ActiveTracing', Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
+    { Sid: 'DeadLetterQueue', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: `<${queueId(fn)}.Arn>` },
+    { Sid: 'DeadLetterQueueKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '<other stack>' },
+  ];
+  const statementResource = (statements: any[], sid: string) => statements.find((s) => s.Sid === sid).Resource;
+
+  describe('session revocation', () => {
+    test('the rule matches successful Cognito admin calls that end or change access, on this user pool only', () => {
+      const pattern = ruleOf('SessionRevocation').EventPattern;
+      expect(pattern).toEqual({
+        source: ['aws.cognito-idp'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['cognito-idp.amazonaws.com'],
+          eventName: ['AdminDisableUser', 'AdminDeleteUser', 'AdminRemoveUserFromGroup', 'AdminAddUserToGroup'],
+          requestParameters: { userPoolId: [expect.anything()] },
+          errorCode: [{ exists: false }],
+        },
+      });
+      expect(isCrossStackRef(pattern.detail.requestParameters.userPoolId[0], 'UserPool', 'Ref')).toBe(true);
+      expect(pattern.detail.eventName).not.toContain('AdminUserGlobalSignOut');
+    });
+
+    test('knows its user pool from the environment and nothing else', () => {
+      const vars = lambda('SessionRevocation')[1].Properties.Environment.Variables;
+      expect(Object.keys(vars)).toEqual(['USER_POOL_ID']);
+      expect(isCrossStackRef(vars.USER_POOL_ID, 'UserPool', 'Ref')).toBe(true);
+    });
+
+    test('may sign users out (and read their sub) in this user pool only', () => {
+      const statements = statementsOf('SessionRevocation');
+      expect(statements).toEqual([
+        ...baseStatements('SessionRevocation'),
+        {
+          Sid: 'RevokeSessionsInThisPool',
+          Effect: 'Allow',
+          Action: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminUserGlobalSignOut'],
+          Resource: '<other stack>',
+        },
+      ]);
+      const raw = own('SessionRevocation', 'AWS::IAM::ManagedPolicy')[1].Properties.PolicyDocument.Statement;
+      expect(isCrossStackRef(statementResource(raw, 'RevokeSessionsInThisPool'), 'UserPool', 'Arn')).toBe(true);
+      expect(isCrossStackRef(statementResource(raw, 'DeadLetterQueueKey'), KEY_IDS.audit, 'Arn')).toBe(true);
+    });
+  });
+
+  describe('access review', () => {
+    test('runs on the configured schedule', () => {
+      expect(ruleOf('AccessReview').ScheduleExpression).toBe(config.accessReview.schedule);
+      expect(ruleOf('AccessReview').EventPattern).toBeUndefined();
+    });
+
+    test('gets its parameters from the config: inactivity, admin-scope groups, where to write and notify', () => {
+      const vars = lambda('AccessReview')[1].Properties.Environment.Variables;
+      expect(Object.keys(vars).sort()).toEqual(
+        [
+          'DEPLOYMENT_NAME',
+          'EVIDENCE_BUCKET',
+          'EVIDENCE_KMS_KEY_ARN',
+          'INACTIVE_DAYS',
+          'PRIVILEGED_GROUPS',
+          'SECURITY_TOPIC_ARN',
+          'USER_POOL_ID',
+        ].sort(),
+      );
+      expect(vars).toMatchObject({
+        DEPLOYMENT_NAME: config.name,
+        INACTIVE_DAYS: String(config.accessReview.inactiveDays),
+        PRIVILEGED_GROUPS: config.identity.roles
+          .filter((r) => r.scopes.includes('admin'))
+          .map((r) => r.name)
+          .join(','),
+      });
+      expect(vars.PRIVILEGED_GROUPS).not.toBe('');
+      expect(isCrossStackRef(vars.USER_POOL_ID, 'UserPool', 'Ref')).toBe(true);
+      expect(isCrossStackRef(vars.EVIDENCE_BUCKET, 'EvidenceBucket', 'Ref')).toBe(true);
+      expect(isCrossStackRef(vars.EVIDENCE_KMS_KEY_ARN, KEY_IDS.audit, 'Arn')).toBe(true);
+      expect(isCrossStackRef(vars.SECURITY_TOPIC_ARN, 'SecurityTopic', 'Ref')).toBe(true);
+    });
+
+    test('may read this pool, put objects under access-reviews/ only, and publish to the security topic', () => {
+      const statements = statementsOf('AccessReview');
+      expect(statements).toEqual([
+        ...baseStatements('AccessReview'),
+        {
+          Sid: 'ReadUsersOfThisPool',
+          Effect: 'Allow',
+          Action: [
+            'cognito-idp:AdminGetUser',
+            'cognito-idp:AdminListGroupsForUser',
+            'cognito-idp:AdminListUserAuthEvents',
+            'cognito-idp:ListUsers',
+          ],
+          Resource: '<other stack>',
+        },
+        { Sid: 'WriteAccessReviews', Effect: 'Allow', Action: 's3:PutObject', Resource: '<other stack>/access-reviews/*' },
+        { Sid: 'EncryptAccessReviews', Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: '<other stack>' },
+        { Sid: 'NotifySecurityContact', Effect: 'Allow', Action: 'sns:Publish', Resource: '<other stack>' },
+        {
+          Sid: 'EncryptNotification',
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: '<other stack>',
+        },
+      ]);
+      const raw = own('AccessReview', 'AWS::IAM::ManagedPolicy')[1].Properties.PolicyDocument.Statement;
+      expect(isCrossStackRef(statementResource(raw, 'ReadUsersOfThisPool'), 'UserPool', 'Arn')).toBe(true);
+      const put = statementResource(raw, 'WriteAccessReviews')['Fn::Join'][1];
+      expect(isCrossStackRef(put[0], 'EvidenceBucket', 'Arn')).toBe(true);
+      expect(put[1]).toBe('/access-reviews/*');
+      for (const sid of ['EncryptAccessReviews', 'EncryptNotification', 'DeadLetterQueueKey']) {
+        expect(isCrossStackRef(statementResource(raw, sid), KEY_IDS.audit, 'Arn')).toBe(true);
+      }
+      expect(isCrossStackRef(statementResource(raw, 'NotifySecurityContact'), 'SecurityTopic', 'Ref')).toBe(true);
+      expect(JSON.stringify(raw)).not.toMatch(
+        /s3:GetObject|s3:Delete|s3:\*|sns:\*|cognito-idp:\*|cognito-idp:Admin(Disable|Delete|Update|Set|Create)/,
+      );
+    });
+  });
+
+  test('no secret in any environment variable', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      const text = JSON.stringify(fn.Properties.Environment ?? {});
+      expect(text).not.toMatch(/secret|password|token|SecretsManager/i);
+    }
+  });
+});
+
+describe('Operations stack acknowledgements', () => {
+  /** Every acknowledgement recorded in the stack, as `<construct path> <rule id>` → reason. */
+  function acknowledgements(stack: Stack): Record<string, string> {
+    return Object.fromEntries(
+      stack.node
+        .findAll()
+        .flatMap((c) =>
+          c.node.metadata
+            .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+            .flatMap((m) =>
+              Object.entries(m.data as Record<string, string>).map(([id, reason]) => [`${c.node.path} ${id}`, reason]),
+            ),
+        )
+        .filter(([key]) => !key.includes(' CloudFormation-Validate::')),
+    );
+  }
+
+  let acks: Record<string, string>;
+  beforeAll(() => {
+    const config = shippedConfig('config/demo.json');
+    const app = projectApp({ context: TEMPLATE_ONLY });
+    const { operations } = buildDeployment(app, config);
+    app.synth();
+    acks = acknowledgements(operations);
+  });
+
+  const outsideVpc = (fn: string) => OUTSIDE_VPC_RULES.map((id) => `Operations/${fn}/Handler/Function/Resource ${id}`);
+
+  test('only on exact resources: wildcards, the report prefix, cross-stack false positives, and outside-VPC placement', () => {
+    const perFunction = (fn: string) => [
+      `Operations/${fn}/Handler/DeadLetterQueue/Resource cdk-validator-cfnguard::sqs_queue_encrypted_check`,
+      `Operations/${fn}/Handler/LogGroup/Resource cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check`,
+      `Operations/${fn}/Handler/Policy/Resource AwsSolutions::AwsSolutions-IAM5[Resource::*]`,
+      ...outsideVpc(fn),
+    ];
+    const ids = Object.keys(acks).sort();
+    const prefix = ids.filter((a) => a.includes('/access-reviews/*]'));
+    expect(prefix).toEqual([
+      expect.stringMatching(
+        /^Operations\/AccessReview\/Handler\/Policy\/Resource AwsSolutions::AwsSolutions-IAM5\[Resource::\{"Fn::GetStackOutput":\{"StackName":"crm-demo-audit",.*"OutputName":"[^"]*EvidenceBucketArn[^"]*"\}\}\/access-reviews\/\*\]$/,
+      ),
+    ]);
+    expect(ids.filter((a) => !prefix.includes(a))).toEqual(
+      [...perFunction('AccessReview'), ...perFunction('SessionRevocation')].sort(),
+    );
+  });
+
+  test.each([
+    ['SessionRevocation', 'session-revocation', /It calls Cognito only, /],
+    ['AccessReview', 'access-review', /It calls Cognito, S3 \(the evidence bucket\) and SNS \(the security topic\), /],
+  ])(
+    '%s is outside the VPC because a user pool with a domain cannot use the cognito-idp PrivateLink endpoint',
+    (fn, name, calls) => {
+      const ids = outsideVpc(fn);
+      expect(ids).toHaveLength(3);
+      for (const id of ids) {
+        const reason = acks[id];
+        expect(reason).toMatch(/PrivateLink/);
+        expect(reason.startsWith(`[HIPAA 164.312(e)(1)] ${OUTSIDE_VPC_REASON} crm-demo-${name}: `)).toBe(true);
+        expect(reason).toMatch(
+          /cognito-idp PrivateLink endpoint, which AWS documents as incompatible with a user pool that has a domain/,
+        );
+        expect(reason).toMatch(/no NAT/);
+        expect(reason).toMatch(calls);
+        expect(reason).toMatch(/holds and logs no PHI/);
+      }
+      const iam5 = acks[`Operations/${fn}/Handler/Policy/Resource AwsSolutions::AwsSolutions-IAM5[Resource::*]`];
+      expect(iam5).toMatch(/xray:PutTraceSegments and xray:PutTelemetryRecords/);
+      expect(iam5).not.toMatch(/EC2/);
+    },
+  );
+});
