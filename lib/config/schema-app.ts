@@ -63,6 +63,21 @@ export const wafSchema = z
       .array(z.string().refine(isValidCidr, 'must be an IPv4 CIDR such as "203.0.113.0/24"'))
       .default([])
       .describe('Office IP ranges. When set, every other address is blocked. Empty: open to the internet (behind MFA).'),
+    largeBodyPaths: z
+      .array(
+        z
+          .string()
+          .max(200, 'must be at most 200 characters (WAF search string limit)')
+          .regex(
+            /^\/[^\s*]+$/,
+            'must be a URI path prefix such as "/api/documents": starting with "/", not "/" alone, without spaces or "*"',
+          ),
+      )
+      .max(10)
+      .default([])
+      .describe(
+        'Path prefixes where request bodies over 8 KB are allowed (document uploads). Everything else stays blocked by the size rule.',
+      ),
   })
   .strict()
   .prefault({})

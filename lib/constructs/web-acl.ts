@@ -14,6 +14,16 @@ export const MANAGED_RULE_GROUPS = [
   'AWSManagedRulesSQLiRuleSet',
 ] as const;
 
+/** The common rule set's rule that blocks request bodies over 8 KB, and the label it adds to them. */
+export const SIZE_RESTRICTIONS_BODY = {
+  ruleGroup: 'AWSManagedRulesCommonRuleSet',
+  rule: 'SizeRestrictions_BODY',
+  label: 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body',
+} as const;
+
+/** The rule that blocks what `SizeRestrictions_BODY` labels, except on the configured upload paths. */
+export const LARGE_BODY_RULE = 'BlockLargeBodiesOutsideUploadPaths';
+
 /** Blocks VPNs, proxies, Tor exit nodes and hosting providers. */
 export const ANONYMOUS_IP_RULE_GROUP = 'AWSManagedRulesAnonymousIpList';
 
@@ -44,6 +54,13 @@ export interface WebAclProps {
    * @default [] - no exemption
    */
   readonly serviceCallPaths?: readonly string[];
+  /**
+   * URI path prefixes (e.g. `/api/documents`) where request bodies over 8 KB are allowed, for
+   * document uploads. Matched case-sensitively, as a prefix of the raw (not URL-decoded) path. Each
+   * starts with `/`, is not `/` alone, and holds no whitespace or `*`; at most 10.
+   * @default [] - bodies over 8 KB are blocked everywhere, by the common rule set itself
+   */
+  readonly largeBodyPaths?: readonly string[];
   /** Encrypts the WAF log group. */
   readonly logEncryptionKey: kms.IKey;
   /** Retention of the WAF log group. */
@@ -55,8 +72,22 @@ export interface WebAclProps {
  * 164.312(e)(1)), logged to CloudWatch Logs (164.312(b)). Associate it with `associate()`.
  *
  * Rule order: the per-address rate limit, then the AWS managed rule groups (override action `none`:
- * each group blocks what it matches; nothing is in count mode), then, with an allow-list, the allow
+ * each group blocks what it matches; no group is in count mode), then, with an allow-list, the allow
  * rules. Managed groups never allow, so allowed addresses are still inspected by every blocking rule.
+ *
+ * Document uploads (`largeBodyPaths`): the common rule set's `SizeRestrictions_BODY` blocks every
+ * body over 8 KB, the most a load balancer passes to WAF, so that nothing travels uninspected. With
+ * upload paths configured, that one rule's action is overridden to count, which in WAF only means
+ * "add the label `awswaf:managed:aws:core-rule-set:SizeRestrictions_Body` and go on"; the rule
+ * right after the common rule set, `BlockLargeBodiesOutsideUploadPaths`, blocks every request with
+ * that label whose URI path does not start with an upload path (AWS's documented label-match
+ * pattern). This is not count mode: the group and every other rule in it still block, and an
+ * oversized body is still blocked everywhere except on the upload paths. There, the bytes past the
+ * first 8 KB are not inspected by WAF (the first 8 KB still are, by every body rule); the
+ * application must validate what it accepts. Prefixes match case-sensitively (no transformation):
+ * an exemption should be as narrow as possible, so `/API/Documents` or `/api/%64ocuments` stay
+ * blocked, failing closed; `../` in a path is blocked by the common rule set (GenericLFI_URIPATH).
+ * Without upload paths there is no override at all.
  *
  * Logs go to `aws-waf-logs-<name>` (WAF requires the prefix), encrypted with the given key, retained
  * on stack deletion, with the `authorization` and `cookie` headers and the query string redacted. An
@@ -82,10 +113,24 @@ export class WebAcl extends Construct {
     const rules: wafv2.CfnWebACL.RuleProperty[] = [];
     const add = (name: string, rule: Omit<wafv2.CfnWebACL.RuleProperty, 'name' | 'priority' | 'visibilityConfig'>) =>
       rules.push({ name, priority: rules.length, visibilityConfig: this.visibility(name), ...rule });
-    const managed = (group: string, scopeDownStatement?: wafv2.CfnWebACL.StatementProperty) =>
+    const largeBodyPaths = props.largeBodyPaths ?? [];
+    for (const path of largeBodyPaths) {
+      if (!/^\/[^\s*]+$/.test(path) || path.length > 200) {
+        throw new Error(`WebAcl: largeBodyPaths "${path}" must start with "/", not be "/" alone, and hold no whitespace or "*"`);
+      }
+    }
+    if (largeBodyPaths.length > 10) throw new Error('WebAcl: at most 10 largeBodyPaths');
+
+    const managed = (
+      group: string,
+      scopeDownStatement?: wafv2.CfnWebACL.StatementProperty,
+      ruleActionOverrides?: wafv2.CfnWebACL.RuleActionOverrideProperty[],
+    ) =>
       add(group, {
         overrideAction: { none: {} },
-        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: group, scopeDownStatement } },
+        statement: {
+          managedRuleGroupStatement: { vendorName: 'AWS', name: group, scopeDownStatement, ruleActionOverrides },
+        },
       });
 
     add('RateLimitPerAddress', {
@@ -101,7 +146,25 @@ export class WebAcl extends Construct {
         serviceCallPaths.length ? { notStatement: { statement: pathIsOneOf(serviceCallPaths) } } : undefined,
       );
     }
-    for (const group of MANAGED_RULE_GROUPS.slice(1)) managed(group);
+    for (const group of MANAGED_RULE_GROUPS.slice(1)) {
+      if (group !== SIZE_RESTRICTIONS_BODY.ruleGroup || !largeBodyPaths.length) {
+        managed(group);
+        continue;
+      }
+      // The size rule only labels; the next rule blocks the label outside the upload paths.
+      managed(group, undefined, [{ name: SIZE_RESTRICTIONS_BODY.rule, actionToUse: { count: {} } }]);
+      add(LARGE_BODY_RULE, {
+        action: { block: {} },
+        statement: {
+          andStatement: {
+            statements: [
+              { labelMatchStatement: { scope: 'LABEL', key: SIZE_RESTRICTIONS_BODY.label } },
+              { notStatement: { statement: pathStartsWithOneOf(largeBodyPaths) } },
+            ],
+          },
+        },
+      });
+    }
 
     if (allowedCidrs.length) {
       this.allowedAddresses = new wafv2.CfnIPSet(this, 'AllowedAddresses', {
@@ -188,6 +251,19 @@ export class WebAcl extends Construct {
     );
     return { logGroup, loggingConfiguration };
   }
+}
+
+/** Matches requests whose URI path starts with one of `prefixes`, case-sensitively. */
+function pathStartsWithOneOf(prefixes: readonly string[]): wafv2.CfnWebACL.StatementProperty {
+  const statements = prefixes.map((prefix): wafv2.CfnWebACL.StatementProperty => ({
+    byteMatchStatement: {
+      fieldToMatch: { uriPath: {} },
+      positionalConstraint: 'STARTS_WITH',
+      searchString: prefix,
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  }));
+  return statements.length === 1 ? statements[0] : { orStatement: { statements } };
 }
 
 /** Matches requests whose URI path (lower-cased) is exactly one of `paths`. */

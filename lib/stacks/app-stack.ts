@@ -100,6 +100,7 @@ export class AppStack extends Stack {
       rateLimitPer5Minutes: config.waf.rateLimitPer5Minutes,
       blockAnonymousIps: config.waf.blockAnonymousIps,
       allowedCidrs: config.waf.allowedCidrs,
+      largeBodyPaths: config.waf.largeBodyPaths,
       serviceCallPaths: COGNITO_SERVICE_CALL_PATHS,
       logEncryptionKey: props.auditKey,
       logRetention,

@@ -208,6 +208,22 @@ describe('identity, WAF and workload rules that protect a control', () => {
       /^waf\.mode: must be "BLOCK": a web ACL in count mode only watches attacks/,
     ],
     ['bad office CIDR', { waf: { allowedCidrs: ['10.0.0.0/99'] } }, /^waf\.allowedCidrs\.0: must be an IPv4 CIDR/],
+    [
+      'upload path without a leading slash',
+      { waf: { largeBodyPaths: ['documents'] } },
+      /^waf\.largeBodyPaths\.0: must be a URI path prefix such as "\/api\/documents"/,
+    ],
+    ['upload path "/" (every path)', { waf: { largeBodyPaths: ['/'] } }, /^waf\.largeBodyPaths\.0: must be a URI path prefix/],
+    [
+      'upload path with a wildcard',
+      { waf: { largeBodyPaths: ['/api/*'] } },
+      /^waf\.largeBodyPaths\.0: must be a URI path prefix/,
+    ],
+    [
+      'more than 10 upload paths',
+      { waf: { largeBodyPaths: Array.from({ length: 11 }, (_, i) => `/u${i}`) } },
+      /^waf\.largeBodyPaths: /,
+    ],
     ['a single task', { workload: { minTasks: 1 } }, /^workload\.minTasks: must be at least 2/],
     ['privileged port', { workload: { containerPort: 80 } }, /^workload\.containerPort: must be 1024 or above/],
     [

@@ -9,7 +9,14 @@ export function projectContext(): Record<string, unknown> {
   return cdkJson.context;
 }
 
-/** An App with cdk.json's context (use instead of `new App()` in tests). */
+/**
+ * An App with cdk.json's context (use instead of `new App()` in tests). Lambda bundling is skipped
+ * (a stand-in asset is used) unless the test asks for it: templates are the same, and esbuild runs
+ * once per function in the tests that check bundles, not in every test that builds the deployment.
+ */
 export function projectApp(props: AppProps = {}): App {
-  return new App({ ...props, context: { ...projectContext(), ...props.context } });
+  return new App({
+    ...props,
+    context: { ...projectContext(), 'aws:cdk:bundling-stacks': [], ...props.context },
+  });
 }

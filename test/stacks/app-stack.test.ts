@@ -207,7 +207,7 @@ describe.each(SHIPPED_CONFIGS)('App stack from %s', (file) => {
       }
     });
 
-    test('every managed rule group blocks (override action None), in order, and nothing counts', () => {
+    test('every managed rule group blocks (override action None), in order; the only count is SizeRestrictions_BODY, with upload paths', () => {
       const expected = [
         'AWSManagedRulesAmazonIpReputationList',
         ...(config.waf.blockAnonymousIps ? ['AWSManagedRulesAnonymousIpList'] : []),
@@ -219,10 +219,62 @@ describe.each(SHIPPED_CONFIGS)('App stack from %s', (file) => {
       for (const rule of managedGroups()) {
         expect(rule.OverrideAction).toEqual({ None: {} });
         expect(rule.Statement.ManagedRuleGroupStatement).toMatchObject({ VendorName: 'AWS' });
-        expect(rule.Statement.ManagedRuleGroupStatement.RuleActionOverrides).toBeUndefined();
         expect(rule.Statement.ManagedRuleGroupStatement.ExcludedRules).toBeUndefined();
+        const overrides = rule.Statement.ManagedRuleGroupStatement.RuleActionOverrides;
+        if (rule.Name === 'AWSManagedRulesCommonRuleSet' && config.waf.largeBodyPaths.length) {
+          expect(overrides).toEqual([{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }]);
+        } else {
+          expect(overrides).toBeUndefined();
+        }
       }
-      expect(JSON.stringify(only('AWS::WAFv2::WebACL')[1].Properties)).not.toMatch(/"Count"/);
+      // No other Count anywhere in the web ACL: no rule action, no override action, no other rule.
+      const common = webAclRules(resources).findIndex((r) => r.Name === 'AWSManagedRulesCommonRuleSet');
+      expect(countPaths(only('AWS::WAFv2::WebACL')[1].Properties)).toEqual(
+        config.waf.largeBodyPaths.length
+          ? [`Rules.${common}.Statement.ManagedRuleGroupStatement.RuleActionOverrides.0.ActionToUse.Count`]
+          : [],
+      );
+    });
+
+    test('bodies over 8 KB: blocked by the common rule set, or right after it by label outside the upload paths only', () => {
+      const rules = webAclRules(resources);
+      const common = rules.find((r) => r.Name === 'AWSManagedRulesCommonRuleSet');
+      const labelRules = rules.filter((r) => JSON.stringify(r.Statement).includes('LabelMatchStatement'));
+      if (!config.waf.largeBodyPaths.length) {
+        expect(labelRules).toEqual([]);
+        expect(rules.map((r) => r.Name)).not.toContain('BlockLargeBodiesOutsideUploadPaths');
+        return;
+      }
+      expect(labelRules.map((r) => r.Name)).toEqual(['BlockLargeBodiesOutsideUploadPaths']);
+      const [large] = labelRules;
+      expect(large.Priority).toBe(common.Priority + 1);
+      const prefix = (path: string) => ({
+        ByteMatchStatement: {
+          FieldToMatch: { UriPath: {} },
+          PositionalConstraint: 'STARTS_WITH',
+          SearchString: path,
+          TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+        },
+      });
+      const paths = config.waf.largeBodyPaths.map(prefix);
+      expect(large).toEqual({
+        Name: 'BlockLargeBodiesOutsideUploadPaths',
+        Priority: common.Priority + 1,
+        Action: { Block: {} },
+        Statement: {
+          AndStatement: {
+            Statements: [
+              { LabelMatchStatement: { Scope: 'LABEL', Key: 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body' } },
+              { NotStatement: { Statement: paths.length === 1 ? paths[0] : { OrStatement: { Statements: paths } } } },
+            ],
+          },
+        },
+        VisibilityConfig: {
+          MetricName: `${config.name}-crm-BlockLargeBodiesOutsideUploadPaths`,
+          CloudWatchMetricsEnabled: true,
+          SampledRequestsEnabled: true,
+        },
+      });
     });
 
     test('blocks an address over the configured rate, first', () => {
@@ -321,6 +373,15 @@ describe.each(SHIPPED_CONFIGS)('App stack from %s', (file) => {
   });
 });
 
+/** Dotted paths of every `Count` key in `value`. */
+function countPaths(value: unknown, at: string[] = []): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, v]) => [
+    ...(key === 'Count' ? [[...at, key].join('.')] : []),
+    ...countPaths(v, [...at, key]),
+  ]);
+}
+
 describe('App stack WAF options', () => {
   const demo = (waf: Record<string, unknown>) => synthApp(shippedConfig('config/demo.json', { waf })).resources;
 
@@ -332,6 +393,37 @@ describe('App stack WAF options', () => {
       'AWSManagedRulesKnownBadInputsRuleSet',
       'AWSManagedRulesCommonRuleSet',
       'AWSManagedRulesSQLiRuleSet',
+    ]);
+  });
+
+  test('several upload paths: one label rule after the common rule set, excluding exactly those prefixes', () => {
+    const rules = webAclRules(demo({ largeBodyPaths: ['/api/documents', '/api/Imports/'] }));
+    expect(rules.map((r) => r.Name)).toEqual([
+      'RateLimitPerAddress',
+      'AWSManagedRulesAmazonIpReputationList',
+      'AWSManagedRulesAnonymousIpList',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+      'AWSManagedRulesCommonRuleSet',
+      'BlockLargeBodiesOutsideUploadPaths',
+      'AWSManagedRulesSQLiRuleSet',
+    ]);
+    expect(rules.map((r) => r.Priority)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(rules[4].Statement.ManagedRuleGroupStatement.RuleActionOverrides).toEqual([
+      { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
+    ]);
+    const [label, not] = rules[5].Statement.AndStatement.Statements;
+    expect(label).toEqual({
+      LabelMatchStatement: { Scope: 'LABEL', Key: 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body' },
+    });
+    expect(
+      not.NotStatement.Statement.OrStatement.Statements.map((s: any) => [
+        s.ByteMatchStatement.SearchString,
+        s.ByteMatchStatement.PositionalConstraint,
+        s.ByteMatchStatement.TextTransformations,
+      ]),
+    ).toEqual([
+      ['/api/documents', 'STARTS_WITH', [{ Priority: 0, Type: 'NONE' }]],
+      ['/api/Imports/', 'STARTS_WITH', [{ Priority: 0, Type: 'NONE' }]],
     ]);
   });
 
