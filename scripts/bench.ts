@@ -25,18 +25,30 @@ timed('synth demo, cold (new output directory)', cdk, ['synth', '--quiet', '--no
 timed('synth demo, warm (same output directory)', cdk, ['synth', '--quiet', '--no-notices', '-o', path.join(out, 'cold')]);
 timed('test suite (npm test)', 'npm', ['test', '--silent', '--', '--silent']);
 
-const lambdaDir = path.join(root, 'lambda');
-const functions = fs.existsSync(lambdaDir) ? fs.readdirSync(lambdaDir).filter((d) => d !== 'shared') : [];
-const assets = fs.readdirSync(path.join(out, 'cold')).filter((f) => f.startsWith('asset.'));
-console.log(`\nLambda functions in lambda/: ${functions.length}; assets in the cloud assembly: ${assets.length}`);
-for (const asset of assets) {
-  const dir = path.join(out, 'cold', asset);
-  const bytes = fs.statSync(dir).isDirectory()
-    ? fs.readdirSync(dir, { recursive: true }).reduce<number>((n, f) => {
-        const p = path.join(dir, String(f));
-        return fs.statSync(p).isFile() ? n + fs.statSync(p).size : n;
-      }, 0)
-    : fs.statSync(dir).size;
-  console.log(`  ${asset.slice(0, 20)}…  ${(bytes / 1024).toFixed(1)} KiB`);
+interface AssetManifest {
+  files?: Record<string, { displayName?: string; source: { path?: string } }>;
+  dockerImages?: Record<string, { displayName?: string; source: { directory?: string } }>;
+}
+const assembly = path.join(out, 'cold');
+function bytesIn(p: string): number {
+  if (!fs.statSync(p).isDirectory()) return fs.statSync(p).size;
+  return fs.readdirSync(p).reduce((n, f) => n + bytesIn(path.join(p, f)), 0);
+}
+console.log('\nassets (unzipped, source maps included):');
+for (const file of fs.readdirSync(assembly).filter((f) => f.endsWith('.assets.json'))) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(assembly, file), 'utf8')) as AssetManifest;
+  const stack = file.replace('.assets.json', '');
+  for (const asset of Object.values(manifest.files ?? {})) {
+    const source = asset.source.path;
+    if (!source || source.endsWith('.template.json')) continue;
+    console.log(
+      `  ${`${stack}: ${asset.displayName ?? source}`.padEnd(70)} ${(bytesIn(path.join(assembly, source)) / 1024).toFixed(0).padStart(6)} KiB`,
+    );
+  }
+  for (const image of Object.values(manifest.dockerImages ?? {})) {
+    console.log(
+      `  ${`${stack}: ${image.displayName ?? image.source.directory} (Docker build context)`.padEnd(70)} ${(bytesIn(path.join(assembly, image.source.directory ?? '')) / 1024).toFixed(0).padStart(6)} KiB`,
+    );
+  }
 }
 fs.rmSync(out, { recursive: true, force: true });
