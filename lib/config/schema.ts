@@ -192,6 +192,24 @@ export const configSchema = z
     accessReview: accessReviewSchema.prefault({}),
     waf: wafSchema,
     workload: workloadSchema,
+    detection: z
+      .object({
+        guardDuty: z
+          .boolean()
+          .default(true)
+          .describe('Create a GuardDuty detector (S3, RDS login, ECS runtime, malware protection). Turn off only if the organisation already runs GuardDuty in this account and region.'),
+        securityHub: z
+          .boolean()
+          .default(true)
+          .describe('Enable Security Hub with the AWS Foundational and NIST 800-53 standards. Turn off only if the organisation already enables it.'),
+        config: z
+          .boolean()
+          .default(true)
+          .describe('Create the AWS Config recorder and delivery channel. Turn off if the account already has one (a second recorder fails to deploy); the managed rules are kept either way.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Detective services. On by default; switch off a service the organisation already runs in this account.'),
     tags: z.record(z.string(), z.string()).default({}).describe('Extra tags applied to every resource.'),
   })
   .strict()
