@@ -1,6 +1,7 @@
-import { App, Aspects, Tags, type AppProps } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, Tags, type AppProps } from 'aws-cdk-lib';
 import type { DeploymentConfig } from './config/schema';
 import { EligibleServicesGuard } from './compliance/eligible-services-guard';
+import { LambdaLogGroups, LogPolicyCheck } from './compliance/log-policy';
 import { registerCompliancePlugins } from './compliance/plugins';
 import { AppStack } from './stacks/app-stack';
 import { AuditStack } from './stacks/audit-stack';
@@ -50,13 +51,16 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
   // Replication to the DR bucket is checked by S3 when it is configured: the replica must exist first.
   data.addStackDependency(dr, 'the PHI bucket replicates into the DR replica bucket');
   const audit = new AuditStack(app, 'Audit', {
-    ...props('audit', 'write-once evidence store and security alerts', true),
+    ...props('audit', 'audit trail, write-once evidence store, security alarms and detective services', true),
     auditKey: keys.auditKey,
+    phiBuckets: [data.documents.bucket],
   });
   audit.addStackDependency(dr, 'the evidence bucket replicates into the DR evidence replica');
   const identity = new IdentityStack(app, 'Identity', {
     ...props('identity', 'Cognito user pool with mandatory MFA and the role matrix; break-glass role', true),
   });
+  // The saved sign-in review query names Cognito's user-activity log group: it must exist first.
+  audit.addStackDependency(identity, 'audit-review queries read the Cognito user-activity log group');
   const web = new AppStack(app, 'App', {
     ...props('app', 'load balancer, WAF and the CRM service', false),
     vpc: network.vpc,
@@ -78,6 +82,15 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
   Tags.of(app).add(TAG_HOLDS_PHI, String(config.holdsPhi));
   for (const [k, v] of Object.entries(config.tags)) Tags.of(app).add(k, v);
   Aspects.of(app).add(new EligibleServicesGuard());
+  // Log policy: CDK's own helper functions get encrypted log groups, then every log group is checked.
+  Aspects.of(app).add(
+    new LambdaLogGroups({
+      keyFor: (stack) => (stack.region === config.regions.primary ? keys.auditKey : undefined),
+      retentionDays: config.logs.retentionDays,
+    }),
+    { priority: AspectPriority.MUTATING },
+  );
+  Aspects.of(app).add(new LogPolicyCheck(), { priority: AspectPriority.READONLY });
   return { keys, network, data, dr, audit, identity, app: web, operations };
 }
 

@@ -31,6 +31,24 @@ export function evidenceReplicaBucketName(config: Pick<DeploymentConfig, 'name' 
   return `${config.name}-evidence-dr-${Aws.ACCOUNT_ID}-${config.regions.dr}`;
 }
 
+/** Name of the DR-region replica of the CloudTrail log bucket (<= 63 chars for a 20-char deployment name). */
+export function trailReplicaBucketName(config: Pick<DeploymentConfig, 'name' | 'regions'>): string {
+  return `${config.name}-trail-dr-${Aws.ACCOUNT_ID}-${config.regions.dr}`;
+}
+
+/**
+ * Name of the deployment's CloudTrail trail. Fixed, so that the key policy (Keys stack) and the trail
+ * bucket's policy can name the trail ARN before the trail exists.
+ */
+export function auditTrailName(deployment: string): string {
+  return `${deployment}-audit-trail`;
+}
+
+/** Cognito's user-activity log group (vended logs must live under /aws/vendedlogs/). */
+export function userActivityLogGroupName(deployment: string): string {
+  return `/aws/vendedlogs/cognito/${deployment}/user-activity`;
+}
+
 /** Stack names: `<deployment>-<part>`. */
 export function stackName(deployment: string, part: string): string {
   return `${deployment}-${part}`;

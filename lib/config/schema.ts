@@ -197,15 +197,21 @@ export const configSchema = z
         guardDuty: z
           .boolean()
           .default(true)
-          .describe('Create a GuardDuty detector (S3, RDS login, ECS runtime, malware protection). Turn off only if the organisation already runs GuardDuty in this account and region.'),
+          .describe(
+            'Create a GuardDuty detector (S3, RDS login, ECS runtime, malware protection). Turn off only if the organisation already runs GuardDuty in this account and region.',
+          ),
         securityHub: z
           .boolean()
           .default(true)
-          .describe('Enable Security Hub with the AWS Foundational and NIST 800-53 standards. Turn off only if the organisation already enables it.'),
+          .describe(
+            'Enable Security Hub with the AWS Foundational and NIST 800-53 standards. Turn off only if the organisation already enables it.',
+          ),
         config: z
           .boolean()
           .default(true)
-          .describe('Create the AWS Config recorder and delivery channel. Turn off if the account already has one (a second recorder fails to deploy); the managed rules are kept either way.'),
+          .describe(
+            'Create the AWS Config recorder and delivery channel. Turn off if the account already has one (a second recorder fails to deploy); the managed rules are kept either way.',
+          ),
       })
       .strict()
       .prefault({})

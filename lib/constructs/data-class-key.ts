@@ -98,4 +98,118 @@ export class DataClassKey extends Construct {
       }),
     );
   }
+
+  /**
+   * Lets CloudWatch alarms and EventBridge rules publish to SNS topics of this account and region
+   * that are encrypted with the key (security alarms and finding notifications), per "Enable
+   * compatibility between event sources from AWS services and encrypted topics"
+   * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services):
+   * `kms:GenerateDataKey*` and `kms:Decrypt` for the service principal.
+   *
+   * Both statements only cover data keys for this account's topics in this region (SNS passes the
+   * topic ARN as the encryption context `aws:sns:topicArn`). CloudWatch is also limited to alarms
+   * of this account (`aws:SourceAccount`). EventBridge cannot be: SNS documents that
+   * `aws:SourceAccount` and `aws:SourceArn` in a key policy are not supported for EventBridge
+   * deliveries to encrypted topics, and every notification would fail with them.
+   */
+  allowAlarmAndEventPublishers(): void {
+    const stack = Stack.of(this);
+    const topicsOfThisAccount = {
+      'kms:EncryptionContext:aws:sns:topicArn': `arn:${stack.partition}:sns:${stack.region}:${stack.account}:*`,
+    };
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublishToTopicsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: topicsOfThisAccount,
+        },
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEventBridgeToPublishToTopicsOfThisAccount',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { ArnLike: topicsOfThisAccount },
+      }),
+    );
+  }
+
+  /**
+   * Lets AWS Config encrypt the configuration history it delivers to S3 with the key (the delivery
+   * channel's `s3KmsKeyArn`). With the service-linked role, Config writes as its service principal,
+   * so the key policy grants it the permissions AWS Config documents, for this account only
+   * (https://docs.aws.amazon.com/config/latest/developerguide/s3-kms-key-policy.html).
+   */
+  allowConfigDelivery(): void {
+    const stack = Stack.of(this);
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowConfigDeliveryOfThisAccount',
+        principals: [new iam.ServicePrincipal('config.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+  }
+
+  /**
+   * Lets the CloudTrail trail `trailName` of this account and region encrypt its log files with the key,
+   * as "Configure AWS KMS key policies for CloudTrail" documents
+   * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html):
+   * - CloudTrail may generate data keys, describe the key and decrypt (needed to create or update a
+   *   trail whose bucket uses an S3 Bucket Key), only for that one trail (`aws:SourceArn`, confused-deputy
+   *   protection); data keys also only in the CloudTrail encryption context of this account's trails.
+   * - Principals of this account may decrypt CloudTrail log files. The principal is the account, so this
+   *   is delegated to IAM like every other use of the key: a reader still needs an IAM policy granting
+   *   `kms:Decrypt` (and `s3:GetObject` on the trail bucket). Not `Principal: *` with
+   *   `kms:CallerAccount`, as the CloudTrail console writes it, which would let every principal of the
+   *   account decrypt without an IAM grant.
+   */
+  allowCloudTrail(trailName: string): void {
+    const stack = Stack.of(this);
+    const cloudTrail = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
+    const thisTrail = {
+      'aws:SourceArn': `arn:${stack.partition}:cloudtrail:${stack.region}:${stack.account}:trail/${trailName}`,
+    };
+    const trailsOfThisAccount = {
+      'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${stack.partition}:cloudtrail:*:${stack.account}:trail/*`,
+    };
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudTrailToEncryptLogsOfTheTrail',
+        principals: [cloudTrail],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: thisTrail, ArnLike: trailsOfThisAccount },
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudTrailToDescribeKeyAndDecryptForTheTrail',
+        principals: [cloudTrail],
+        actions: ['kms:DescribeKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: thisTrail },
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowPrincipalsOfThisAccountToDecryptCloudTrailLogs',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'kms:CallerAccount': stack.account },
+          Null: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'false' },
+        },
+      }),
+    );
+  }
 }

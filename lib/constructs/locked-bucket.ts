@@ -21,6 +21,20 @@ export interface LockedBucketProps {
   readonly objectLockRetention: Duration;
   /** When an overwritten or deleted version expires (S3 waits for its lock to end first). */
   readonly noncurrentVersionExpiration: Duration;
+  /**
+   * Moves current object versions into cheaper storage classes as they age, e.g. `GLACIER_IR` after 90
+   * days. Object Lock retention holds in every storage class. S3 does not transition objects under
+   * 128 KB by default, where the transition would cost more than it saves.
+   * @default - no transitions: objects stay in S3 Standard
+   */
+  readonly transitions?: s3.Transition[];
+  /**
+   * When the current version of an object expires. S3 then adds a delete marker: the version becomes
+   * noncurrent and is removed after `noncurrentVersionExpiration`; the delete markers left behind are
+   * removed too. Must be at least the Object Lock retention, so that nothing is hidden while locked.
+   * @default - current versions never expire
+   */
+  readonly expiration?: Duration;
   /** How long the server access logs are kept. @default 6 years (see `AccessLogBucket`) */
   readonly accessLogRetention?: Duration;
   /** Physical bucket name; set it when another region's stack must find the bucket. @default - generated */
@@ -39,7 +53,8 @@ export interface LockedBucketProps {
  * (e)(1)): PHI documents and audit evidence, and their DR replicas. SSE-KMS with the given
  * customer-managed key and an S3 Bucket Key, versioned, Object Lock with a default retention so that no
  * document version can be destroyed early, TLS 1.2+ only, no public access or ACLs, server access logs
- * in its own `AccessLogBucket`, and a lifecycle that only removes versions that are no longer current.
+ * in its own `AccessLogBucket`, and a lifecycle that removes versions that are no longer current (and,
+ * only when asked, archives current versions and expires them once their retention has passed).
  * Retained on stack deletion. One definition serves every source and replica bucket, so no copy can
  * drift weaker than the original.
  *
@@ -59,6 +74,9 @@ export class LockedBucket extends Construct {
     super(scope, id);
     if (props.replicaOf && props.replicateTo) {
       throw new Error(`${this.node.path}: a replica (replicaOf) does not replicate onward (replicateTo)`);
+    }
+    if (props.expiration && props.expiration.toDays() < props.objectLockRetention.toDays()) {
+      throw new Error(`${this.node.path}: objects would expire (expiration) before their Object Lock retention ends`);
     }
     this.accessLogs = new AccessLogBucket(this, 'AccessLogs', {
       loggedBucketDescription: props.description,
@@ -83,6 +101,7 @@ export class LockedBucket extends Construct {
           noncurrentVersionExpiration: props.noncurrentVersionExpiration,
           abortIncompleteMultipartUploadAfter: ABORT_INCOMPLETE_UPLOADS_AFTER,
         },
+        ...currentVersionRules(props),
       ],
       replicationRole: replication?.role.role,
       replicationRules: replication ? [replication.rule] : undefined,
@@ -129,4 +148,14 @@ export class LockedBucket extends Construct {
       },
     };
   }
+}
+
+/** The lifecycle rules for current object versions: none unless `transitions` or `expiration` is set. */
+function currentVersionRules(props: LockedBucketProps): s3.LifecycleRule[] {
+  if (!props.transitions?.length && !props.expiration) return [];
+  return [
+    { id: 'archive-and-expire-current-versions', transitions: props.transitions, expiration: props.expiration },
+    // Once the expired versions are gone, only their delete markers remain; they carry no data.
+    ...(props.expiration ? [{ id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true }] : []),
+  ];
 }

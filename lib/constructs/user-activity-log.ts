@@ -2,6 +2,7 @@ import { ArnFormat, RemovalPolicy, Stack, type CfnResource } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { exemptFromLogKms } from '../compliance/log-policy';
 import { acknowledge } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 
@@ -54,6 +55,7 @@ export class UserActivityLog extends Construct {
       'Amazon Cognito delivers user-pool logs only to a log group that is not encrypted with AWS KMS ' +
       '(Cognito API reference, CloudWatchLogsConfigurationType.LogGroupArn). CloudWatch Logs still encrypts the ' +
       'events at rest with AWS-managed keys. The log holds staff identifiers, IP addresses and sign-in outcomes, no PHI.';
+    exemptFromLogKms(this.logGroup, reason);
     acknowledge(
       this.logGroup.node.defaultChild as CfnResource,
       { ruleId: 'HIPAA.Security::HIPAA.Security-CloudWatchLogGroupEncrypted', control: '164.312(a)(2)(iv)', reason },

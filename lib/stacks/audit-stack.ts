@@ -5,12 +5,25 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
+import { AuditTrail } from '../constructs/audit-trail';
+import { DetectiveServices } from '../constructs/detective-services';
+import { FindingNotifications } from '../constructs/finding-notifications';
+import { AuditReviewQueries } from '../constructs/audit-review-queries';
 import { LockedBucket } from '../constructs/locked-bucket';
-import { evidenceReplicaBucketName, keyAliasName } from '../naming';
+import { SecurityAlarms } from '../constructs/security-alarms';
+import {
+  auditTrailName,
+  evidenceReplicaBucketName,
+  keyAliasName,
+  trailReplicaBucketName,
+  userActivityLogGroupName,
+} from '../naming';
 import { pinLogicalId } from './logical-ids';
 
 export interface AuditStackProps extends StackProps {
   readonly config: DeploymentConfig;
+  /** Buckets whose object-level access CloudTrail records (data events): every PHI bucket. */
+  readonly phiBuckets: s3.IBucket[];
   /** Encrypts the evidence and the alert topic. Never crypto-erased: the audit trail outlives PHI. */
   readonly auditKey: kms.IKey;
 }
@@ -40,6 +53,16 @@ export class AuditStack extends Stack {
   readonly evidenceBucket: s3.IBucket;
   /** Security alerts; subscribed by the security contact and the configured extra recipients. */
   readonly securityTopic: sns.ITopic;
+  /** The multi-region CloudTrail trail, its write-once bucket and the log group alarms filter. */
+  readonly trail: AuditTrail;
+  /** GuardDuty, Security Hub and AWS Config (each per `config.detection`) and the HIPAA Config rules. */
+  readonly detection: DetectiveServices;
+  /** Saved audit-review queries (CloudWatch Logs Insights). */
+  readonly reviewQueries: AuditReviewQueries;
+  /** CloudTrail metric filters and alarms (CIS monitoring, break-glass use) to the security topic. */
+  readonly securityAlarms: SecurityAlarms;
+  /** GuardDuty and Security Hub findings from `alerts.minimumFindingSeverity` up, to the security topic. */
+  readonly findingNotifications: FindingNotifications;
 
   constructor(scope: Construct, id: string, props: AuditStackProps) {
     super(scope, id, props);
@@ -66,6 +89,70 @@ export class AuditStack extends Stack {
       topic.addSubscription(new subscriptions.EmailSubscription(email));
     }
     this.securityTopic = topic;
+
+    // Every API call in every region, and object-level access to the PHI buckets (HIPAA 164.312(b)).
+    const trail = new AuditTrail(this, 'Trail', {
+      trailName: auditTrailName(config.name),
+      encryptionKey: props.auditKey,
+      phiBuckets: props.phiBuckets,
+      retentionDays: config.logs.retentionDays,
+      logGroupName: `/${config.name}/cloudtrail`,
+      replicateTo: {
+        bucketName: trailReplicaBucketName(config),
+        region: config.regions.dr,
+        keyAliasName: keyAliasName(config.name, 'audit-dr'),
+      },
+    });
+    this.trail = trail;
+    // A replacement would orphan years of audit trail (or fail on the fixed trail and log group names).
+    pinLogicalId(trail.bucket, 'TrailBucket');
+    pinLogicalId(trail.lockedBucket.accessLogs.bucket, 'TrailAccessLogBucket');
+    pinLogicalId(trail.logGroup, 'TrailLogGroup');
+    pinLogicalId(trail.trail, 'Trail');
+    // Activity review and incident reporting (HIPAA 164.308(a)(1)(ii)(D), 164.308(a)(6)(ii)): CIS metric
+    // filters and the break-glass alarm on the trail's log group, and findings from the configured
+    // severity up, all to the security topic. The Identity stack names the break-glass role the same way.
+    this.securityAlarms = new SecurityAlarms(this, 'SecurityAlarms', {
+      trailLogGroup: trail.logGroup,
+      topic,
+      breakGlassRoleName: `${config.name}-break-glass`,
+      alarmNamePrefix: `${config.name}-security`,
+    });
+    this.findingNotifications = new FindingNotifications(this, 'FindingNotifications', {
+      topic,
+      minimumSeverity: config.alerts.minimumFindingSeverity,
+    });
+    // Saved Logs Insights queries for the reviews in docs/runbooks/audit-review.md.
+    this.reviewQueries = new AuditReviewQueries(this, 'ReviewQueries', {
+      folder: config.name,
+      trailLogGroup: trail.logGroup,
+      userActivityLogGroupName: userActivityLogGroupName(config.name),
+    });
+    const detection = new DetectiveServices(this, 'Detection', {
+      deployment: config.name,
+      guardDuty: config.detection.guardDuty,
+      securityHub: config.detection.securityHub,
+      config: config.detection.config,
+      phiBuckets: props.phiBuckets,
+      auditKey: props.auditKey,
+      configRetention: Duration.days(config.logs.retentionDays),
+      // The configuration history joins the evidence in the DR region's write-once replica.
+      configReplicateTo: {
+        bucketName: evidenceReplicaBucketName(config),
+        region: config.regions.dr,
+        keyAliasName: keyAliasName(config.name, 'audit-dr'),
+      },
+    });
+    this.detection = detection;
+    // One of each per account and region: a replacement could never be created next to the original.
+    if (detection.detector) pinLogicalId(detection.detector, 'GuardDutyDetector');
+    if (detection.hub) pinLogicalId(detection.hub, 'SecurityHub');
+    if (detection.recording) {
+      pinLogicalId(detection.recording.recorder, 'ConfigRecorder');
+      pinLogicalId(detection.recording.deliveryChannel, 'ConfigDeliveryChannel');
+      pinLogicalId(detection.recording.bucket, 'ConfigHistoryBucket');
+      pinLogicalId(detection.recording.accessLogs.bucket, 'ConfigHistoryAccessLogBucket');
+    }
 
     pinLogicalId(evidence.bucket, 'EvidenceBucket');
     pinLogicalId(evidence.accessLogs.bucket, 'EvidenceAccessLogBucket');

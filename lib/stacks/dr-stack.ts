@@ -3,8 +3,9 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
 import { DataClassKey } from '../constructs/data-class-key';
+import { trailBucketLifecycle } from '../constructs/audit-trail';
 import { LockedBucket } from '../constructs/locked-bucket';
-import { evidenceReplicaBucketName, phiReplicaBucketName } from '../naming';
+import { evidenceReplicaBucketName, phiReplicaBucketName, trailReplicaBucketName } from '../naming';
 import { evidenceLock } from './audit-stack';
 import { pinLogicalId } from './logical-ids';
 
@@ -23,6 +24,8 @@ export class DrStack extends Stack {
   readonly phiReplica: LockedBucket;
   /** Off-site copy of the audit evidence bucket. */
   readonly evidenceReplica: LockedBucket;
+  /** Off-site copy of the CloudTrail log bucket. */
+  readonly trailReplica: LockedBucket;
 
   constructor(scope: Construct, id: string, props: DrStackProps) {
     super(scope, id, props);
@@ -54,7 +57,7 @@ export class DrStack extends Stack {
     const auditDr = new DataClassKey(this, 'AuditDr', {
       deployment: config.name,
       dataClass: 'audit-dr',
-      description: 'audit evidence replicas in the DR region (no PHI)',
+      description: 'audit evidence and CloudTrail log replicas in the DR region (no PHI)',
       rotationPeriod: Duration.days(config.keys.rotationPeriodDays),
       pendingWindow: Duration.days(config.keys.pendingWindowDays),
     });
@@ -64,6 +67,15 @@ export class DrStack extends Stack {
       bucketName: evidenceReplicaBucketName(config),
       encryptionKey: auditDr.key,
       ...evidenceLock(config),
+    });
+    // Off-site copy of the CloudTrail log files and digests, under the same key, lock and lifecycle as
+    // the source: delete markers are not replicated, so the replica expires its copies itself.
+    this.trailReplica = new LockedBucket(this, 'TrailReplica', {
+      description: 'CloudTrail log replica bucket',
+      replicaOf: 'CloudTrail log bucket',
+      bucketName: trailReplicaBucketName(config),
+      encryptionKey: auditDr.key,
+      ...trailBucketLifecycle(Duration.days(config.logs.retentionDays)),
     });
 
     // DR backup vault: added here by the AWS Backup issue. It gets its own DataClassKey (dataClass
@@ -78,5 +90,7 @@ export class DrStack extends Stack {
     pinLogicalId(auditDr.key.node.findChild('Alias'), 'AuditDrKeyAlias');
     pinLogicalId(this.evidenceReplica.bucket, 'EvidenceReplicaBucket');
     pinLogicalId(this.evidenceReplica.accessLogs.bucket, 'EvidenceReplicaAccessLogBucket');
+    pinLogicalId(this.trailReplica.bucket, 'TrailReplicaBucket');
+    pinLogicalId(this.trailReplica.accessLogs.bucket, 'TrailReplicaAccessLogBucket');
   }
 }

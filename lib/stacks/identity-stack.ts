@@ -8,6 +8,7 @@ import { BreakGlassRole } from '../constructs/break-glass-role';
 import { CrmUserPool } from '../constructs/crm-user-pool';
 import { pascalCase, RoleMatrix } from '../constructs/role-matrix';
 import { UserActivityLog } from '../constructs/user-activity-log';
+import { userActivityLogGroupName } from '../naming';
 import { pinLogicalId } from './logical-ids';
 
 export interface IdentityStackProps extends StackProps {
@@ -61,7 +62,7 @@ export class IdentityStack extends Stack {
 
     this.userActivityLog = new UserActivityLog(this, 'UserActivity', {
       userPool: this.userPool,
-      logGroupName: `/aws/vendedlogs/cognito/${config.name}/user-activity`,
+      logGroupName: userActivityLogGroupName(config.name),
       retentionDays: config.logs.retentionDays,
     });
 

@@ -3,6 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
 import { DataClassKey } from '../constructs/data-class-key';
+import { auditTrailName } from '../naming';
 import { pinLogicalId } from './logical-ids';
 
 export interface KeysStackProps extends StackProps {
@@ -40,8 +41,14 @@ export class KeysStack extends Stack {
       description: 'audit trail and operational logs (no PHI)',
     });
     audit.allowCloudWatchLogs();
+    // The Audit stack's CloudTrail trail encrypts its log files with the audit key.
+    audit.allowCloudTrail(auditTrailName(props.config.name));
     // The Operations stack's EventBridge rules keep undeliverable events in audit-key-encrypted queues.
     audit.allowEventBridgeDeadLetters();
+    // The security topic (audit key) receives the Audit stack's alarms and finding notifications.
+    audit.allowAlarmAndEventPublishers();
+    // The Audit stack's AWS Config delivery channel encrypts the configuration history with the audit key.
+    if (props.config.detection.config) audit.allowConfigDelivery();
     const backup = new DataClassKey(this, 'Backup', {
       ...common,
       dataClass: 'backup',

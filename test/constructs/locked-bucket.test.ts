@@ -1,8 +1,8 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { LockedBucket, type ObjectLockMode } from '../../lib/constructs/locked-bucket';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { LockedBucket, type LockedBucketProps, type ObjectLockMode } from '../../lib/constructs/locked-bucket';
 import { projectApp } from '../helpers/app';
 
 function build(objectLockMode: ObjectLockMode, replicate: boolean) {
@@ -89,5 +89,72 @@ describe('LockedBucket as a replica', () => {
           replicateTo: { bucketName: 'x', region: 'us-west-2', keyAliasName: 'alias/x' },
         }),
     ).toThrow(/does not replicate onward/);
+  });
+});
+
+describe('LockedBucket lifecycle', () => {
+  function lifecycle(extra: Partial<LockedBucketProps>) {
+    const stack = new Stack(projectApp(), 'S');
+    const locked = new LockedBucket(stack, 'Logs', {
+      description: 'test bucket',
+      encryptionKey: new kms.Key(stack, 'Key'),
+      objectLockMode: 'COMPLIANCE',
+      objectLockRetention: Duration.days(2192),
+      noncurrentVersionExpiration: Duration.days(30),
+      ...extra,
+    });
+    const logicalId = stack.resolve((locked.bucket.node.defaultChild as s3.CfnBucket).logicalId) as string;
+    return Template.fromStack(stack).toJSON().Resources[logicalId].Properties.LifecycleConfiguration.Rules;
+  }
+  const noncurrentRule = {
+    Id: 'expire-noncurrent-versions',
+    Status: 'Enabled',
+    NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+    AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+  };
+
+  test('by default only noncurrent versions expire: current versions are neither moved nor expired', () => {
+    expect(lifecycle({})).toEqual([noncurrentRule]);
+  });
+
+  test('with transitions and an expiration: current versions are archived, expired, and their delete markers removed', () => {
+    const rules = lifecycle({
+      transitions: [
+        { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) },
+        { storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(365) },
+      ],
+      expiration: Duration.days(2192),
+    });
+    expect(rules).toEqual([
+      noncurrentRule,
+      {
+        Id: 'archive-and-expire-current-versions',
+        Status: 'Enabled',
+        ExpirationInDays: 2192,
+        Transitions: [
+          { StorageClass: 'GLACIER_IR', TransitionInDays: 90 },
+          { StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 365 },
+        ],
+      },
+      { Id: 'remove-expired-delete-markers', Status: 'Enabled', ExpiredObjectDeleteMarker: true },
+    ]);
+  });
+
+  test('with transitions only: nothing expires', () => {
+    const rules = lifecycle({
+      transitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(365) }],
+    });
+    expect(rules).toEqual([
+      noncurrentRule,
+      {
+        Id: 'archive-and-expire-current-versions',
+        Status: 'Enabled',
+        Transitions: [{ StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 365 }],
+      },
+    ]);
+  });
+
+  test('refuses an expiration shorter than the Object Lock retention', () => {
+    expect(() => lifecycle({ expiration: Duration.days(2191) })).toThrow(/before their Object Lock retention ends/);
   });
 });

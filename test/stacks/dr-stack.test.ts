@@ -19,6 +19,8 @@ const PINNED = {
   AuditDrKeyAlias: 'AWS::KMS::Alias',
   EvidenceReplicaBucket: 'AWS::S3::Bucket',
   EvidenceReplicaAccessLogBucket: 'AWS::S3::Bucket',
+  TrailReplicaBucket: 'AWS::S3::Bucket',
+  TrailReplicaAccessLogBucket: 'AWS::S3::Bucket',
 } as const;
 
 describe.each([
@@ -68,12 +70,61 @@ describe.each([
     expect(resources.AuditDrKeyAlias.Properties.AliasName).toBe(`alias/${config.name}/audit-dr`);
   });
 
+  describe('CloudTrail log replica bucket', () => {
+    const trailReplica = () => resources.TrailReplicaBucket.Properties;
+    let auditResources: Resources;
+    beforeAll(() => {
+      auditResources = Template.fromStack(deployment.audit).toJSON().Resources as Resources;
+    });
+
+    test('has exactly the deterministic name the Audit stack replicates into', () => {
+      const name = `${config.name}-trail-dr-<AWS::AccountId>-${config.regions.dr}`;
+      expect(flat(trailReplica().BucketName)).toBe(name);
+      const [rule] = auditResources.TrailBucket.Properties.ReplicationConfiguration.Rules;
+      expect(flat(rule.Destination.Bucket)).toBe(`arn:<AWS::Partition>:s3:::${name}`);
+    });
+
+    test('is locked in COMPLIANCE mode for the log retention, like the source, under the audit-dr key', () => {
+      expect(trailReplica().ObjectLockConfiguration).toEqual({
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: config.logs.retentionDays } },
+      });
+      expect(trailReplica().ObjectLockConfiguration).toEqual(auditResources.TrailBucket.Properties.ObjectLockConfiguration);
+      expect(trailReplica().BucketEncryption.ServerSideEncryptionConfiguration[0]).toEqual({
+        BucketKeyEnabled: true,
+        ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['AuditDrKey', 'Arn'] } },
+      });
+      expect(trailReplica()).toMatchObject({ VersioningConfiguration: { Status: 'Enabled' }, ...PRIVATE_BUCKET });
+    });
+
+    test('archives and expires its copies itself, with the same lifecycle as the source (delete markers are not replicated)', () => {
+      expect(trailReplica().LifecycleConfiguration).toEqual(auditResources.TrailBucket.Properties.LifecycleConfiguration);
+      expect(trailReplica().LifecycleConfiguration.Rules).toContainEqual(
+        expect.objectContaining({ Id: 'archive-and-expire-current-versions', ExpirationInDays: config.logs.retentionDays }),
+      );
+    });
+
+    test('logs server access into its own access-log bucket, and is a destination only', () => {
+      expect(trailReplica().LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: 'TrailReplicaAccessLogBucket' } });
+      expect(trailReplica().ReplicationConfiguration).toBeUndefined();
+      expect(policyOf('TrailReplicaBucket').filter((s) => s.Effect === 'Allow')).toEqual([]);
+    });
+  });
+
   test('stateful resources keep their pinned logical IDs', () => {
     for (const [id, type] of Object.entries(PINNED)) expect(resources[id]?.Type).toBe(type);
   });
 
   test('the key and the buckets are retained on deletion and on replacement', () => {
-    for (const id of ['PhiDrKey', 'PhiReplicaBucket', 'PhiReplicaAccessLogBucket', 'AuditDrKey', 'EvidenceReplicaBucket']) {
+    for (const id of [
+      'PhiDrKey',
+      'PhiReplicaBucket',
+      'PhiReplicaAccessLogBucket',
+      'AuditDrKey',
+      'EvidenceReplicaBucket',
+      'TrailReplicaBucket',
+      'TrailReplicaAccessLogBucket',
+    ]) {
       expect(resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     }
   });

@@ -78,6 +78,86 @@ describe('Keys stack', () => {
     });
   });
 
+  test('only the audit key lets CloudWatch alarms and EventBridge publish to encrypted topics of this account and region', () => {
+    const sids = ['AllowCloudWatchAlarmsToPublishToTopicsOfThisAccount', 'AllowEventBridgeToPublishToTopicsOfThisAccount'];
+    const statements = Object.entries(keys).flatMap(([id, key]) =>
+      (key.Properties.KeyPolicy.Statement as { Sid?: string }[])
+        .filter((s) => sids.includes(s.Sid ?? ''))
+        .map((s) => ({ id, s })),
+    );
+    expect(statements.map((x) => x.id)).toEqual(['AuditKey', 'AuditKey']);
+    const topicsOfThisAccount = { 'kms:EncryptionContext:aws:sns:topicArn': 'arn:aws:sns:us-east-1:111122223333:*' };
+    expect(statements.map((x) => x.s)).toEqual([
+      {
+        Sid: sids[0],
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, ArnLike: topicsOfThisAccount },
+      },
+      {
+        Sid: sids[1],
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        // SNS documents aws:SourceAccount / aws:SourceArn as unsupported for EventBridge to encrypted topics.
+        Condition: { ArnLike: topicsOfThisAccount },
+      },
+    ]);
+  });
+
+  test('only the audit key lets CloudTrail use it, for the deployment trail only, and account principals decrypt its logs', () => {
+    const sids = [
+      'AllowCloudTrailToEncryptLogsOfTheTrail',
+      'AllowCloudTrailToDescribeKeyAndDecryptForTheTrail',
+      'AllowPrincipalsOfThisAccountToDecryptCloudTrailLogs',
+    ];
+    const statements = Object.entries(keys).flatMap(([id, key]) =>
+      (key.Properties.KeyPolicy.Statement as { Sid?: string }[])
+        .filter((s) => sids.includes(s.Sid ?? ''))
+        .map((s) => ({ id, s })),
+    );
+    expect(statements.map((x) => x.id)).toEqual(['AuditKey', 'AuditKey', 'AuditKey']);
+    const thisTrail = { 'aws:SourceArn': 'arn:aws:cloudtrail:us-east-1:111122223333:trail/acme-crm-prod-audit-trail' };
+    expect(statements.map((x) => x.s)).toEqual([
+      {
+        Sid: sids[0],
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 'kms:GenerateDataKey*',
+        Resource: '*',
+        Condition: {
+          StringEquals: thisTrail,
+          ArnLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:111122223333:trail/*' },
+        },
+      },
+      {
+        Sid: sids[1],
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:DescribeKey'],
+        Resource: '*',
+        Condition: { StringEquals: thisTrail },
+      },
+      {
+        // Delegated to IAM (the account, not "*"): a reader still needs an IAM grant.
+        Sid: sids[2],
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'kms:CallerAccount': '111122223333' },
+          Null: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'false' },
+        },
+      },
+    ]);
+    // The trail the key names is the one the Audit stack creates.
+    expect(deployment.audit.trail.trail.trailName).toBe('acme-crm-prod-audit-trail');
+  });
+
   test('no key policy grants anything to a principal outside the account', () => {
     for (const key of Object.values(keys)) {
       for (const s of key.Properties.KeyPolicy.Statement as { Effect: string; Principal: { AWS?: unknown } }[]) {

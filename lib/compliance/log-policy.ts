@@ -1,0 +1,97 @@
+/**
+ * The log policy (HIPAA 164.312(b) audit controls, 164.316(b)(2)(i) six-year retention): every log
+ * group of the app is encrypted with the audit key, kept at least six years and retained when its
+ * stack is deleted; every Lambda function, including the helper functions CDK itself creates (e.g.
+ * `CustomResourceProvider` handlers), writes into such a log group rather than into one Lambda would
+ * create on first run (unencrypted, never expiring).
+ */
+import { CfnResource, RemovalPolicy, Stack, Validations, type IAspect } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { IConstruct } from 'constructs';
+import { SIX_YEARS_IN_DAYS } from '../config/schema';
+import { acknowledgeCrossStackKey } from './acknowledge';
+
+const KMS_EXEMPTION_METADATA = 'hipaa-crm:log-policy:kms-exempt';
+
+/**
+ * Marks a log group that AWS does not allow to be KMS-encrypted (e.g. Cognito's log delivery). It
+ * must still keep six years and be retained; the compliance findings on it are acknowledged
+ * separately, with the same reason.
+ */
+export function exemptFromLogKms(logGroup: IConstruct, reason: string): void {
+  const cfn = CfnResource.isCfnResource(logGroup) ? logGroup : logGroup.node.defaultChild;
+  (cfn ?? logGroup).node.addMetadata(KMS_EXEMPTION_METADATA, reason);
+}
+
+function properties(resource: CfnResource): Record<string, unknown> {
+  // L1 classes keep their props as fields; plain CfnResources (CustomResourceProvider) keep them here.
+  return (resource as unknown as { _cfnProperties?: Record<string, unknown> })._cfnProperties ?? {};
+}
+
+function lambdaLogGroup(resource: CfnResource): unknown {
+  if (resource instanceof lambda.CfnFunction) {
+    const config = resource.loggingConfig as { logGroup?: unknown } | undefined;
+    return config?.logGroup;
+  }
+  return (properties(resource).LoggingConfig as { LogGroup?: unknown } | undefined)?.LogGroup;
+}
+
+export interface LambdaLogGroupsProps {
+  /** The key that encrypts log groups in `stack`, or undefined where none may be created (refused). */
+  readonly keyFor: (stack: Stack) => kms.IKey | undefined;
+  /** Retention of created log groups, days (a CloudWatch value of at least six years). */
+  readonly retentionDays: number;
+}
+
+/**
+ * Gives every Lambda function without a log group of its own an encrypted, retained one. Add it with
+ * `AspectPriority.MUTATING` so `LogPolicyCheck` sees the result.
+ */
+export class LambdaLogGroups implements IAspect {
+  constructor(private readonly props: LambdaLogGroupsProps) {}
+
+  visit(node: IConstruct): void {
+    if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== 'AWS::Lambda::Function') return;
+    if (lambdaLogGroup(node) !== undefined) return;
+    const stack = Stack.of(node);
+    const scope = node.node.scope ?? stack;
+    const id = `${node.node.id}LogGroup`;
+    // Synthesizing the same app twice visits the function again: the override is already in place.
+    if (scope.node.tryFindChild(id)) return;
+    const key = this.props.keyFor(stack);
+    if (!key) {
+      Validations.of(node).addError(
+        'LogPolicy',
+        'this function has no log group and none can be created here: give it an encrypted one',
+      );
+      return;
+    }
+    const logGroup = new logs.LogGroup(scope, id, {
+      encryptionKey: key,
+      retention: this.props.retentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    node.addPropertyOverride('LoggingConfig.LogGroup', logGroup.logGroupName);
+    node.addResourceDependency(logGroup.node.defaultChild as CfnResource);
+    acknowledgeCrossStackKey(logGroup.node.defaultChild as CfnResource, key, 'logGroup', `the log group of ${node.node.path}`);
+  }
+}
+
+/** Refuses (synth error) any log group that is unencrypted, kept under six years or not retained. */
+export class LogPolicyCheck implements IAspect {
+  visit(node: IConstruct): void {
+    if (!(node instanceof logs.CfnLogGroup)) return;
+    const problems: string[] = [];
+    const exempt = node.node.metadata.some((m) => m.type === KMS_EXEMPTION_METADATA);
+    if (!node.kmsKeyId && !exempt) problems.push('is not encrypted with a KMS key (use the audit key)');
+    if (typeof node.retentionInDays !== 'number' || node.retentionInDays < SIX_YEARS_IN_DAYS) {
+      problems.push(
+        `keeps logs ${node.retentionInDays ?? 'for the CloudWatch default'} days, under six years (${SIX_YEARS_IN_DAYS})`,
+      );
+    }
+    if (node.cfnOptions.deletionPolicy !== 'Retain') problems.push('is not retained when its stack is deleted');
+    for (const p of problems) Validations.of(node).addError('LogPolicy', `log group ${p} (HIPAA 164.312(b), 164.316(b)(2)(i))`);
+  }
+}

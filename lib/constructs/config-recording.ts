@@ -1,0 +1,181 @@
+import { Stack, type Duration } from 'aws-cdk-lib';
+import * as config from 'aws-cdk-lib/aws-config';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { acknowledge } from '../compliance/acknowledge';
+import { AccessLogBucket } from './access-log-bucket';
+import { ReplicationRole, type ReplicationDestination } from './replication-role';
+import { ABORT_INCOMPLETE_UPLOADS_AFTER, createSecureBucket } from './secure-bucket';
+
+/** Key prefix of the configuration history and snapshots in the Config bucket. */
+export const CONFIG_KEY_PREFIX = 'config';
+
+/** How often AWS Config writes a snapshot of every recorded resource. */
+export const CONFIG_SNAPSHOT_FREQUENCY = 'TwentyFour_Hours';
+
+/** The AWS Config service-linked role (https://docs.aws.amazon.com/config/latest/developerguide/using-service-linked-roles.html). */
+export function configServiceLinkedRoleArn(scope: Construct): string {
+  const stack = Stack.of(scope);
+  return `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`;
+}
+
+export interface ConfigRecordingProps {
+  /**
+   * Encrypts the configuration history (SSE-KMS, named in the delivery channel). Its key policy must
+   * let the AWS Config service principal use it (`DataClassKey.allowConfigDelivery`).
+   */
+  readonly encryptionKey: kms.IKey;
+  /** How long configuration history, snapshots and the bucket's access logs are kept. */
+  readonly retention: Duration;
+  /** Replicate the history into this bucket of another region. @default - not replicated */
+  readonly replicateTo?: ReplicationDestination;
+}
+
+/**
+ * AWS Config recording for this account and region (HIPAA 164.308(a)(1)(ii)(D) information system
+ * activity review, 164.312(b) audit controls): one configuration recorder for all supported resource
+ * types, global IAM types included (the primary region is the only one this deployment records), in
+ * continuous mode, with the service-linked role `AWSServiceRoleForConfig`; and the delivery channel
+ * that writes the configuration history and a snapshot every 24 hours into a bucket of its own.
+ *
+ * Why not the evidence bucket: AWS Config does not deliver into a bucket with Object Lock default
+ * retention (https://docs.aws.amazon.com/config/latest/developerguide/manage-delivery-channel.html).
+ * So this bucket has no Object Lock; its integrity comes from versioning, a bucket policy that denies
+ * deleting objects to every principal (only the lifecycle expiry removes them), and replication of
+ * every version into the DR region's write-once evidence replica.
+ *
+ * With the service-linked role, Config writes as its service principal (`config.amazonaws.com`), so
+ * the bucket policy grants that principal the documented delivery permissions for this account only
+ * (https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html), and the key policy
+ * must let it encrypt (https://docs.aws.amazon.com/config/latest/developerguide/s3-kms-key-policy.html).
+ *
+ * Only one recorder and one delivery channel can exist per account and region: do not create this
+ * where the organisation already records (the `detection.config` toggle). The service-linked role is
+ * created by AWS Config when it is first set up in the account; in an account that never used Config,
+ * create it first with `aws iam create-service-linked-role --aws-service-name config.amazonaws.com`.
+ */
+export class ConfigRecording extends Construct {
+  /** Configuration history and snapshots, under `config/`. */
+  readonly bucket: s3.Bucket;
+  readonly accessLogs: AccessLogBucket;
+  readonly recorder: config.CfnConfigurationRecorder;
+  readonly deliveryChannel: config.CfnDeliveryChannel;
+  /** The replication role, when `replicateTo` is set. */
+  readonly replicationRole?: ReplicationRole;
+
+  constructor(scope: Construct, id: string, props: ConfigRecordingProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.accessLogs = new AccessLogBucket(this, 'AccessLogs', {
+      loggedBucketDescription: 'AWS Config history bucket',
+      retention: props.retention,
+    });
+    const replication = props.replicateTo ? this.replication(props.replicateTo) : undefined;
+    this.replicationRole = replication?.role;
+
+    this.bucket = createSecureBucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      bucketKeyEnabled: true,
+      lifecycleRules: [
+        {
+          id: 'expire-config-history',
+          expiration: props.retention,
+          noncurrentVersionExpiration: props.retention,
+          abortIncompleteMultipartUploadAfter: ABORT_INCOMPLETE_UPLOADS_AFTER,
+        },
+        // Expiry leaves delete markers behind once the last version is gone; they carry no data.
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+      ],
+      replicationRole: replication?.role.role,
+      replicationRules: replication ? [replication.rule] : undefined,
+    });
+    (this.bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: this.accessLogs.bucket.bucketName,
+    };
+    this.accessLogs.allowLogDeliveryFrom(this.bucket);
+    replication?.role.allowReplicationFrom(this.bucket, props.encryptionKey);
+
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyDeletingConfigHistory',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [this.bucket.arnForObjects('*')],
+      }),
+    );
+    const thisAccount = { 'aws:SourceAccount': stack.account };
+    const configService = new iam.ServicePrincipal('config.amazonaws.com');
+    for (const [sid, action] of [
+      ['AWSConfigBucketPermissionsCheck', 's3:GetBucketAcl'],
+      ['AWSConfigBucketExistenceCheck', 's3:ListBucket'],
+    ]) {
+      this.bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid,
+          principals: [configService],
+          actions: [action],
+          resources: [this.bucket.bucketArn],
+          conditions: { StringEquals: thisAccount },
+        }),
+      );
+    }
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AWSConfigBucketDelivery',
+        principals: [configService],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${CONFIG_KEY_PREFIX}/AWSLogs/${stack.account}/Config/*`)],
+        conditions: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', ...thisAccount } },
+      }),
+    );
+
+    this.recorder = new config.CfnConfigurationRecorder(this, 'Recorder', {
+      roleArn: configServiceLinkedRoleArn(this),
+      recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
+      recordingMode: { recordingFrequency: 'CONTINUOUS' },
+    });
+    this.deliveryChannel = new config.CfnDeliveryChannel(this, 'DeliveryChannel', {
+      s3BucketName: this.bucket.bucketName,
+      s3KeyPrefix: CONFIG_KEY_PREFIX,
+      s3KmsKeyArn: props.encryptionKey.keyArn,
+      configSnapshotDeliveryProperties: { deliveryFrequency: CONFIG_SNAPSHOT_FREQUENCY },
+    });
+    // Config refuses a delivery channel before a recorder exists, and checks its access to the bucket.
+    this.deliveryChannel.addDependency(this.recorder);
+    this.deliveryChannel.node.addDependency(this.bucket.policy!);
+
+    acknowledge(this.bucket.node.defaultChild as s3.CfnBucket, {
+      ruleId: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
+      control: '164.312(c)(1)',
+      reason:
+        'AWS Config cannot deliver into a bucket with Object Lock default retention (AWS Config developer guide, managing the delivery channel), so this bucket of configuration history has none. It is versioned, denies deleting objects to every principal (only the lifecycle expiry after the log retention removes them), is encrypted with the audit key, and replicates every version into the Object Lock evidence replica in the DR region.',
+    });
+  }
+
+  private replication(dest: ReplicationDestination): { role: ReplicationRole; rule: s3.ReplicationRule } {
+    const stack = Stack.of(this);
+    const role = new ReplicationRole(this, 'Replication', { destination: dest });
+    const destination = s3.Bucket.fromBucketAttributes(this, 'ReplicaBucket', {
+      bucketName: dest.bucketName,
+      region: dest.region,
+      account: stack.account,
+    });
+    // S3 accepts a key alias ARN as the replica key (ReplicaKmsKeyID).
+    const aliasArn = stack.formatArn({ service: 'kms', region: dest.region, resource: dest.keyAliasName });
+    return {
+      role,
+      rule: {
+        id: 'replicate-all-versions',
+        destination,
+        kmsKey: kms.Key.fromKeyArn(this, 'ReplicaKey', aliasArn),
+        sseKmsEncryptedObjects: true,
+        deleteMarkerReplication: false,
+      },
+    };
+  }
+}

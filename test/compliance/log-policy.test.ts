@@ -1,0 +1,117 @@
+import {
+  App,
+  AspectPriority,
+  Aspects,
+  CustomResourceProvider,
+  CustomResourceProviderRuntime,
+  RemovalPolicy,
+  Stack,
+} from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildDeployment } from '../../lib/app';
+import { exemptFromLogKms, LambdaLogGroups, LogPolicyCheck } from '../../lib/compliance/log-policy';
+import { projectApp } from '../helpers/app';
+import { TEMPLATE_ONLY } from '../helpers/cfn-values';
+import { shippedConfig, SHIPPED_CONFIGS } from '../helpers/config';
+
+type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string };
+
+describe.each(SHIPPED_CONFIGS)('log policy across every stack of %s', (file) => {
+  const deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), shippedConfig(file));
+  const all = Object.values(deployment).flatMap((stack) =>
+    Object.entries(Template.fromStack(stack).toJSON().Resources as Record<string, Resource>).map(([id, r]) => ({
+      stack: stack.node.id,
+      id,
+      r,
+    })),
+  );
+
+  test('every log group is KMS-encrypted (Cognito user activity excepted), kept at least 6 years and retained', () => {
+    const groups = all.filter((x) => x.r.Type === 'AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThanOrEqual(10);
+    for (const { stack, id, r } of groups) {
+      const where = `${stack}/${id}`;
+      expect({ where, retention: (r.Properties!.RetentionInDays as number) >= 2192 }).toEqual({ where, retention: true });
+      expect({ where, deletion: r.DeletionPolicy }).toEqual({ where, deletion: 'Retain' });
+      if (stack === 'Identity' && id === 'UserActivityLogGroup') {
+        expect(r.Properties!.KmsKeyId).toBeUndefined();
+      } else {
+        expect({ where, kms: r.Properties!.KmsKeyId !== undefined }).toEqual({ where, kms: true });
+      }
+    }
+  });
+
+  test('every Lambda function, CDK helper functions included, logs into one of those log groups', () => {
+    const functions = all.filter((x) => x.r.Type === 'AWS::Lambda::Function');
+    expect(functions.map((f) => f.id)).toEqual(expect.arrayContaining([expect.stringMatching(/^CustomVpcRestrictDefaultSG/)]));
+    const groupIds = new Set(all.filter((x) => x.r.Type === 'AWS::Logs::LogGroup').map((x) => x.id));
+    for (const { id, r } of functions) {
+      const target = (r.Properties!.LoggingConfig as { LogGroup?: { Ref?: string } } | undefined)?.LogGroup;
+      expect({ id, ref: groupIds.has(target?.Ref ?? '') }).toEqual({ id, ref: true });
+    }
+  });
+});
+
+describe('LogPolicyCheck', () => {
+  function checked(build: (stack: Stack) => void) {
+    const stack = new Stack(new App(), 'S');
+    build(stack);
+    Aspects.of(stack).add(new LogPolicyCheck(), { priority: AspectPriority.READONLY });
+    return Annotations.fromStack(stack);
+  }
+
+  test('refuses an unencrypted log group, one kept under 6 years, and one not retained', () => {
+    const annotations = checked((stack) => {
+      new logs.LogGroup(stack, 'Plain', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.DESTROY });
+    });
+    const messages = annotations.findError('/S/Plain/Resource', Match.anyValue()).map((e) => String(e.entry.data));
+    expect(messages).toEqual([
+      expect.stringMatching(/is not encrypted with a KMS key/),
+      expect.stringMatching(/keeps logs 365 days, under six years/),
+      expect.stringMatching(/is not retained when its stack is deleted/),
+    ]);
+  });
+
+  test('accepts an encrypted, 6-year, retained log group; an exemption covers KMS only', () => {
+    const annotations = checked((stack) => {
+      const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+      const retained = { retention: logs.RetentionDays.SIX_YEARS, removalPolicy: logs.RetentionDays ? undefined : undefined };
+      new logs.LogGroup(stack, 'Good', { ...retained, encryptionKey: key, removalPolicy: 'retain' as never });
+      const exempt = new logs.LogGroup(stack, 'Exempt', {
+        retention: logs.RetentionDays.ONE_MONTH,
+        removalPolicy: 'retain' as never,
+      });
+      exemptFromLogKms(exempt, 'the service refuses KMS log groups');
+    });
+    expect(annotations.findError('/S/Good/Resource', Match.anyValue())).toEqual([]);
+    expect(annotations.findError('/S/Exempt/Resource', Match.anyValue()).map((e) => String(e.entry.data))).toEqual([
+      expect.stringMatching(/keeps logs 30 days, under six years/),
+    ]);
+  });
+});
+
+test('LambdaLogGroups gives a CustomResourceProvider handler an encrypted, retained log group', () => {
+  const handlerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'provider-'));
+  fs.writeFileSync(path.join(handlerDir, 'index.js'), 'exports.handler = async () => ({});');
+  const stack = new Stack(new App(), 'S');
+  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+  CustomResourceProvider.getOrCreateProvider(stack, 'Custom::Thing', {
+    codeDirectory: handlerDir,
+    runtime: CustomResourceProviderRuntime.NODEJS_22_X,
+  });
+  Aspects.of(stack).add(new LambdaLogGroups({ keyFor: () => key, retentionDays: 2557 }), { priority: AspectPriority.MUTATING });
+  const template = Template.fromStack(stack);
+  const groups = template.findResources('AWS::Logs::LogGroup');
+  expect(Object.values(groups)).toEqual([
+    expect.objectContaining({
+      DeletionPolicy: 'Retain',
+      Properties: { KmsKeyId: { 'Fn::GetAtt': ['Key961B73FD', 'Arn'] }, RetentionInDays: 2557 },
+    }),
+  ]);
+  template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: Object.keys(groups)[0] } } });
+});
