@@ -36,7 +36,12 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
   const dr = new DrStack(
     app,
     'Dr',
-    props('dr', 'disaster-recovery region: DR keys and the PHI replica bucket', true, config.regions.dr),
+    props(
+      'dr',
+      'disaster-recovery region: DR keys and the replicas of the PHI, evidence and trail buckets',
+      true,
+      config.regions.dr,
+    ),
   );
   const network = new NetworkStack(app, 'Network', {
     ...props('network', 'isolated VPC without NAT, VPC endpoints and flow logs', true),

@@ -44,9 +44,11 @@ export function evidenceLock(config: DeploymentConfig) {
 }
 
 /**
- * Stateful: the write-once evidence store that reports are written to (access reviews now; restore
- * drills and certificates of destruction later) and the topic that pages the security contact.
- * The Audit issue adds CloudTrail, alarms and the detective services here.
+ * Stateful: the audit trail and everything that watches it (HIPAA 164.312(b), 164.308(a)(1)(ii)(D),
+ * 164.308(a)(6)(ii)): CloudTrail on write-once storage, the write-once evidence store that reports are
+ * written to (access reviews now; restore drills and certificates of destruction later), the topic that
+ * pages the security contact, the security alarms and finding notifications, the detective services,
+ * and the saved audit-review queries.
  */
 export class AuditStack extends Stack {
   /** Write-once (COMPLIANCE Object Lock) evidence, replicated to the DR region. */
