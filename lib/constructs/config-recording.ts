@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledge';
 import { AccessLogBucket } from './access-log-bucket';
-import { ReplicationRole, type ReplicationDestination } from './replication-role';
+import { crossRegionReplication, type ReplicationDestination, type ReplicationRole } from './replication-role';
 import { ABORT_INCOMPLETE_UPLOADS_AFTER, createSecureBucket } from './secure-bucket';
 
 /** Key prefix of the configuration history and snapshots in the Config bucket. */
@@ -73,7 +73,7 @@ export class ConfigRecording extends Construct {
       loggedBucketDescription: 'AWS Config history bucket',
       retention: props.retention,
     });
-    const replication = props.replicateTo ? this.replication(props.replicateTo) : undefined;
+    const replication = props.replicateTo ? crossRegionReplication(this, props.replicateTo) : undefined;
     this.replicationRole = replication?.role;
 
     this.bucket = createSecureBucket(this, 'Bucket', {
@@ -155,27 +155,5 @@ export class ConfigRecording extends Construct {
       reason:
         'AWS Config cannot deliver into a bucket with Object Lock default retention (AWS Config developer guide, managing the delivery channel), so this bucket of configuration history has none. It is versioned, denies deleting objects to every principal (only the lifecycle expiry after the log retention removes them), is encrypted with the audit key, and replicates every version into the Object Lock evidence replica in the DR region.',
     });
-  }
-
-  private replication(dest: ReplicationDestination): { role: ReplicationRole; rule: s3.ReplicationRule } {
-    const stack = Stack.of(this);
-    const role = new ReplicationRole(this, 'Replication', { destination: dest });
-    const destination = s3.Bucket.fromBucketAttributes(this, 'ReplicaBucket', {
-      bucketName: dest.bucketName,
-      region: dest.region,
-      account: stack.account,
-    });
-    // S3 accepts a key alias ARN as the replica key (ReplicaKmsKeyID).
-    const aliasArn = stack.formatArn({ service: 'kms', region: dest.region, resource: dest.keyAliasName });
-    return {
-      role,
-      rule: {
-        id: 'replicate-all-versions',
-        destination,
-        kmsKey: kms.Key.fromKeyArn(this, 'ReplicaKey', aliasArn),
-        sseKmsEncryptedObjects: true,
-        deleteMarkerReplication: false,
-      },
-    };
   }
 }

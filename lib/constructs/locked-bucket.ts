@@ -1,10 +1,10 @@
-import { Stack, type Duration } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledge';
 import { AccessLogBucket } from './access-log-bucket';
-import { ReplicationRole, type ReplicationDestination } from './replication-role';
+import { crossRegionReplication, type ReplicationDestination, type ReplicationRole } from './replication-role';
 import { ABORT_INCOMPLETE_UPLOADS_AFTER, createSecureBucket } from './secure-bucket';
 
 /** S3 Object Lock default retention mode. */
@@ -82,7 +82,7 @@ export class LockedBucket extends Construct {
       loggedBucketDescription: props.description,
       retention: props.accessLogRetention,
     });
-    const replication = props.replicateTo ? this.replication(props.replicateTo) : undefined;
+    const replication = props.replicateTo ? crossRegionReplication(this, props.replicateTo) : undefined;
     this.replicationRole = replication?.role;
 
     this.bucket = createSecureBucket(this, 'Bucket', {
@@ -124,29 +124,6 @@ export class LockedBucket extends Construct {
         })),
       );
     }
-  }
-
-  private replication(dest: ReplicationDestination): { role: ReplicationRole; rule: s3.ReplicationRule } {
-    const stack = Stack.of(this);
-    const role = new ReplicationRole(this, 'Replication', { destination: dest });
-    const destination = s3.Bucket.fromBucketAttributes(this, 'ReplicaBucket', {
-      bucketName: dest.bucketName,
-      region: dest.region,
-      account: stack.account,
-    });
-    // S3 accepts a key alias ARN as the replica key (ReplicaKmsKeyID); only its ARN is used here.
-    const aliasArn = stack.formatArn({ service: 'kms', region: dest.region, resource: dest.keyAliasName });
-    const replicaKey = kms.Key.fromKeyArn(this, 'ReplicaKey', aliasArn);
-    return {
-      role,
-      rule: {
-        id: 'replicate-all-versions',
-        destination,
-        kmsKey: replicaKey,
-        sseKmsEncryptedObjects: true,
-        deleteMarkerReplication: false,
-      },
-    };
   }
 }
 

@@ -1,7 +1,7 @@
 import { Aspects, Stack, type IAspect } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledge';
 
@@ -169,4 +169,33 @@ function flattenReference(value: unknown): string {
   if (Array.isArray(v['Fn::GetAtt'])) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
   if (v['Fn::ImportValue'] !== undefined) return flattenReference(v['Fn::ImportValue']);
   throw new Error(`cannot name the cdk-nag finding of ${JSON.stringify(value)}`);
+}
+
+/**
+ * The role and the rule that replicate every object version of a bucket into `dest` (another region),
+ * re-encrypted with the destination's key (S3 accepts a key alias ARN as ReplicaKmsKeyID). Delete
+ * markers are not replicated, so a delete in the primary region leaves the copy readable.
+ */
+export function crossRegionReplication(
+  scope: Construct,
+  dest: ReplicationDestination,
+): { role: ReplicationRole; rule: s3.ReplicationRule } {
+  const stack = Stack.of(scope);
+  const role = new ReplicationRole(scope, 'Replication', { destination: dest });
+  const destination = s3.Bucket.fromBucketAttributes(scope, 'ReplicaBucket', {
+    bucketName: dest.bucketName,
+    region: dest.region,
+    account: stack.account,
+  });
+  const aliasArn = stack.formatArn({ service: 'kms', region: dest.region, resource: dest.keyAliasName });
+  return {
+    role,
+    rule: {
+      id: 'replicate-all-versions',
+      destination,
+      kmsKey: kms.Key.fromKeyArn(scope, 'ReplicaKey', aliasArn),
+      sseKmsEncryptedObjects: true,
+      deleteMarkerReplication: false,
+    },
+  };
 }
