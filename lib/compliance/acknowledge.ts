@@ -38,6 +38,8 @@ export function acknowledge(resource: IConstruct, ...exceptions: ComplianceExcep
 const CROSS_STACK_KEY_RULES = {
   logGroup: { ruleId: 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check', controlTowerId: 'CT.CLOUDWATCH.PR.3' },
   rdsStorage: { ruleId: 'cdk-validator-cfnguard::rds_storage_encrypted_kms_key_check', controlTowerId: 'CT.RDS.PR.30' },
+  sqsQueue: { ruleId: 'cdk-validator-cfnguard::sqs_queue_encrypted_check', controlTowerId: 'CT.SQS.PR.2' },
+  trail: { ruleId: 'cdk-validator-cfnguard::cloud_trail_encryption_enabled_check', controlTowerId: 'CT.CLOUDTRAIL.PR.1' },
 } as const;
 
 /**

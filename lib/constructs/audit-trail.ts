@@ -1,11 +1,11 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
+import { acknowledgeCrossStackKey } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { LockedBucket, type LockedBucketProps } from './locked-bucket';
 import type { ReplicationDestination } from './replication-role';
@@ -222,13 +222,6 @@ export class AuditTrail extends Construct {
     this.trail = trail;
     this.trailArn = trail.attrArn;
 
-    if (Token.isUnresolved(props.encryptionKey.keyArn) && Stack.of(props.encryptionKey) !== stack) {
-      acknowledge(trail, {
-        ruleId: 'cdk-validator-cfnguard::cloud_trail_encryption_enabled_check',
-        control: '164.312(a)(2)(iv)',
-        reason:
-          "False positive: the trail IS encrypted with a customer-managed key (the audit key). Its KMSKeyId is a cross-stack reference to the key's ARN (Keys stack), and the CT.CLOUDTRAIL.PR.1 guard rule only recognises a literal ARN or a key defined in the same template. The unit tests assert the KMSKeyId.",
-      });
-    }
+    acknowledgeCrossStackKey(trail, props.encryptionKey, 'trail', 'the trail');
   }
 }

@@ -142,14 +142,12 @@ export class SecureFunction extends Construct {
       // Declares the queue a dead-letter queue (Control Tower CT.SQS.PR.1); "allowAll" is also SQS's default.
       redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     });
-    acknowledgeCrossStackResource(this.deadLetterQueue, props.encryptionKey, {
-      ruleId: 'cdk-validator-cfnguard::sqs_queue_encrypted_check',
-      control: '164.312(a)(2)(iv)',
-      reason:
-        `False positive: the dead-letter queue of ${props.functionName} IS encrypted with the customer-managed audit key. ` +
-        'Its KmsMasterKeyId is a cross-stack reference to the key ARN (Keys stack), and the CT.SQS.PR.2 guard rule only ' +
-        'recognises a literal key ID or a key defined in the same template. The unit tests assert the KmsMasterKeyId.',
-    });
+    acknowledgeCrossStackKey(
+      this.deadLetterQueue.node.defaultChild as CfnResource,
+      props.encryptionKey,
+      'sqsQueue',
+      `the dead-letter queue of ${props.functionName}`,
+    );
 
     if (network) {
       this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
