@@ -53,3 +53,39 @@ export function userActivityLogGroupName(deployment: string): string {
 export function stackName(deployment: string, part: string): string {
   return `${deployment}-${part}`;
 }
+
+/** Name of the primary AWS Backup vault (primary region). */
+export function backupVaultName(deployment: string): string {
+  return `${deployment}-backup-vault`;
+}
+
+/** Name of the DR AWS Backup vault, in the DR region; the primary plan copies into it by ARN. */
+export function drBackupVaultName(deployment: string): string {
+  return `${deployment}-backup-vault-dr`;
+}
+
+/** ARN of the DR vault, built from the config so the primary plan needs no cross-region reference. */
+export function drBackupVaultArn(config: Pick<DeploymentConfig, 'name' | 'regions'>): string {
+  return `arn:${Aws.PARTITION}:backup:${config.regions.dr}:${Aws.ACCOUNT_ID}:backup-vault:${drBackupVaultName(config.name)}`;
+}
+
+/**
+ * Name of the AWS Backup restore testing plan: letters, digits and underscores only (AWS Backup
+ * refuses dashes here), so the deployment name's dashes become underscores.
+ */
+export function restoreTestingPlanName(deployment: string): string {
+  return `${deployment.replace(/-/g, '_')}_restore_tests`;
+}
+
+/** Restore testing selections, one per protected resource type; the drill reads their overrides. */
+export const RESTORE_TESTING_SELECTIONS = { database: 'phi_database', documents: 'phi_documents' } as const;
+
+/** The restore validator function (scheduled restore tests and the drill command invoke it). */
+export function restoreValidatorFunctionName(deployment: string): string {
+  return `${deployment}-restore-validator`;
+}
+
+/** The integrity canary function that writes the freshness row into the database. */
+export function integrityCanaryFunctionName(deployment: string): string {
+  return `${deployment}-integrity-canary`;
+}

@@ -11,6 +11,7 @@ import { baaGateIssues } from './baa-gate';
 import { isValidCidr } from './cidr';
 import { accessReviewSchema, identitySchema } from './schema-identity';
 import { domainSchema, wafSchema, workloadSchema } from './schema-app';
+import { backupSchema } from './schema-backup';
 
 /** CloudWatch Logs only accepts these retention values; the ones at or above 6 years (HIPAA 164.316(b)(2)). */
 export const LOG_RETENTION_DAYS_ALLOWED = [2192, 2557, 2922, 3288, 3653] as const;
@@ -187,6 +188,7 @@ export const configSchema = z
       .strict()
       .describe('Who is alerted, and from which finding severity.')
       .prefault({}),
+    backup: backupSchema,
     domain: domainSchema,
     identity: identitySchema.prefault({}),
     accessReview: accessReviewSchema.prefault({}),
