@@ -5,6 +5,7 @@ import { LambdaLogGroups, LogPolicyCheck } from './compliance/log-policy';
 import { registerCompliancePlugins } from './compliance/plugins';
 import { AppStack } from './stacks/app-stack';
 import { AuditStack } from './stacks/audit-stack';
+import { BackupStack } from './stacks/backup-stack';
 import { DataStack } from './stacks/data-stack';
 import { deploymentStackProps, TAG_DEPLOYMENT, TAG_HOLDS_PHI } from './stacks/deployment-stack-props';
 import { DrStack } from './stacks/dr-stack';
@@ -19,6 +20,7 @@ export interface Deployment {
   readonly network: NetworkStack;
   readonly data: DataStack;
   readonly dr: DrStack;
+  readonly backup: BackupStack;
   readonly audit: AuditStack;
   readonly identity: IdentityStack;
   readonly app: AppStack;
@@ -43,6 +45,13 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
       config.regions.dr,
     ),
   );
+  const backup = new BackupStack(app, 'Backup', {
+    ...props('backup', 'AWS Backup vault with Vault Lock, backup plan and backup role', true),
+    backupKey: keys.backupKey,
+    phiKey: keys.phiKey,
+  });
+  // The plan copies into the DR vault by ARN: every copy job fails until that vault exists.
+  backup.addStackDependency(dr, 'the backup plan copies every scheduled recovery point into the DR vault');
   const network = new NetworkStack(app, 'Network', {
     ...props('network', 'isolated VPC without NAT, VPC endpoints and flow logs', true),
     auditKey: keys.auditKey,
@@ -52,20 +61,23 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
     vpc: network.vpc,
     phiKey: keys.phiKey,
     auditKey: keys.auditKey,
+    backupPlan: backup.plan,
+    backupRole: backup.role,
   });
   // Replication to the DR bucket is checked by S3 when it is configured: the replica must exist first.
   data.addStackDependency(dr, 'the PHI bucket replicates into the DR replica bucket');
+  const identity = new IdentityStack(app, 'Identity', {
+    ...props('identity', 'Cognito user pool with mandatory MFA and the role matrix; break-glass role', true),
+  });
   const audit = new AuditStack(app, 'Audit', {
     ...props('audit', 'audit trail, write-once evidence store, security alarms and detective services', true),
     auditKey: keys.auditKey,
     phiBuckets: [data.documents.bucket],
+    userPool: identity.userPool,
   });
   audit.addStackDependency(dr, 'the evidence bucket replicates into the DR evidence replica');
-  const identity = new IdentityStack(app, 'Identity', {
-    ...props('identity', 'Cognito user pool with mandatory MFA and the role matrix; break-glass role', true),
-  });
-  // The saved sign-in review query names Cognito's user-activity log group: it must exist first.
-  audit.addStackDependency(identity, 'audit-review queries read the Cognito user-activity log group');
+  // The Audit stack configures the export of the Identity stack's user pool activity into its bucket.
+  audit.addStackDependency(identity, "the sign-in log export is configured on the Identity stack's user pool");
   const web = new AppStack(app, 'App', {
     ...props('app', 'load balancer, WAF and the CRM service', false),
     vpc: network.vpc,
@@ -76,11 +88,18 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
     auditKey: keys.auditKey,
   });
   const operations = new OperationsStack(app, 'Operations', {
-    ...props('operations', 'session revocation and access reviews', false),
+    ...props('operations', 'session revocation, access reviews, restore tests and their validation', false),
     identity,
     evidenceBucket: audit.evidenceBucket,
     securityTopic: audit.securityTopic,
     auditKey: keys.auditKey,
+    vpc: network.vpc,
+    database: data.database,
+    documentsBucket: data.documents.bucket,
+    phiKey: keys.phiKey,
+    backupVault: backup.vault,
+    backupPlan: backup.plan,
+    backupRole: backup.role,
   });
 
   Tags.of(app).add(TAG_DEPLOYMENT, config.name);
@@ -96,7 +115,7 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
     { priority: AspectPriority.MUTATING },
   );
   Aspects.of(app).add(new LogPolicyCheck(), { priority: AspectPriority.READONLY });
-  return { keys, network, data, dr, audit, identity, app: web, operations };
+  return { keys, network, data, dr, backup, audit, identity, app: web, operations };
 }
 
 /** Builds all stacks of `config` into `app` and registers every compliance plugin. */

@@ -49,6 +49,19 @@ export function userActivityLogGroupName(deployment: string): string {
   return `/aws/vendedlogs/cognito/${deployment}/user-activity`;
 }
 
+/** The Athena workgroup the audit reviews run their sign-in queries in, e.g. `crm-demo-audit-review`. */
+export function auditReviewWorkGroupName(deployment: string): string {
+  return `${deployment}-audit-review`;
+}
+
+/**
+ * The Glue database of the audit-review tables. Athena only reads database names of lowercase letters,
+ * digits and underscores, so the deployment name's dashes become underscores: `crm_demo_audit_review`.
+ */
+export function auditReviewDatabaseName(deployment: string): string {
+  return `${deployment.replace(/-/g, '_')}_audit_review`;
+}
+
 /** Stack names: `<deployment>-<part>`. */
 export function stackName(deployment: string, part: string): string {
   return `${deployment}-${part}`;

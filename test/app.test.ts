@@ -47,6 +47,7 @@ describe('the deployment as a whole', () => {
       'acme-crm-prod-network',
       'acme-crm-prod-data',
       'acme-crm-prod-dr',
+      'acme-crm-prod-backup',
       'acme-crm-prod-audit',
       'acme-crm-prod-identity',
       'acme-crm-prod-app',
@@ -65,6 +66,11 @@ describe('the deployment as a whole', () => {
 
   test('the data stack deploys after the DR stack (S3 checks that the replication destination exists)', () => {
     expect(demo.data.dependencies).toContain(demo.dr);
+  });
+
+  test('the backup stack deploys after the DR stack (its plan copies into the DR vault), the data stack after it', () => {
+    expect(demo.backup.dependencies).toContain(demo.dr);
+    expect(demo.data.dependencies).toContain(demo.backup);
   });
 
   test('extra tags from the config reach every stack', () => {

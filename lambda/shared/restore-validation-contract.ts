@@ -40,6 +40,29 @@ export const CANARY_ENV = {
 } as const;
 
 /**
+ * Environment both functions need for TLS to RDS (set it on each function, with this exact value).
+ * Node.js 20+ Lambda runtimes no longer trust the Amazon CA certificates (RDS CAs included) by
+ * default; they ship them in `/var/runtime/ca-cert.pem` and load them when `NODE_EXTRA_CA_CERTS`
+ * names that file. Node reads it once at start-up, so the functions cannot set it themselves; they
+ * refuse to connect without it rather than fail later with an opaque certificate error.
+ */
+export const RDS_CA_BUNDLE_ENV = { NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem' } as const;
+
+/**
+ * Powertools service names of the two functions. Powertools adds `service` as a dimension to every
+ * metric, so alarms must name it: e.g. `{ service: 'restore-validator', ResourceType: 'RDS' }`.
+ */
+export const METRIC_SERVICE = { canary: 'integrity-canary', validator: 'restore-validator' } as const;
+
+/** CloudWatch metrics (namespace HipaaCrm, dimension `service` only) published by the integrity canary. */
+export const CANARY_METRICS = {
+  /** 1 per row written. Alarm when its sum over a few intervals is 0: the RPO check of every restore would fail. */
+  written: 'IntegrityCanaryWritten',
+  /** 1 per failed invocation (connection, authentication, insert); the invocation also fails. */
+  failed: 'IntegrityCanaryFailed',
+} as const;
+
+/**
  * Direct invocation of the validator by the drill command (`npm run drill`). Scheduled restore tests
  * arrive instead as EventBridge "Restore Job State Change" events from aws.backup.
  */
@@ -48,6 +71,11 @@ export interface DrillValidationRequest {
   readonly restoreJobId: string;
   /** Who ran the drill (the caller's IAM ARN), recorded in the evidence. */
   readonly requestedBy: string;
+  /**
+   * What the drill restored. Only used to label the record and metrics when the restore job itself
+   * cannot be described (AWS Backup's answer always wins). @default - 'UNKNOWN' in that case
+   */
+  readonly resourceType?: 'RDS' | 'S3';
 }
 
 export type ValidationVerdict = 'PASSED' | 'FAILED';
@@ -65,7 +93,8 @@ export interface RestoreValidationRecord {
   readonly kind: 'restore-test' | 'drill';
   readonly deployment: string;
   readonly restoreJobId: string;
-  readonly resourceType: 'RDS' | 'S3';
+  /** `UNKNOWN` only when the restore job could not be described and the caller gave no hint (then FAILED). */
+  readonly resourceType: 'RDS' | 'S3' | 'UNKNOWN';
   /** The restored copy (instance or bucket ARN), deleted afterwards by AWS Backup or the drill. */
   readonly restoredResourceArn?: string;
   readonly recoveryPointArn?: string;
@@ -79,12 +108,27 @@ export interface RestoreValidationRecord {
   readonly validatedAt: string;
   /** Evidence object written for this record (set once stored). */
   readonly evidenceKey?: string;
+  /** Drills: who ran it (from the request). */
+  readonly requestedBy?: string;
+  /** Restore tests: the plan that started the job (from AWS Backup). */
+  readonly restoreTestingPlanArn?: string;
+  /** ISO timestamps of the restore job (creation, completion) and of its recovery point. */
+  readonly restoreStartedAt?: string;
+  readonly restoreCompletedAt?: string;
+  readonly recoveryPointCreatedAt?: string;
+  /** Whether the verdict was sent to AWS Backup (PutRestoreValidationResult); restore tests only. */
+  readonly reportedToBackup?: boolean;
 }
 
-/** CloudWatch metrics (namespace HipaaCrm, dimension `ResourceType`) published by the validator. */
+/**
+ * CloudWatch metrics (namespace HipaaCrm, dimensions `service` = METRIC_SERVICE.validator and
+ * `ResourceType` = RDS | S3 | UNKNOWN) published by the validator as embedded metric format.
+ */
 export const RESTORE_METRICS = {
   restoreMinutes: 'RestoreDurationMinutes',
   dataAgeMinutes: 'RecoveryPointAgeMinutes',
   passed: 'RestoreValidationPassed',
   failed: 'RestoreValidationFailed',
+  /** 1 when the verdict could not be sent to AWS Backup; the invocation then fails (and is retried). */
+  reportingFailed: 'RestoreValidationReportingFailed',
 } as const;

@@ -29,6 +29,7 @@ export const HIPAA_ELIGIBLE_SERVICES: Readonly<Record<string, string>> = {
   EFS: 'Amazon Elastic File System',
   ElasticLoadBalancingV2: 'Elastic Load Balancing',
   Events: 'Amazon EventBridge',
+  Glue: 'AWS Glue',
   GuardDuty: 'Amazon GuardDuty',
   Inspector: 'Amazon Inspector',
   InspectorV2: 'Amazon Inspector',

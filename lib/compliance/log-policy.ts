@@ -13,18 +13,6 @@ import type { IConstruct } from 'constructs';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { acknowledgeCrossStackKey } from './acknowledge';
 
-const KMS_EXEMPTION_METADATA = 'hipaa-crm:log-policy:kms-exempt';
-
-/**
- * Marks a log group that AWS does not allow to be KMS-encrypted (e.g. Cognito's log delivery). It
- * must still keep six years and be retained; the compliance findings on it are acknowledged
- * separately, with the same reason.
- */
-export function exemptFromLogKms(logGroup: IConstruct, reason: string): void {
-  const cfn = CfnResource.isCfnResource(logGroup) ? logGroup : logGroup.node.defaultChild;
-  (cfn ?? logGroup).node.addMetadata(KMS_EXEMPTION_METADATA, reason);
-}
-
 function properties(resource: CfnResource): Record<string, unknown> {
   // L1 classes keep their props as fields; plain CfnResources (CustomResourceProvider) keep them here.
   return (resource as unknown as { _cfnProperties?: Record<string, unknown> })._cfnProperties ?? {};
@@ -79,13 +67,16 @@ export class LambdaLogGroups implements IAspect {
   }
 }
 
-/** Refuses (synth error) any log group that is unencrypted, kept under six years or not retained. */
+/**
+ * Refuses (synth error) any log group that is unencrypted, kept under six years or not retained. There
+ * are no exceptions: a service that only delivers into unencrypted log groups must deliver elsewhere
+ * (Cognito's user activity goes to S3, see `UserActivityLog`).
+ */
 export class LogPolicyCheck implements IAspect {
   visit(node: IConstruct): void {
     if (!(node instanceof logs.CfnLogGroup)) return;
     const problems: string[] = [];
-    const exempt = node.node.metadata.some((m) => m.type === KMS_EXEMPTION_METADATA);
-    if (!node.kmsKeyId && !exempt) problems.push('is not encrypted with a KMS key (use the audit key)');
+    if (!node.kmsKeyId) problems.push('is not encrypted with a KMS key (use the audit key)');
     if (typeof node.retentionInDays !== 'number' || node.retentionInDays < SIX_YEARS_IN_DAYS) {
       problems.push(
         `keeps logs ${node.retentionInDays ?? 'for the CloudWatch default'} days, under six years (${SIX_YEARS_IN_DAYS})`,

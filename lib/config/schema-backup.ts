@@ -33,14 +33,15 @@ export const backupSchema = z
           .min(MIN_VAULT_LOCK_GRACE_DAYS, `must be at least ${MIN_VAULT_LOCK_GRACE_DAYS} days (AWS Backup minimum)`)
           .max(36500)
           .optional()
-          .describe(
-            'COMPLIANCE only: days during which the lock can still be removed before it becomes immutable (at least 3).',
-          ),
+          .describe('COMPLIANCE only: days during which the lock can still be removed before it becomes immutable (at least 3).'),
         minRetentionDays: z
           .number()
           .int()
           .min(1)
-          .max(CONTINUOUS_BACKUP_RETENTION_DAYS, `must be at most ${CONTINUOUS_BACKUP_RETENTION_DAYS} (the continuous backup window)`)
+          .max(
+            CONTINUOUS_BACKUP_RETENTION_DAYS,
+            `must be at most ${CONTINUOUS_BACKUP_RETENTION_DAYS} (the continuous backup window)`,
+          )
           .default(CONTINUOUS_BACKUP_RETENTION_DAYS)
           .describe('Shortest retention a recovery point in the vaults may have; nobody can store or shorten one below it.'),
         maxRetentionDays: z

@@ -146,7 +146,7 @@ export class ConfigRecording extends Construct {
       configSnapshotDeliveryProperties: { deliveryFrequency: CONFIG_SNAPSHOT_FREQUENCY },
     });
     // Config refuses a delivery channel before a recorder exists, and checks its access to the bucket.
-    this.deliveryChannel.addDependency(this.recorder);
+    this.deliveryChannel.addResourceDependency(this.recorder);
     this.deliveryChannel.node.addDependency(this.bucket.policy!);
 
     acknowledge(this.bucket.node.defaultChild as s3.CfnBucket, {

@@ -25,9 +25,9 @@ const I = config.ManagedRuleIdentifiers;
  * a NON_COMPLIANT resource in Config and Security Hub. Kept as data so it can be read and reviewed as
  * a table; the unit tests assert every row reaches the template.
  *
- * Expected NON_COMPLIANT results, by design (each is an acknowledged exception at synth):
- * - `cloudwatch-log-group-encrypted`: the Cognito user-activity log group (Cognito refuses
- *   KMS-encrypted destinations; it holds no PHI).
+ * Every log group the deployment creates is KMS-encrypted, so `cloudwatch-log-group-encrypted` should
+ * report none. A deployment that ran an earlier version keeps the retained, unencrypted Cognito
+ * user-activity log group until it is deleted (see docs/runbooks/audit-review.md).
  *
  * Deliberately not included: `cw-loggroup-retention-period-check` (its `MinRetentionTime` accepts
  * 1827 or 3653 days, not the 6-year floor; the schema and the rule packs enforce retention instead),
@@ -271,7 +271,7 @@ export const HIPAA_CONFIG_RULES: readonly HipaaConfigRule[] = [
     name: 'cloudwatch-log-group-encrypted',
     identifier: I.CLOUDWATCH_LOG_GROUP_ENCRYPTED,
     control: '164.312(a)(2)(iv)',
-    checks: 'log groups are encrypted with a KMS key (the Cognito user-activity log is the documented exception)',
+    checks: 'log groups are encrypted with a KMS key',
   },
   {
     name: 'sns-encrypted-kms',

@@ -212,4 +212,54 @@ export class DataClassKey extends Construct {
       }),
     );
   }
+
+  /**
+   * Lets the CloudWatch Logs delivery service (`delivery.logs.amazonaws.com`, which delivers vended
+   * logs such as Cognito's user-activity export) encrypt the log files it writes into SSE-KMS buckets
+   * of this account with the key, as "Enable logging from AWS services" documents for S3 destinations
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html#AWS-logs-SSE-KMS-S3):
+   * data keys only (`kms:GenerateDataKey*`), only for log deliveries of this account and region
+   * (`aws:SourceAccount`, `aws:SourceArn`: confused-deputy protection). The bucket policy decides
+   * which bucket and prefix the service may write to.
+   */
+  allowLogDeliveryToBuckets(): void {
+    const stack = Stack.of(this);
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowLogDeliveryToEncryptLogFilesOfThisAccount',
+        principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*` },
+        },
+      }),
+    );
+  }
+
+  /**
+   * Lets AWS Backup Audit Manager's report jobs write their reports into a bucket encrypted with this
+   * key, as "Creating report plans" documents for customer-managed keys: the service-linked role
+   * `AWSServiceRoleForBackupReports` may generate data keys and decrypt, through S3 only, in this
+   * account. The role is created with the first report plan, after this key: a key policy that named it
+   * as principal would be refused as invalid, so the principal is `*`, narrowed to that role's ARN.
+   */
+  allowBackupReports(): void {
+    const stack = Stack.of(this);
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowBackupAuditManagerReportsOfThisAccount',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          ArnEquals: {
+            'aws:PrincipalArn': `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/reports.backup.amazonaws.com/AWSServiceRoleForBackupReports`,
+          },
+          StringEquals: { 'kms:CallerAccount': stack.account, 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
+        },
+      }),
+    );
+  }
 }

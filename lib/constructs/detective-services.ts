@@ -31,10 +31,15 @@ export const GUARDDUTY_FEATURES: readonly guardduty.CfnDetector.CFNFeatureConfig
   { name: 'EBS_MALWARE_PROTECTION', status: 'ENABLED' },
 ];
 
-/** Security Hub standards enabled on the hub, as the path after `standards/` in their ARN. */
+/** Security Hub standards enabled on the hub, as the path after `standards/` in their (regional) ARN. */
 export const SECURITY_HUB_STANDARDS = {
   AwsFoundationalBestPractices: 'aws-foundational-security-best-practices/v/1.0.0',
   NistSp80053Rev5: 'nist-800-53/v/5.0.0',
+  // The version whose controls include the CloudWatch.1 and CloudWatch.4-14 checks of the security alarms
+  // (metric filter, alarm, subscribed topic). Security Hub maps those checks to CIS v1.2.0 and v1.4.0 only: v3.0.0
+  // and v5.0.0 leave them out, so enabling a newer version alone would leave the alarms unchecked. (CloudWatch.2 and
+  // .3 exist only in v1.2.0, a legacy "ruleset" that is not enabled here.)
+  CisAwsFoundations: 'cis-aws-foundations-benchmark/v/1.4.0',
 } as const;
 
 export interface DetectiveServicesProps {
@@ -46,8 +51,8 @@ export interface DetectiveServicesProps {
    */
   readonly guardDuty?: boolean;
   /**
-   * Enable Security Hub with the AWS Foundational Security Best Practices and NIST SP 800-53 Rev. 5
-   * standards. Turn off when the organisation already enables it. @default true
+   * Enable Security Hub with the AWS Foundational Security Best Practices, NIST SP 800-53 Rev. 5 and CIS
+   * AWS Foundations Benchmark v1.4.0 standards. Turn off when the organisation already enables it. @default true
    */
   readonly securityHub?: boolean;
   /**
@@ -69,8 +74,8 @@ export interface DetectiveServicesProps {
 /**
  * The detective services (HIPAA 164.308(a)(1)(ii)(D) information system activity review,
  * 164.308(a)(6)(ii) response and reporting, 164.312(b) audit controls): GuardDuty threat detection,
- * Security Hub posture checks against two standards, and AWS Config recording with the HIPAA managed
- * rules (`HIPAA_CONFIG_RULES`).
+ * Security Hub posture checks against three standards (`SECURITY_HUB_STANDARDS`), and AWS Config
+ * recording with the HIPAA managed rules (`HIPAA_CONFIG_RULES`).
  *
  * Each service is a toggle, because an organisation may already run it centrally and each allows only
  * one instance per account and region. A service switched off leaves none of its resources (nor any
@@ -112,7 +117,7 @@ export class DetectiveServices extends Construct {
       if (buckets.length) {
         this.malwareProtection = new S3MalwareProtection(this, 'S3MalwareProtection', { buckets });
         // With a detector, malware found by a plan is also a GuardDuty finding.
-        for (const plan of this.malwareProtection.plans) plan.addDependency(this.detector);
+        for (const plan of this.malwareProtection.plans) plan.addResourceDependency(this.detector);
       }
     }
 
@@ -126,7 +131,7 @@ export class DetectiveServices extends Construct {
         const standard = new securityhub.CfnStandard(this, key, {
           standardsArn: `arn:${stack.partition}:securityhub:${stack.region}::standards/${path}`,
         });
-        standard.addDependency(this.hub);
+        standard.addResourceDependency(this.hub);
         this.standards[key as keyof typeof SECURITY_HUB_STANDARDS] = standard;
       }
     }

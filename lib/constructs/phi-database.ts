@@ -269,15 +269,6 @@ export class PhiDatabase extends Construct {
 
   private acknowledgeFindings(props: PhiDatabaseProps): void {
     const instance = this.instance.node.defaultChild as rds.CfnDBInstance;
-    acknowledge(
-      instance,
-      ...(['HIPAA.Security', 'NIST.800.53.R5'] as const).map((pack) => ({
-        ruleId: `${pack}::${pack}-RDSInBackupPlan`,
-        control: '164.308(a)(7)(ii)(A)' as const,
-        reason:
-          'Pending: the AWS Backup plan (vault encrypted with the backup key, copies to the DR region) is added by the backup issue, and its backup selection must name this instance from this stack. Until then the instance keeps 35 days of automated backups with point-in-time recovery, is Multi-AZ, has deletion protection and keeps its automated backups if deleted.',
-      })),
-    );
     acknowledge(this.monitoringRole.node.defaultChild as iam.CfnRole, {
       ruleId:
         'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',

@@ -11,8 +11,8 @@ export interface InterfaceEndpointSpec {
 /**
  * The AWS services reachable from the isolated subnets, which have no NAT and no internet route.
  * Keyed by construct id (the endpoint's id is `<key>`, e.g. `SecretsManager`): renaming a key
- * replaces that endpoint. Add an entry when a new caller needs a service (e.g. Backup, Step
- * Functions, Lambda, SSM for ECS Exec), with the reason; without it the call times out.
+ * replaces that endpoint. Add an entry when a new caller needs a service (e.g. Step Functions,
+ * Lambda, SSM for ECS Exec), with the reason; without it the call times out.
  */
 export const INTERFACE_ENDPOINTS: Readonly<Record<string, InterfaceEndpointSpec>> = {
   EcrApi: {
@@ -46,6 +46,14 @@ export const INTERFACE_ENDPOINTS: Readonly<Record<string, InterfaceEndpointSpec>
   Sns: {
     service: ec2.InterfaceVpcEndpointAwsService.SNS,
     why: 'Lambdas publish security and operational alerts to the alarm topics',
+  },
+  Backup: {
+    service: ec2.InterfaceVpcEndpointAwsService.BACKUP,
+    why: 'the restore validator reads the restore job (DescribeRestoreJob) and reports its verdict to AWS Backup (PutRestoreValidationResult)',
+  },
+  Rds: {
+    service: ec2.InterfaceVpcEndpointAwsService.RDS,
+    why: 'the restore validator finds the endpoint of the restored database copy (DescribeDBInstances); database connections themselves go to the instance, not here',
   },
   // No cognito-idp endpoint: AWS documents that a user pool with a domain (ours has one, for managed
   // login) cannot be used through it, so it would cost money and serve nothing. The functions that call

@@ -72,6 +72,13 @@ export interface SecureFunctionProps {
    * dead-letter queue. Written into the function's customer-managed policy as given.
    */
   readonly statements: iam.PolicyStatement[];
+  /**
+   * When `statements` put actions on `"*"`: which, and why none of them supports a narrower resource.
+   * Appended to the reason of the policy's one `AwsSolutions-IAM5[Resource::*]` acknowledgement, which
+   * otherwise names only the base statements (tracing, network interfaces).
+   * @default - `statements` use no `"*"` resource
+   */
+  readonly wildcardResourceReason?: string;
   /** Reserved concurrency: caps the function's blast radius and its share of the Cognito quotas. @default 1 */
   readonly reservedConcurrency?: number;
   /** @default Duration.seconds(30) */
@@ -167,17 +174,20 @@ export class SecureFunction extends Construct {
       roles: [this.role],
       statements: [...this.baseStatements(props.encryptionKey, network !== undefined), ...props.statements],
     });
+    const baseWildcards = network
+      ? 'Only actions that support no resource-level permissions are on "*": xray:PutTraceSegments and ' +
+        'xray:PutTelemetryRecords (active tracing), and the EC2 network-interface actions Lambda needs to attach ' +
+        'the function to its subnets (the same actions as AWSLambdaVPCAccessExecutionRole).'
+      : 'Only actions that support no resource-level permissions are on "*": xray:PutTraceSegments and ' +
+        'xray:PutTelemetryRecords (active tracing). The function is outside the VPC and has no network-interface ' +
+        'permissions.';
+    const ownWildcards = props.wildcardResourceReason?.trim();
     acknowledge(this.policy.node.defaultChild as CfnResource, {
       ruleId: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       control: '164.312(a)(1)',
-      reason: network
-        ? 'Only actions that support no resource-level permissions are on "*": xray:PutTraceSegments and ' +
-          'xray:PutTelemetryRecords (active tracing), and the EC2 network-interface actions Lambda needs to attach ' +
-          'the function to its subnets (the same actions as AWSLambdaVPCAccessExecutionRole). Every other ' +
-          'statement names its resource.'
-        : 'Only actions that support no resource-level permissions are on "*": xray:PutTraceSegments and ' +
-          'xray:PutTelemetryRecords (active tracing). The function is outside the VPC and has no network-interface ' +
-          'permissions. Every other statement names its resource.',
+      reason: ownWildcards
+        ? `${baseWildcards} Also on "*": ${ownWildcards} Every other statement names its resource.`
+        : `${baseWildcards} Every other statement names its resource.`,
     });
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {

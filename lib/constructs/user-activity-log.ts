@@ -1,81 +1,160 @@
-import { ArnFormat, RemovalPolicy, Stack, type CfnResource } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { exemptFromLogKms } from '../compliance/log-policy';
 import { acknowledge } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
+import { AccessLogBucket } from './access-log-bucket';
+import { crossRegionReplication, type ReplicationDestination, type ReplicationRole } from './replication-role';
+import { ABORT_INCOMPLETE_UPLOADS_AFTER, createSecureBucket } from './secure-bucket';
+
+/** The CloudWatch Logs delivery service, which writes vended logs (Cognito's export among them) into S3. */
+export const LOG_DELIVERY_SERVICE = 'delivery.logs.amazonaws.com';
 
 export interface UserActivityLogProps {
-  /** The user pool whose activity is exported. Its feature plan must be Plus (threat protection). */
+  /** The user pool whose activity is exported. Its feature plan must be Plus, with threat protection active. */
   readonly userPool: cognito.IUserPool;
-  /** Name of the log group; under `/aws/vendedlogs/` so the delivery policy never outgrows its size limit. */
-  readonly logGroupName: string;
-  /** Retention of the log group in days: one of the CloudWatch values of at least 6 years (2192). */
+  /**
+   * Encrypts the log files (SSE-KMS with an S3 Bucket Key). Its key policy must let the log delivery
+   * service generate data keys for this account (`DataClassKey.allowLogDeliveryToBuckets`).
+   */
+  readonly encryptionKey: kms.IKey;
+  /** How long log files (and the bucket's access logs) are kept, in days: at least 6 years (2192). */
   readonly retentionDays: number;
+  /** Replicate every object version into this bucket of another region. @default - not replicated */
+  readonly replicateTo?: ReplicationDestination;
 }
 
 /**
- * Exports the user pool's activity (HIPAA 164.312(b) audit controls, 164.308(a)(1)(ii)(D)
- * information system activity review) into a CloudWatch log group kept at least 6 years and retained
- * when the stack is deleted:
+ * Exports the user pool's threat-protection user activity (`userAuthEvents`, INFO: every sign-in,
+ * sign-out, password and MFA event with its risk decision) into an S3 bucket of its own (HIPAA
+ * 164.312(b) audit controls, 164.308(a)(1)(ii)(D) information system activity review). The events hold
+ * identifiers (user name = work e-mail, `sub`, client ID), source IP address, device, place, event type
+ * and outcome; no PHI: patient data never passes through Cognito. Reviews query them with Athena
+ * (`AthenaAuditReview`).
  *
- * - `userAuthEvents` (INFO): every sign-in, sign-out, password and MFA event with its threat
- *   protection risk decision.
- * - `userNotification` (ERROR): failures to deliver Cognito's e-mail messages.
+ * Cognito's message-delivery errors (`userNotification`) are not exported: Cognito sends them only to a
+ * CloudWatch log group, and only to one without a KMS key.
  *
- * The events hold identifiers (user name = work e-mail, `sub`, client ID), source IP address, user
- * agent, event type and outcome. No PHI: patient data never passes through Cognito.
+ * Why a bucket of its own rather than the write-once trail or evidence bucket: Cognito delivers through
+ * the CloudWatch Logs delivery service, whose documentation does not say that it can write into a
+ * bucket with an Object Lock default retention (S3 refuses such uploads without a Content-MD5 or
+ * checksum header), and Cognito's delivery is best effort, so a refused delivery would silently lose the
+ * sign-in trail. So this bucket has no Object Lock. Its integrity comes from versioning (an overwrite
+ * keeps the earlier version for the whole retention), a bucket policy that denies deleting objects to
+ * every principal (only the lifecycle expiry removes them), and replication of every version into the
+ * DR region's write-once evidence replica. It is encrypted with the audit key, TLS-only, private, with
+ * server access logs in an `AccessLogBucket`, and retained.
  *
- * The log group is NOT encrypted with a customer-managed key: Cognito's log delivery only accepts a
- * log group without a KMS key (see the LogGroupArn documentation of the Cognito API's
- * CloudWatchLogsConfigurationType). CloudWatch Logs encrypts it at rest with AWS-managed keys; the
- * exception is acknowledged on this log group only.
+ * The bucket policy lets only the log delivery service, for deliveries of this account and region
+ * (`aws:SourceAccount`, `aws:SourceArn`), check the bucket and write under `AWSLogs/<account>/`, as
+ * "Enable logging from AWS services" documents for S3 destinations
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html).
  */
 export class UserActivityLog extends Construct {
-  readonly logGroup: logs.LogGroup;
+  readonly bucket: s3.Bucket;
+  readonly accessLogs: AccessLogBucket;
+  /** The replication role, when `replicateTo` is set. */
+  readonly replicationRole?: ReplicationRole;
   readonly delivery: cognito.CfnLogDeliveryConfiguration;
+  /** The key prefix the log files are delivered under: `AWSLogs/<account>/`. */
+  readonly logPrefix: string;
 
   constructor(scope: Construct, id: string, props: UserActivityLogProps) {
     super(scope, id);
     if (props.retentionDays < SIX_YEARS_IN_DAYS) {
       throw new Error(`UserActivityLog: retention of ${props.retentionDays} days is below 6 years (${SIX_YEARS_IN_DAYS})`);
     }
-    if (!props.logGroupName.startsWith('/aws/vendedlogs/')) {
-      throw new Error(`UserActivityLog: the log group name must start with /aws/vendedlogs/ (got ${props.logGroupName})`);
-    }
+    const stack = Stack.of(this);
+    const retention = Duration.days(props.retentionDays);
+    this.logPrefix = `AWSLogs/${stack.account}/`;
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      logGroupName: props.logGroupName,
-      // The schema only admits values of the RetentionDays enum, which are the day counts.
-      retention: props.retentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
+    this.accessLogs = new AccessLogBucket(this, 'AccessLogs', {
+      loggedBucketDescription: 'Cognito sign-in log bucket',
+      retention,
     });
-    const reason =
-      'Amazon Cognito delivers user-pool logs only to a log group that is not encrypted with AWS KMS ' +
-      '(Cognito API reference, CloudWatchLogsConfigurationType.LogGroupArn). CloudWatch Logs still encrypts the ' +
-      'events at rest with AWS-managed keys. The log holds staff identifiers, IP addresses and sign-in outcomes, no PHI.';
-    exemptFromLogKms(this.logGroup, reason);
-    acknowledge(
-      this.logGroup.node.defaultChild as CfnResource,
-      { ruleId: 'HIPAA.Security::HIPAA.Security-CloudWatchLogGroupEncrypted', control: '164.312(a)(2)(iv)', reason },
-      { ruleId: 'NIST.800.53.R5::NIST.800.53.R5-CloudWatchLogGroupEncrypted', control: '164.312(a)(2)(iv)', reason },
-      { ruleId: 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check', control: '164.312(a)(2)(iv)', reason },
+    const replication = props.replicateTo ? crossRegionReplication(this, props.replicateTo) : undefined;
+    this.replicationRole = replication?.role;
+
+    this.bucket = createSecureBucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      bucketKeyEnabled: true,
+      lifecycleRules: [
+        {
+          id: 'expire-sign-in-logs',
+          expiration: retention,
+          // Not shorter: an overwritten log file stays recoverable for the whole retention.
+          noncurrentVersionExpiration: retention,
+          abortIncompleteMultipartUploadAfter: ABORT_INCOMPLETE_UPLOADS_AFTER,
+        },
+        // Expiry leaves delete markers behind once the last version is gone; they carry no data.
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+      ],
+      replicationRole: replication?.role.role,
+      replicationRules: replication ? [replication.rule] : undefined,
+    });
+    (this.bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: this.accessLogs.bucket.bucketName,
+    };
+    this.accessLogs.allowLogDeliveryFrom(this.bucket);
+    replication?.role.allowReplicationFrom(this.bucket, props.encryptionKey);
+
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyDeletingSignInLogs',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [this.bucket.arnForObjects('*')],
+      }),
+    );
+    const logDelivery = new iam.ServicePrincipal(LOG_DELIVERY_SERVICE);
+    const deliveriesOfThisAccount = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*` },
+    };
+    // The statement IDs are the ones the documentation uses, so the service finds its statements and does
+    // not try to append its own to this CloudFormation-managed policy.
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AWSLogDeliveryAclCheck',
+        principals: [logDelivery],
+        // s3:ListBucket too: without it the service's checks leave AccessDenied events in CloudTrail.
+        actions: ['s3:GetBucketAcl', 's3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: deliveriesOfThisAccount,
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AWSLogDeliveryWrite',
+        principals: [logDelivery],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${this.logPrefix}*`)],
+        conditions: {
+          ...deliveriesOfThisAccount,
+          StringEquals: { ...deliveriesOfThisAccount.StringEquals, 's3:x-amz-acl': 'bucket-owner-full-control' },
+        },
+      }),
     );
 
-    // The log group's Arn attribute ends in ':*', which Cognito's ARN pattern refuses.
-    const logGroupArn = Stack.of(this).formatArn({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: this.logGroup.logGroupName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    this.delivery = new cognito.CfnLogDeliveryConfiguration(this, 'Resource', {
+    this.delivery = new cognito.CfnLogDeliveryConfiguration(this, 'Delivery', {
       userPoolId: props.userPool.userPoolId,
       logConfigurations: [
-        { eventSource: 'userAuthEvents', logLevel: 'INFO', cloudWatchLogsConfiguration: { logGroupArn } },
-        { eventSource: 'userNotification', logLevel: 'ERROR', cloudWatchLogsConfiguration: { logGroupArn } },
+        { eventSource: 'userAuthEvents', logLevel: 'INFO', s3Configuration: { bucketArn: this.bucket.bucketArn } },
       ],
+    });
+    // Setting up the delivery checks the bucket policy, and would otherwise try to write one itself.
+    this.delivery.node.addDependency(this.bucket.policy!);
+
+    acknowledge(this.bucket.node.defaultChild as s3.CfnBucket, {
+      ruleId: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
+      control: '164.312(c)(1)',
+      reason:
+        'Cognito delivers its user-activity log through the CloudWatch Logs delivery service, which does not document delivering into a bucket with Object Lock default retention, and its delivery is best effort, so a refused write would silently lose the sign-in trail. This bucket is versioned, denies deleting objects to every principal (only the lifecycle expiry after the log retention removes them), keeps overwritten versions for the whole retention, is encrypted with the audit key, and replicates every version into the Object Lock evidence replica in the DR region.',
     });
   }
 }

@@ -1,22 +1,26 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
+import { AthenaAuditReview } from '../constructs/athena-audit-review';
 import { AuditTrail } from '../constructs/audit-trail';
 import { DetectiveServices } from '../constructs/detective-services';
 import { FindingNotifications } from '../constructs/finding-notifications';
 import { AuditReviewQueries } from '../constructs/audit-review-queries';
 import { LockedBucket } from '../constructs/locked-bucket';
 import { SecurityAlarms } from '../constructs/security-alarms';
+import { UserActivityLog } from '../constructs/user-activity-log';
 import {
+  auditReviewDatabaseName,
+  auditReviewWorkGroupName,
   auditTrailName,
   evidenceReplicaBucketName,
   keyAliasName,
   trailReplicaBucketName,
-  userActivityLogGroupName,
 } from '../naming';
 import { pinLogicalId } from './logical-ids';
 
@@ -26,6 +30,11 @@ export interface AuditStackProps extends StackProps {
   readonly phiBuckets: s3.IBucket[];
   /** Encrypts the evidence and the alert topic. Never crypto-erased: the audit trail outlives PHI. */
   readonly auditKey: kms.IKey;
+  /**
+   * The Identity stack's user pool (Plus plan, threat protection on). Its user activity (sign-ins, MFA,
+   * risk decisions) is exported into this stack's sign-in log bucket.
+   */
+  readonly userPool: cognito.IUserPool;
 }
 
 /**
@@ -48,7 +57,7 @@ export function evidenceLock(config: DeploymentConfig) {
  * 164.308(a)(6)(ii)): CloudTrail on write-once storage, the write-once evidence store that reports are
  * written to (access reviews now; restore drills and certificates of destruction later), the topic that
  * pages the security contact, the security alarms and finding notifications, the detective services,
- * and the saved audit-review queries.
+ * Cognito's sign-in log with the Athena workgroup that reads it, and the saved audit-review queries.
  */
 export class AuditStack extends Stack {
   /** Write-once (COMPLIANCE Object Lock) evidence, replicated to the DR region. */
@@ -59,7 +68,11 @@ export class AuditStack extends Stack {
   readonly trail: AuditTrail;
   /** GuardDuty, Security Hub and AWS Config (each per `config.detection`) and the HIPAA Config rules. */
   readonly detection: DetectiveServices;
-  /** Saved audit-review queries (CloudWatch Logs Insights). */
+  /** Cognito's exported user activity (sign-ins, MFA, risk decisions) in a bucket of its own. */
+  readonly signInLog: UserActivityLog;
+  /** The Athena workgroup and Glue table the sign-in reviews query. */
+  readonly athenaReview: AthenaAuditReview;
+  /** Saved audit-review queries (Logs Insights over the trail, Athena over the sign-in log). */
   readonly reviewQueries: AuditReviewQueries;
   /** CloudTrail metric filters and alarms (CIS monitoring, break-glass use) to the security topic. */
   readonly securityAlarms: SecurityAlarms;
@@ -123,13 +136,44 @@ export class AuditStack extends Stack {
     this.findingNotifications = new FindingNotifications(this, 'FindingNotifications', {
       topic,
       minimumSeverity: config.alerts.minimumFindingSeverity,
+      alarmNamePrefix: `${config.name}-findings`,
     });
-    // Saved Logs Insights queries for the reviews in docs/runbooks/audit-review.md.
+    // Staff sign-ins (HIPAA 164.308(a)(5)(ii)(C) log-in monitoring): Cognito's user activity, kept like
+    // the rest of the audit trail and copied into the DR region's write-once evidence replica.
+    const signInLog = new UserActivityLog(this, 'SignInLog', {
+      userPool: props.userPool,
+      encryptionKey: props.auditKey,
+      retentionDays: config.logs.retentionDays,
+      replicateTo: {
+        bucketName: evidenceReplicaBucketName(config),
+        region: config.regions.dr,
+        keyAliasName: keyAliasName(config.name, 'audit-dr'),
+      },
+    });
+    this.signInLog = signInLog;
+    // Query results land next to the logs they were read from: same key, same retention, same replica.
+    const athenaReview = new AthenaAuditReview(this, 'AthenaReview', {
+      workGroupName: auditReviewWorkGroupName(config.name),
+      databaseName: auditReviewDatabaseName(config.name),
+      encryptionKey: props.auditKey,
+      resultsBucket: signInLog.bucket,
+      userActivity: { bucket: signInLog.bucket, prefix: signInLog.logPrefix },
+    });
+    this.athenaReview = athenaReview;
+    // Saved queries for the reviews in docs/runbooks/audit-review.md.
     this.reviewQueries = new AuditReviewQueries(this, 'ReviewQueries', {
       folder: config.name,
       trailLogGroup: trail.logGroup,
-      userActivityLogGroupName: userActivityLogGroupName(config.name),
+      athena: athenaReview,
     });
+    // A replacement would orphan years of sign-in records (or fail on the fixed workgroup and database
+    // names); the delivery is one per user pool.
+    pinLogicalId(signInLog.bucket, 'SignInLogBucket');
+    pinLogicalId(signInLog.accessLogs.bucket, 'SignInLogAccessLogBucket');
+    pinLogicalId(signInLog.delivery, 'SignInLogDelivery');
+    pinLogicalId(athenaReview.workGroup, 'AuditReviewWorkGroup');
+    pinLogicalId(athenaReview.database, 'AuditReviewDatabase');
+    pinLogicalId(athenaReview.userActivityTable, 'SignInLogTable');
     const detection = new DetectiveServices(this, 'Detection', {
       deployment: config.name,
       guardDuty: config.detection.guardDuty,

@@ -1,5 +1,7 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -17,12 +19,21 @@ export interface DataStackProps extends StackProps {
   readonly phiKey: kms.IKey;
   /** Encrypts the log groups of the database exports. */
   readonly auditKey: kms.IKey;
+  /** The AWS Backup plan (Backup stack) that backs up the database and the PHI documents bucket. */
+  readonly backupPlan: backup.IBackupPlan;
+  /** The role AWS Backup runs the plan's jobs with (Backup stack). */
+  readonly backupRole: iam.IRole;
 }
 
-/** Stateful: PostgreSQL and the PHI documents bucket, which replicates into the DR region. */
+/**
+ * Stateful: PostgreSQL and the PHI documents bucket, which replicates into the DR region; both are in
+ * the AWS Backup plan of the Backup stack.
+ */
 export class DataStack extends Stack {
   readonly database: PhiDatabase;
   readonly documents: LockedBucket;
+  /** Puts the database and the PHI documents bucket into the backup plan. */
+  readonly backupSelection: backup.BackupSelection;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -60,6 +71,22 @@ export class DataStack extends Stack {
       },
     });
 
+    // HIPAA 164.308(a)(7)(ii)(A): both PHI stores in the backup plan, named by their own ARNs (a tag
+    // could be removed or added by mistake). The selection lives here, next to them, because cdk-nag's
+    // RDSInBackupPlan only credits a selection in the database's own stack. S3 backups need versioning
+    // and EventBridge notifications on the bucket; every secure bucket has both.
+    this.backupSelection = new backup.BackupSelection(this, 'BackupSelection', {
+      backupPlan: props.backupPlan,
+      backupSelectionName: `${config.name}-phi-data`,
+      resources: [
+        backup.BackupResource.fromRdsDatabaseInstance(this.database.instance),
+        backup.BackupResource.fromArn(this.documents.bucket.bucketArn),
+      ],
+      role: props.backupRole,
+      // The Backup stack gives its role exactly the policies it needs; nothing is added from here.
+      disableDefaultBackupPolicy: true,
+    });
+
     const db = this.database;
     pinLogicalId(db.instance, 'PhiDatabase');
     pinLogicalId(db.secret, 'PhiDatabaseSecret');
@@ -70,5 +97,6 @@ export class DataStack extends Stack {
     pinLogicalId(db.rotationLogGroup, 'PhiDatabaseRotationLogGroup');
     pinLogicalId(this.documents.bucket, 'PhiDocumentsBucket');
     pinLogicalId(this.documents.accessLogs.bucket, 'PhiDocumentsAccessLogBucket');
+    pinLogicalId(this.backupSelection, 'PhiBackupSelection');
   }
 }

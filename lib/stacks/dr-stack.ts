@@ -1,12 +1,15 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as backup from 'aws-cdk-lib/aws-backup';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
 import { DataClassKey } from '../constructs/data-class-key';
 import { trailBucketLifecycle } from '../constructs/audit-trail';
+import { LockedBackupVault } from '../constructs/locked-backup-vault';
 import { LockedBucket } from '../constructs/locked-bucket';
-import { evidenceReplicaBucketName, phiReplicaBucketName, trailReplicaBucketName } from '../naming';
+import { drBackupVaultName, evidenceReplicaBucketName, phiReplicaBucketName, trailReplicaBucketName } from '../naming';
 import { evidenceLock } from './audit-stack';
+import { vaultLock } from './backup-stack';
 import { pinLogicalId } from './logical-ids';
 
 export interface DrStackProps extends StackProps {
@@ -15,8 +18,9 @@ export interface DrStackProps extends StackProps {
 
 /**
  * Stateful, DR region (HIPAA 164.308(a)(7)(ii)(B) disaster recovery plan): the DR PHI key and the
- * replica of the PHI documents bucket. The Data stack finds both by deterministic names
- * (`phiReplicaBucketName`, `alias/<deployment>/phi-dr`), never by cross-region references.
+ * replica of the PHI documents bucket, the replicas of the audit buckets, and the DR backup vault. The
+ * primary stacks find them by deterministic names (`phiReplicaBucketName`, `alias/<deployment>/phi-dr`,
+ * `drBackupVaultArn`), never by cross-region references.
  */
 export class DrStack extends Stack {
   /** Encrypts the PHI replicas in the DR region. */
@@ -26,6 +30,10 @@ export class DrStack extends Stack {
   readonly evidenceReplica: LockedBucket;
   /** Off-site copy of the CloudTrail log bucket. */
   readonly trailReplica: LockedBucket;
+  /** Encrypts the DR backup vault. */
+  readonly backupDrKey: kms.Key;
+  /** The DR backup vault: receives the copies of the primary plan's scheduled recovery points. */
+  readonly backupVault: backup.BackupVault;
 
   constructor(scope: Construct, id: string, props: DrStackProps) {
     super(scope, id, props);
@@ -78,9 +86,23 @@ export class DrStack extends Stack {
       ...trailBucketLifecycle(Duration.days(config.logs.retentionDays)),
     });
 
-    // DR backup vault: added here by the AWS Backup issue. It gets its own DataClassKey (dataClass
-    // 'backup-dr', same rotation and pending window as above) and receives the copies of the primary
-    // backup plan's recovery points (HIPAA 164.308(a)(7)(ii)(A) and (B)). Pin its logical IDs below.
+    // Off-site vault of the primary backup plan (HIPAA 164.308(a)(7)(ii)(A) and (B)): every daily and
+    // monthly recovery point is copied here by the vault's deterministic ARN (`drBackupVaultArn`), and
+    // re-encrypted with its own key. Same Vault Lock as the primary vault. Same account, so AWS Backup
+    // needs no vault access policy to copy in (only cross-account destinations do).
+    const backupDr = new DataClassKey(this, 'BackupDr', {
+      deployment: config.name,
+      dataClass: 'backup-dr',
+      description: 'recovery points copied into the DR AWS Backup vault',
+      rotationPeriod: Duration.days(config.keys.rotationPeriodDays),
+      pendingWindow: Duration.days(config.keys.pendingWindowDays),
+    });
+    this.backupDrKey = backupDr.key;
+    this.backupVault = new LockedBackupVault(this, 'BackupVault', {
+      backupVaultName: drBackupVaultName(config.name),
+      encryptionKey: backupDr.key,
+      ...vaultLock(config),
+    }).vault;
 
     pinLogicalId(phiDr.key, 'PhiDrKey');
     pinLogicalId(phiDr.key.node.findChild('Alias'), 'PhiDrKeyAlias');
@@ -92,5 +114,8 @@ export class DrStack extends Stack {
     pinLogicalId(this.evidenceReplica.accessLogs.bucket, 'EvidenceReplicaAccessLogBucket');
     pinLogicalId(this.trailReplica.bucket, 'TrailReplicaBucket');
     pinLogicalId(this.trailReplica.accessLogs.bucket, 'TrailReplicaAccessLogBucket');
+    pinLogicalId(backupDr.key, 'BackupDrKey');
+    pinLogicalId(backupDr.key.node.findChild('Alias'), 'BackupDrKeyAlias');
+    pinLogicalId(this.backupVault, 'BackupDrVault');
   }
 }

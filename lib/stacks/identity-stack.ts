@@ -7,17 +7,16 @@ import { AlbSignInClient } from '../constructs/alb-sign-in-client';
 import { BreakGlassRole } from '../constructs/break-glass-role';
 import { CrmUserPool } from '../constructs/crm-user-pool';
 import { pascalCase, RoleMatrix } from '../constructs/role-matrix';
-import { UserActivityLog } from '../constructs/user-activity-log';
-import { userActivityLogGroupName } from '../naming';
 import { pinLogicalId } from './logical-ids';
 
 export interface IdentityStackProps extends StackProps {
   readonly config: DeploymentConfig;
-  // No audit key: Cognito only delivers its user-activity log to a log group without a KMS key
-  // (see `UserActivityLog`).
 }
 
-/** Stateful: the Cognito user pool with mandatory MFA, the role matrix, the break-glass role. */
+/**
+ * Stateful: the Cognito user pool with mandatory MFA, the role matrix, the break-glass role. The pool's
+ * user activity is exported by the Audit stack (`UserActivityLog`), into its sign-in log bucket.
+ */
 export class IdentityStack extends Stack {
   readonly userPool: cognito.UserPool;
   readonly userPoolDomain: cognito.UserPoolDomain;
@@ -29,7 +28,6 @@ export class IdentityStack extends Stack {
   /** Role name to the OAuth scopes it grants; the CRM enforces it (see `RoleMatrix`). */
   readonly roleScopes: Record<string, readonly string[]>;
   readonly breakGlassRole: iam.Role;
-  readonly userActivityLog: UserActivityLog;
 
   constructor(scope: Construct, id: string, props: IdentityStackProps) {
     super(scope, id, props);
@@ -60,12 +58,6 @@ export class IdentityStack extends Stack {
     });
     this.albClient = client.client;
 
-    this.userActivityLog = new UserActivityLog(this, 'UserActivity', {
-      userPool: this.userPool,
-      logGroupName: userActivityLogGroupName(config.name),
-      retentionDays: config.logs.retentionDays,
-    });
-
     this.breakGlassRole = new BreakGlassRole(this, 'BreakGlass', {
       roleName: `${config.name}-break-glass`,
       userPool: this.userPool,
@@ -77,8 +69,6 @@ export class IdentityStack extends Stack {
     pinLogicalId(this.resourceServer, 'CrmResourceServer');
     pinLogicalId(this.albClient, 'AlbClient');
     pinLogicalId(client.branding, 'AlbClientBranding');
-    pinLogicalId(this.userActivityLog.logGroup, 'UserActivityLogGroup');
-    pinLogicalId(this.userActivityLog.delivery, 'UserActivityLogDelivery');
     pinLogicalId(this.breakGlassRole, 'BreakGlassRole');
     const groupIds = new Map<string, string>();
     for (const [name, group] of Object.entries(this.roleGroups)) {

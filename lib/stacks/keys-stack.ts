@@ -49,6 +49,11 @@ export class KeysStack extends Stack {
     audit.allowAlarmAndEventPublishers();
     // The Audit stack's AWS Config delivery channel encrypts the configuration history with the audit key.
     if (props.config.detection.config) audit.allowConfigDelivery();
+    // Backup Audit Manager (Operations stack) delivers its reports into the audit-key evidence bucket.
+    audit.allowBackupReports();
+    // Cognito's user-activity export reaches the Audit stack's sign-in log bucket (audit key) through
+    // the CloudWatch Logs delivery service.
+    audit.allowLogDeliveryToBuckets();
     const backup = new DataClassKey(this, 'Backup', {
       ...common,
       dataClass: 'backup',

@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildDeployment } from '../../lib/app';
-import { exemptFromLogKms, LambdaLogGroups, LogPolicyCheck } from '../../lib/compliance/log-policy';
+import { LambdaLogGroups, LogPolicyCheck } from '../../lib/compliance/log-policy';
 import { projectApp } from '../helpers/app';
 import { TEMPLATE_ONLY } from '../helpers/cfn-values';
 import { shippedConfig, SHIPPED_CONFIGS } from '../helpers/config';
@@ -31,19 +31,21 @@ describe.each(SHIPPED_CONFIGS)('log policy across every stack of %s', (file) => 
     })),
   );
 
-  test('every log group is KMS-encrypted (Cognito user activity excepted), kept at least 6 years and retained', () => {
+  test('every log group, without exception, is KMS-encrypted, kept at least 6 years and retained', () => {
     const groups = all.filter((x) => x.r.Type === 'AWS::Logs::LogGroup');
     expect(groups.length).toBeGreaterThanOrEqual(10);
     for (const { stack, id, r } of groups) {
       const where = `${stack}/${id}`;
       expect({ where, retention: (r.Properties!.RetentionInDays as number) >= 2192 }).toEqual({ where, retention: true });
       expect({ where, deletion: r.DeletionPolicy }).toEqual({ where, deletion: 'Retain' });
-      if (stack === 'Identity' && id === 'UserActivityLogGroup') {
-        expect(r.Properties!.KmsKeyId).toBeUndefined();
-      } else {
-        expect({ where, kms: r.Properties!.KmsKeyId !== undefined }).toEqual({ where, kms: true });
-      }
+      expect({ where, kms: r.Properties!.KmsKeyId !== undefined }).toEqual({ where, kms: true });
     }
+  });
+
+  test("Cognito's user activity goes to S3, not to a log group: no stack delivers Cognito logs to CloudWatch Logs", () => {
+    const deliveries = all.filter((x) => x.r.Type === 'AWS::Cognito::LogDeliveryConfiguration');
+    expect(deliveries.map((d) => `${d.stack}/${d.id}`)).toEqual(['Audit/SignInLogDelivery']);
+    expect(JSON.stringify(deliveries[0].r.Properties)).not.toContain('CloudWatchLogsConfiguration');
   });
 
   test('every Lambda function, CDK helper functions included, logs into one of those log groups', () => {
@@ -77,20 +79,16 @@ describe('LogPolicyCheck', () => {
     ]);
   });
 
-  test('accepts an encrypted, 6-year, retained log group; an exemption covers KMS only', () => {
+  test('accepts an encrypted, 6-year, retained log group; refuses a retained 6-year one without a key', () => {
     const annotations = checked((stack) => {
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-      const retained = { retention: logs.RetentionDays.SIX_YEARS, removalPolicy: logs.RetentionDays ? undefined : undefined };
-      new logs.LogGroup(stack, 'Good', { ...retained, encryptionKey: key, removalPolicy: 'retain' as never });
-      const exempt = new logs.LogGroup(stack, 'Exempt', {
-        retention: logs.RetentionDays.ONE_MONTH,
-        removalPolicy: 'retain' as never,
-      });
-      exemptFromLogKms(exempt, 'the service refuses KMS log groups');
+      const retained = { retention: logs.RetentionDays.SIX_YEARS, removalPolicy: RemovalPolicy.RETAIN };
+      new logs.LogGroup(stack, 'Good', { ...retained, encryptionKey: key });
+      new logs.LogGroup(stack, 'Unencrypted', retained);
     });
     expect(annotations.findError('/S/Good/Resource', Match.anyValue())).toEqual([]);
-    expect(annotations.findError('/S/Exempt/Resource', Match.anyValue()).map((e) => String(e.entry.data))).toEqual([
-      expect.stringMatching(/keeps logs 30 days, under six years/),
+    expect(annotations.findError('/S/Unencrypted/Resource', Match.anyValue()).map((e) => String(e.entry.data))).toEqual([
+      expect.stringMatching(/is not encrypted with a KMS key/),
     ]);
   });
 });

@@ -157,17 +157,36 @@ describe('DetectiveServices: Security Hub', () => {
   });
 
   test.each(['us-east-1', 'eu-central-1'])(
-    'in %s: the two standards with that region in their ARN, each after the hub',
+    'in %s: the three standards with that region in their ARN, each after the hub',
     (region) => {
       const { resources, id, detection } = build({}, { region });
       const standards = ofType(resources, 'AWS::SecurityHub::Standard');
       expect(standards.map(([, s]) => flat(s.Properties.StandardsArn)).sort()).toEqual([
         `arn:<AWS::Partition>:securityhub:${region}::standards/aws-foundational-security-best-practices/v/1.0.0`,
+        `arn:<AWS::Partition>:securityhub:${region}::standards/cis-aws-foundations-benchmark/v/1.4.0`,
         `arn:<AWS::Partition>:securityhub:${region}::standards/nist-800-53/v/5.0.0`,
       ]);
       for (const [, s] of standards) expect(s.DependsOn).toEqual([id(detection.hub!)]);
     },
   );
+
+  test('CIS AWS Foundations Benchmark v1.4.0 (the version that checks the CloudWatch.1, 4-14 alarms) is on with the hub', () => {
+    const { resources, id, detection } = build();
+    const cis = detection.standards.CisAwsFoundations;
+    expect(cis).toBeDefined();
+    expect(flat(resources[id(cis!)].Properties.StandardsArn)).toBe(
+      'arn:<AWS::Partition>:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/1.4.0',
+    );
+    // No control of the standard is disabled.
+    expect(resources[id(cis!)].Properties.DisabledStandardsControls).toBeUndefined();
+  });
+
+  test('no CIS standard (nor any other) without Security Hub', () => {
+    const { resources, detection } = build({ securityHub: false });
+    expect(detection.standards.CisAwsFoundations).toBeUndefined();
+    expect(JSON.stringify(resources)).not.toContain('cis-aws-foundations-benchmark');
+    expect(ofType(resources, 'AWS::SecurityHub::Standard')).toEqual([]);
+  });
 });
 
 describe('DetectiveServices: AWS Config', () => {
@@ -356,7 +375,11 @@ describe('DetectiveServices: toggles', () => {
     expect(detection.detector).toBeDefined();
     expect(detection.malwareProtection).toBeDefined();
     expect(detection.hub).toBeDefined();
-    expect(Object.keys(detection.standards).sort()).toEqual(['AwsFoundationalBestPractices', 'NistSp80053Rev5']);
+    expect(Object.keys(detection.standards).sort()).toEqual([
+      'AwsFoundationalBestPractices',
+      'CisAwsFoundations',
+      'NistSp80053Rev5',
+    ]);
     expect(detection.recording).toBeDefined();
   });
 
@@ -369,10 +392,10 @@ describe('DetectiveServices: toggles', () => {
     });
   });
 
-  test('securityHub off removes exactly the hub and its two standards', () => {
+  test('securityHub off removes exactly the hub and its three standards', () => {
     expect(removed(all(), build({ securityHub: false }).resources)).toEqual({
       'AWS::SecurityHub::Hub': 1,
-      'AWS::SecurityHub::Standard': 2,
+      'AWS::SecurityHub::Standard': 3,
     });
   });
 

@@ -1,29 +1,45 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized templates are untyped JSON */
-import { Stack, type CfnElement } from 'aws-cdk-lib';
+import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   FINDING_MESSAGE_FIELDS,
   FindingNotifications,
+  type FindingNotificationsProps,
   type FindingSeverity,
   securityHubLabelsFrom,
 } from '../../lib/constructs/finding-notifications';
 import { projectApp } from '../helpers/app';
 import { TEMPLATE_ONLY } from '../helpers/cfn-values';
 
-function setup(minimumSeverity: FindingSeverity) {
+type Resource = { Type: string; Properties: any };
+const ENV = { account: '111122223333', region: 'us-east-1' };
+
+function setup(
+  minimumSeverity: FindingSeverity,
+  opts: { topicKey?: boolean; keyInOtherStack?: boolean; props?: Partial<FindingNotificationsProps> } = {},
+) {
   const app = projectApp({ context: TEMPLATE_ONLY });
-  const stack = new Stack(app, 'Audit', { env: { account: '111122223333', region: 'us-east-1' } });
-  const topic = new sns.Topic(stack, 'Topic', { enforceSSL: true });
-  const notifications = new FindingNotifications(stack, 'Findings', { topic, minimumSeverity });
-  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: any }>;
-  const rule = (r: { node: { defaultChild?: unknown } }) =>
-    resources[stack.resolve((r.node.defaultChild as CfnElement).logicalId) as string].Properties;
+  const stack = new Stack(app, 'Audit', { env: ENV });
+  const keyStack = opts.keyInOtherStack ? new Stack(app, 'Keys', { env: ENV }) : stack;
+  const key = new kms.Key(keyStack, 'Key', { enableKeyRotation: true });
+  const topic = new sns.Topic(stack, 'Topic', { enforceSSL: true, masterKey: opts.topicKey === false ? undefined : key });
+  const notifications = new FindingNotifications(stack, 'Findings', { topic, minimumSeverity, ...opts.props });
+  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+  const id = (c: { node: { defaultChild?: unknown } }) => stack.resolve((c.node.defaultChild as CfnElement).logicalId) as string;
+  const rule = (r: { node: { defaultChild?: unknown } }) => resources[id(r)].Properties;
   return {
+    stack,
+    notifications,
     resources,
+    ofType: (type: string) => Object.values(resources).filter((r) => r.Type === type),
     guardDuty: rule(notifications.guardDutyRule),
     securityHub: rule(notifications.securityHubRule),
-    topicRef: { Ref: stack.resolve((topic.node.defaultChild as CfnElement).logicalId) as string },
+    ruleIds: [id(notifications.guardDutyRule), id(notifications.securityHubRule)],
+    queueId: id(notifications.deadLetterQueue),
+    keyId: opts.keyInOtherStack ? undefined : id(key),
+    topicRef: { Ref: id(topic) },
   };
 }
 
@@ -94,8 +110,8 @@ describe('FindingNotifications', () => {
     expect(targets).toHaveLength(1);
     const [target] = targets;
     expect(target.Arn).toEqual(topicRef);
-    // Never the whole event (Input / InputPath), only the transformer.
-    expect(Object.keys(target).sort()).toEqual(['Arn', 'Id', 'InputTransformer']);
+    // Never the whole event (Input / InputPath), only the transformer (and how undeliverable events are kept).
+    expect(Object.keys(target).sort()).toEqual(['Arn', 'DeadLetterConfig', 'Id', 'InputTransformer', 'RetryPolicy']);
     const { InputPathsMap, InputTemplate } = target.InputTransformer;
     expect(InputPathsMap).toEqual(paths);
     expect(Object.keys(InputPathsMap).sort()).toEqual([...FINDING_MESSAGE_FIELDS].sort());
@@ -123,6 +139,117 @@ describe('FindingNotifications', () => {
         Action: 'sns:Publish',
         Resource: topicRef,
       }),
+    );
+  });
+});
+
+describe('FindingNotifications: undeliverable findings', () => {
+  test('every rule target retries for 24 hours (185 attempts), then sends the event to the dead-letter queue', () => {
+    const { guardDuty, securityHub, queueId } = setup('HIGH');
+    for (const rule of [guardDuty, securityHub]) {
+      expect(rule.Targets).toHaveLength(1);
+      expect(rule.Targets[0].DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+      expect(rule.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 });
+    }
+  });
+
+  test("the dead-letter queue is encrypted with the topic's key by default, kept 14 days and declared a dead-letter queue", () => {
+    const { resources, queueId, keyId } = setup('HIGH');
+    expect(resources[queueId].Type).toBe('AWS::SQS::Queue');
+    expect(resources[queueId].Properties).toEqual({
+      KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      KmsDataKeyReusePeriodSeconds: 300,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      RedriveAllowPolicy: { redrivePermission: 'allowAll' },
+    });
+  });
+
+  test('deadLetterKey overrides the topic key; without either, synth fails', () => {
+    const app = projectApp({ context: TEMPLATE_ONLY });
+    const stack = new Stack(app, 'Audit', { env: ENV });
+    const topic = new sns.Topic(stack, 'Topic', { enforceSSL: true });
+    expect(() => new FindingNotifications(stack, 'NoKey', { topic, minimumSeverity: 'HIGH' })).toThrow(/needs a KMS key/);
+    const other = new kms.Key(stack, 'Other', { enableKeyRotation: true });
+    const n = new FindingNotifications(stack, 'WithKey', { topic, minimumSeverity: 'HIGH', deadLetterKey: other });
+    const queue = stack.resolve((n.deadLetterQueue.node.defaultChild as any).kmsMasterKeyId);
+    expect(queue).toEqual({ 'Fn::GetAtt': [stack.resolve((other.node.defaultChild as CfnElement).logicalId), 'Arn'] });
+  });
+
+  test('the queue policy: TLS only, and only EventBridge sending on behalf of exactly these two rules', () => {
+    const { ofType, queueId, ruleIds } = setup('HIGH');
+    const policies = ofType('AWS::SQS::QueuePolicy');
+    expect(policies).toHaveLength(1);
+    expect(policies[0].Properties.Queues).toEqual([{ Ref: queueId }]);
+    const statements = policies[0].Properties.PolicyDocument.Statement as any[];
+    const deny = statements.filter((s) => s.Effect === 'Deny');
+    expect(deny).toEqual([
+      expect.objectContaining({
+        Action: 'sqs:*',
+        Principal: { AWS: '*' },
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    ]);
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    expect(allows).toHaveLength(2);
+    for (const s of allows) {
+      expect(s).toEqual({
+        Sid: expect.any(String),
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        Condition: { ArnEquals: { 'aws:SourceArn': expect.anything() } },
+      });
+    }
+    // One statement per rule: each names its own rule's ARN.
+    const sourceArns = allows.map((s) => s.Condition.ArnEquals['aws:SourceArn']);
+    expect(sourceArns).toEqual(expect.arrayContaining(ruleIds.map((r) => ({ 'Fn::GetAtt': [r, 'Arn'] }))));
+  });
+
+  test('a message in the queue (Maximum visible above 0 in 5 minutes) alarms to the topic, ALARM only', () => {
+    const { ofType, queueId, topicRef } = setup('HIGH', { props: { alarmNamePrefix: 'crm-t-findings' } });
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(1);
+    const alarm = alarms[0].Properties;
+    expect(alarm).toMatchObject({
+      AlarmName: 'crm-t-findings-FindingDeliveryFailures',
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 300,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      TreatMissingData: 'notBreaching',
+      ActionsEnabled: true,
+      AlarmActions: [topicRef],
+    });
+    expect(alarm.OKActions).toBeUndefined();
+    expect(alarm.AlarmDescription).toMatch(/nobody was told about it/);
+    expect(alarm.AlarmDescription.length).toBeLessThanOrEqual(1024);
+  });
+
+  test('without a prefix, CloudFormation names the alarm', () => {
+    const { ofType } = setup('HIGH');
+    expect(ofType('AWS::CloudWatch::Alarm')[0].Properties.AlarmName).toBeUndefined();
+  });
+
+  test('acknowledged on the queue only: the EventBridge DLQ that cdk-nag cannot see, and a cross-stack key (across stacks only)', () => {
+    const ackIds = (stack: Stack) =>
+      stack.node
+        .findAll()
+        .flatMap((c) =>
+          c.node.metadata
+            .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+            .flatMap((m) => Object.keys(m.data as Record<string, string>).map((ruleId) => `${c.node.path} ${ruleId}`)),
+        )
+        .filter((k) => !k.includes(' CloudFormation-Validate::'));
+    const sqs3 = 'Audit/Findings/DeadLetterQueue/Resource AwsSolutions::AwsSolutions-SQS3';
+    expect(ackIds(setup('HIGH').stack)).toEqual([sqs3]);
+    expect(ackIds(setup('HIGH', { keyInOtherStack: true }).stack).sort()).toEqual(
+      [sqs3, 'Audit/Findings/DeadLetterQueue/Resource cdk-validator-cfnguard::sqs_queue_encrypted_check'].sort(),
     );
   });
 });

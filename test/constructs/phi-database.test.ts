@@ -72,6 +72,11 @@ describe('PhiDatabase', () => {
     });
   });
 
+  test('does not acknowledge the RDSInBackupPlan rule: the stack that holds it must put it in a backup selection', () => {
+    const ids = acknowledgedIds(build().stack);
+    expect(ids.filter((id) => /RDSInBackupPlan/.test(id))).toEqual([]);
+  });
+
   test('acknowledges the KMS guard-rule false positives only for keys of another stack', () => {
     const sameStack = build().stack;
     expect(acknowledgedIds(sameStack)).not.toContain('cdk-validator-cfnguard::rds_storage_encrypted_kms_key_check');

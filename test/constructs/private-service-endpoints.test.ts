@@ -22,8 +22,26 @@ describe('INTERFACE_ENDPOINTS', () => {
   test('covers what the workload, the Lambdas and RDS secret rotation need without NAT', () => {
     const names = Object.values(INTERFACE_ENDPOINTS).map((e) => e.service.shortName);
     expect(names).toEqual(
-      expect.arrayContaining(['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'kms', 'sts', 'monitoring', 'sns']),
+      expect.arrayContaining([
+        'ecr.api',
+        'ecr.dkr',
+        'logs',
+        'secretsmanager',
+        'kms',
+        'sts',
+        'monitoring',
+        'sns',
+        'backup',
+        'rds',
+      ]),
     );
+  });
+
+  test('lets the in-VPC restore validator reach AWS Backup and the RDS API (no NAT to fall back on)', () => {
+    expect(INTERFACE_ENDPOINTS.Backup.service.shortName).toBe('backup');
+    expect(INTERFACE_ENDPOINTS.Rds.service.shortName).toBe('rds');
+    expect(INTERFACE_ENDPOINTS.Backup.why).toContain('PutRestoreValidationResult');
+    expect(INTERFACE_ENDPOINTS.Rds.why).toContain('DescribeDBInstances');
   });
 
   test('has no cognito-idp endpoint: it cannot serve a user pool with a domain', () => {
@@ -96,5 +114,23 @@ describe('PrivateServiceEndpoints', () => {
     // `open: false`: no extra ingress rules added by the endpoints themselves.
     template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 1 + Object.keys(INTERFACE_ENDPOINTS).length);
+  });
+
+  test('the default endpoints include private-DNS interface endpoints for AWS Backup and RDS', () => {
+    const { stack, vpc } = setup();
+    new PrivateServiceEndpoints(stack, 'Endpoints', {
+      vpc,
+      vpcCidr: '10.1.0.0/16',
+      interfaceSubnets: { subnetGroupName: 'App' },
+      gatewaySubnets: [{ subnetGroupName: 'Db' }],
+    });
+    const template = Template.fromStack(stack);
+    for (const service of ['backup', 'rds']) {
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        ServiceName: `com.amazonaws.us-east-1.${service}`,
+        VpcEndpointType: 'Interface',
+        PrivateDnsEnabled: true,
+      });
+    }
   });
 });

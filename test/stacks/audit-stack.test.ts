@@ -142,6 +142,7 @@ describe.each(['config/demo.json', 'config/production.example.json'])('Audit sta
     const region = on.config.regions.primary;
     expect(arns).toEqual([
       `arn:<AWS::Partition>:securityhub:${region}::standards/aws-foundational-security-best-practices/v/1.0.0`,
+      `arn:<AWS::Partition>:securityhub:${region}::standards/cis-aws-foundations-benchmark/v/1.4.0`,
       `arn:<AWS::Partition>:securityhub:${region}::standards/nist-800-53/v/5.0.0`,
     ]);
   });
@@ -197,10 +198,10 @@ describe.each(['config/demo.json', 'config/production.example.json'])('Audit sta
         else expect(after).toContain(t);
       }
     }
-    // guardDuty: detector, plan, role, policy; securityHub: hub, 2 standards; config: recorder, channel,
+    // guardDuty: detector, plan, role, policy; securityHub: hub, 3 standards; config: recorder, channel,
     // history and access-log buckets and their policies, replication role and policy.
     expect(Object.keys(on.audit).length - Object.keys(off.audit).length).toBe(
-      { guardDuty: 4, securityHub: 3, config: 8 }[service],
+      { guardDuty: 4, securityHub: 4, config: 8 }[service],
     );
     // Key policy statements exist only for services this deployment runs.
     expect(configDeliveryStatements(off.keys)).toHaveLength(service === 'config' ? 0 : 1);
@@ -277,7 +278,7 @@ describe.each([
     expect(Template.fromStack(built.deployment.audit).toJSON().Resources.TrailLogGroup.Type).toBe('AWS::Logs::LogGroup');
     const expected = expectedSecurityAlarmPatterns(breakGlassRoleName());
     const filters = built.ofType('AWS::Logs::MetricFilter');
-    const alarms = built.ofType('AWS::CloudWatch::Alarm');
+    const alarms = built.ofType('AWS::CloudWatch::Alarm').filter((a) => a.Properties.Namespace === 'HipaaCrm/Security');
     expect(filters).toHaveLength(Object.keys(expected).length);
     expect(alarms).toHaveLength(Object.keys(expected).length);
     for (const [name, pattern] of Object.entries(expected)) {
@@ -513,23 +514,160 @@ describe.each(['config/demo.json', 'config/production.example.json'])('Audit sta
 describe.each(['config/demo.json', 'config/production.example.json'])('audit-review queries of %s', (file) => {
   const config = shippedConfig(file);
   const deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), config);
-  const queries = Object.values(Template.fromStack(deployment.audit).findResources('AWS::Logs::QueryDefinition')).map(
+  const template = Template.fromStack(deployment.audit);
+  const queries = Object.values(template.findResources('AWS::Logs::QueryDefinition')).map(
     (r) => r.Properties as { Name: string; LogGroupNames: unknown[] },
   );
+  const named = Object.values(template.findResources('AWS::Athena::NamedQuery')).map((r) => r.Properties);
 
-  test('every review query is saved under the deployment and reads the trail or the Cognito user-activity log', () => {
+  test('every Logs Insights review query is saved under the deployment and reads the trail log group', () => {
     expect(queries.map((q) => q.Name).sort()).toEqual(
       [
         'changes-to-roles-and-permissions',
         'exports-and-bulk-reads-by-user',
-        'failed-and-mfa-sign-ins',
         'kms-key-use-by-principal',
         'who-read-or-changed-a-phi-object',
       ].map((n) => `${config.name}/${n}`),
     );
-    const signIns = queries.find((q) => q.Name.endsWith('/failed-and-mfa-sign-ins'))!;
-    expect(signIns.LogGroupNames).toEqual([`/aws/vendedlogs/cognito/${config.name}/user-activity`]);
-    const objects = queries.find((q) => q.Name.endsWith('/who-read-or-changed-a-phi-object'))!;
-    expect(objects.LogGroupNames).toEqual([{ Ref: 'TrailLogGroup' }]);
+    for (const q of queries) expect(q.LogGroupNames).toEqual([{ Ref: 'TrailLogGroup' }]);
+  });
+
+  test('the sign-in reviews are Athena named queries in the review workgroup over the sign-in log table', () => {
+    expect(named.map((q) => q.Name).sort()).toEqual(['failed-sign-ins', 'mfa-sign-ins']);
+    for (const q of named) {
+      expect(q.WorkGroup).toEqual({ Ref: 'AuditReviewWorkGroup' });
+      expect(q.Database).toBe(`${config.name.replace(/-/g, '_')}_audit_review`);
+      expect(q.QueryString).toContain(`FROM "${config.name.replace(/-/g, '_')}_audit_review"."user_activity"`);
+    }
+  });
+});
+
+describe.each(['config/demo.json', 'config/production.example.json'])('Audit stack sign-in log from %s', (file) => {
+  let config: DeploymentConfig;
+  let deployment: Deployment;
+  let resources: Resources;
+  let account: string;
+
+  beforeAll(() => {
+    config = shippedConfig(file);
+    deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), config);
+    resources = Template.fromStack(deployment.audit).toJSON().Resources as Resources;
+    account = config.account ?? '<AWS::AccountId>';
+  });
+  const bucket = () => resources.SignInLogBucket.Properties;
+  const database = () => `${config.name.replace(/-/g, '_')}_audit_review`;
+  const deliveriesOfThisAccount = () => ({
+    aws: { StringEquals: { 'aws:SourceAccount': config.account ?? { Ref: 'AWS::AccountId' } } },
+    sourceArn: `arn:<AWS::Partition>:logs:${config.regions.primary}:${account}:*`,
+  });
+
+  test('stateful resources keep their pinned logical IDs; the buckets are retained', () => {
+    for (const id of ['SignInLogBucket', 'SignInLogAccessLogBucket']) {
+      expect(resources[id]).toMatchObject({ Type: 'AWS::S3::Bucket', DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+    expect(resources.SignInLogDelivery.Type).toBe('AWS::Cognito::LogDeliveryConfiguration');
+    expect(resources.AuditReviewWorkGroup.Type).toBe('AWS::Athena::WorkGroup');
+    expect(resources.AuditReviewDatabase.Type).toBe('AWS::Glue::Database');
+    expect(resources.SignInLogTable.Type).toBe('AWS::Glue::Table');
+    expect(deployment.audit.resolve(deployment.audit.signInLog.bucket.bucketName)).toEqual({ Ref: 'SignInLogBucket' });
+  });
+
+  test("exports the Identity stack's user pool activity (userAuthEvents, INFO) to the bucket, with no CloudWatch destination", () => {
+    const delivery = resources.SignInLogDelivery.Properties;
+    expect(isCrossStackRef(delivery.UserPoolId, 'UserPool', 'Ref')).toBe(true);
+    expect(delivery.LogConfigurations).toEqual([
+      {
+        EventSource: 'userAuthEvents',
+        LogLevel: 'INFO',
+        S3Configuration: { BucketArn: { 'Fn::GetAtt': ['SignInLogBucket', 'Arn'] } },
+      },
+    ]);
+    expect(JSON.stringify(delivery)).not.toMatch(/CloudWatchLogsConfiguration|userNotification/);
+    expect(deployment.audit.dependencies).toContain(deployment.identity);
+  });
+
+  test('the bucket is encrypted with the audit key, versioned, private, logged and kept for the log retention', () => {
+    const sse = bucket().BucketEncryption.ServerSideEncryptionConfiguration[0];
+    expect(sse.BucketKeyEnabled).toBe(true);
+    expect(isCrossStackRef(sse.ServerSideEncryptionByDefault.KMSMasterKeyID, KEY_IDS.audit, 'Arn')).toBe(true);
+    expect(bucket().VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket()).toMatchObject(PRIVATE_BUCKET);
+    expect(bucket().LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: 'SignInLogAccessLogBucket' } });
+    const expiry = (bucket().LifecycleConfiguration.Rules as any[]).find((r) => r.Id === 'expire-sign-in-logs');
+    expect(expiry).toMatchObject({
+      ExpirationInDays: config.logs.retentionDays,
+      NoncurrentVersionExpiration: { NoncurrentDays: config.logs.retentionDays },
+    });
+    expect(config.logs.retentionDays).toBeGreaterThanOrEqual(2192);
+  });
+
+  test('every version is replicated into the write-once DR evidence replica under the audit-dr key', () => {
+    const rule = bucket().ReplicationConfiguration.Rules[0];
+    expect(flat(rule.Destination.Bucket)).toBe(
+      `arn:<AWS::Partition>:s3:::${config.name}-evidence-dr-<AWS::AccountId>-${config.regions.dr}`,
+    );
+    expect(flat(rule.Destination.EncryptionConfiguration.ReplicaKmsKeyID)).toMatch(
+      new RegExp(`^arn:<AWS::Partition>:kms:${config.regions.dr}:(<AWS::AccountId>|\\d{12}):alias/${config.name}/audit-dr$`),
+    );
+    expect(rule.DeleteMarkerReplication).toEqual({ Status: 'Disabled' });
+  });
+
+  test('only the log delivery service, for deliveries of this account and region, may check the bucket and write under AWSLogs/<account>/; nobody may delete', () => {
+    const policy = Object.values(resources).find(
+      (r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === 'SignInLogBucket',
+    )!;
+    const statements = policy.Properties.PolicyDocument.Statement as any[];
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    expect(allows.map((s) => [s.Sid, s.Principal, s.Action])).toEqual([
+      ['AWSLogDeliveryAclCheck', { Service: 'delivery.logs.amazonaws.com' }, ['s3:GetBucketAcl', 's3:ListBucket']],
+      ['AWSLogDeliveryWrite', { Service: 'delivery.logs.amazonaws.com' }, 's3:PutObject'],
+    ]);
+    const { aws, sourceArn } = deliveriesOfThisAccount();
+    for (const s of allows) {
+      expect(s.Condition.StringEquals).toMatchObject(aws.StringEquals);
+      expect(flat(s.Condition.ArnLike['aws:SourceArn'])).toBe(sourceArn);
+    }
+    const write = allows[1];
+    expect(flat(write.Resource)).toBe(`<SignInLogBucket.Arn>/AWSLogs/${account}/*`);
+    expect(write.Condition.StringEquals['s3:x-amz-acl']).toBe('bucket-owner-full-control');
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Sid: 'DenyDeletingSignInLogs',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+      }),
+    );
+    expect(resources.SignInLogDelivery.DependsOn).toContain(Object.entries(resources).find(([, r]) => r === policy)![0]);
+  });
+
+  test('the audit key (Keys stack) lets the log delivery service generate data keys for this account and region only', () => {
+    const keyStatements = Template.fromStack(deployment.keys).toJSON().Resources[KEY_IDS.audit].Properties.KeyPolicy
+      .Statement as any[];
+    const delivery = keyStatements.filter((s) => s.Principal?.Service === 'delivery.logs.amazonaws.com');
+    expect(delivery).toHaveLength(1);
+    expect(delivery[0].Action).toBe('kms:GenerateDataKey*');
+    const { aws, sourceArn } = deliveriesOfThisAccount();
+    expect(delivery[0].Condition.StringEquals).toEqual(aws.StringEquals);
+    expect(flat(delivery[0].Condition.ArnLike['aws:SourceArn'])).toBe(sourceArn);
+  });
+
+  test('the Athena workgroup enforces query results encrypted with the audit key, under athena-results/ of the bucket', () => {
+    const workGroup = resources.AuditReviewWorkGroup.Properties;
+    expect(workGroup.Name).toBe(`${config.name}-audit-review`);
+    const wg = workGroup.WorkGroupConfiguration;
+    expect(wg.EnforceWorkGroupConfiguration).toBe(true);
+    expect(wg.ResultConfiguration.EncryptionConfiguration.EncryptionOption).toBe('SSE_KMS');
+    expect(isCrossStackRef(wg.ResultConfiguration.EncryptionConfiguration.KmsKey, KEY_IDS.audit, 'Arn')).toBe(true);
+    expect(flat(wg.ResultConfiguration.OutputLocation)).toBe('s3://<SignInLogBucket>/athena-results/');
+    expect(flat(wg.ResultConfiguration.ExpectedBucketOwner)).toBe(config.account ?? '<AWS::AccountId>');
+  });
+
+  test('the Glue table reads the log files under AWSLogs/<account>/ of the sign-in log bucket', () => {
+    expect(resources.AuditReviewDatabase.Properties.DatabaseInput.Name).toBe(database());
+    const table = resources.SignInLogTable.Properties;
+    expect(table.DatabaseName).toEqual({ Ref: 'AuditReviewDatabase' });
+    expect(table.TableInput.Name).toBe('user_activity');
+    expect(flat(table.TableInput.StorageDescriptor.Location)).toBe(`s3://<SignInLogBucket>/AWSLogs/${account}/`);
   });
 });

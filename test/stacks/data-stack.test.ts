@@ -362,6 +362,47 @@ describe.each([
     });
   });
 
+  describe('AWS Backup selection', () => {
+    const selection = () => resources.PhiBackupSelection;
+
+    test('has its pinned logical ID and is the only selection', () => {
+      expect(only('AWS::Backup::BackupSelection')[0]).toBe('PhiBackupSelection');
+    });
+
+    test('puts the database and the PHI documents bucket into the plan of the Backup stack, by their own ARNs', () => {
+      const { BackupPlanId, BackupSelection } = selection().Properties;
+      expect(isCrossStackRef(BackupPlanId, 'BackupPlan', 'BackupPlanId')).toBe(true);
+      expect(BackupSelection.SelectionName).toBe(`${config.name}-phi-data`);
+      expect(BackupSelection.Resources).toHaveLength(2);
+      expect(flat(BackupSelection.Resources[0])).toBe(
+        `arn:<AWS::Partition>:rds:${config.regions.primary}:${account}:db:<PhiDatabase>`,
+      );
+      expect(BackupSelection.Resources[1]).toEqual({ 'Fn::GetAtt': ['PhiDocumentsBucket', 'Arn'] });
+      // Tags or conditions would widen or narrow the selection by something other than these two ARNs.
+      expect(BackupSelection.ListOfTags).toBeUndefined();
+      expect(BackupSelection.Conditions).toBeUndefined();
+      expect(BackupSelection.NotResources).toBeUndefined();
+    });
+
+    test('runs its jobs with the backup role of the Backup stack, and creates no role of its own', () => {
+      expect(isCrossStackRef(selection().Properties.BackupSelection.IamRoleArn, 'BackupRole', 'Arn')).toBe(true);
+      expect(
+        ofType('AWS::IAM::Role').map(([, r]) => r.Properties.AssumeRolePolicyDocument.Statement[0].Principal),
+      ).not.toContainEqual({
+        Service: 'backup.amazonaws.com',
+      });
+    });
+
+    test('the PHI bucket meets the S3 backup prerequisites: versioning and EventBridge notifications', () => {
+      expect(bucket().VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(bucket().NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    });
+
+    test('the Data stack deploys after the Backup stack', () => {
+      expect(deployment.data.dependencies).toContain(deployment.backup);
+    });
+  });
+
   describe('replication role', () => {
     const roleId = () => bucket().ReplicationConfiguration.Role['Fn::GetAtt'][0] as string;
     const statements = () => {

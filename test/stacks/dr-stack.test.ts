@@ -21,12 +21,15 @@ const PINNED = {
   EvidenceReplicaAccessLogBucket: 'AWS::S3::Bucket',
   TrailReplicaBucket: 'AWS::S3::Bucket',
   TrailReplicaAccessLogBucket: 'AWS::S3::Bucket',
+  BackupDrKey: 'AWS::KMS::Key',
+  BackupDrKeyAlias: 'AWS::KMS::Alias',
+  BackupDrVault: 'AWS::Backup::BackupVault',
 } as const;
 
 describe.each([
-  ['config/demo.json', 'GOVERNANCE'],
-  ['config/production.example.json', 'COMPLIANCE'],
-])('DR stack from %s', (file, lockMode) => {
+  ['config/demo.json', 'GOVERNANCE', { MinRetentionDays: 35, MaxRetentionDays: 400 }],
+  ['config/production.example.json', 'COMPLIANCE', { MinRetentionDays: 35, MaxRetentionDays: 2600, ChangeableForDays: 3 }],
+])('DR stack from %s', (file, lockMode, vaultLockConfiguration) => {
   let config: DeploymentConfig;
   let deployment: Deployment;
   let resources: Resources;
@@ -124,6 +127,8 @@ describe.each([
       'EvidenceReplicaBucket',
       'TrailReplicaBucket',
       'TrailReplicaAccessLogBucket',
+      'BackupDrKey',
+      'BackupDrVault',
     ]) {
       expect(resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     }
@@ -155,6 +160,56 @@ describe.each([
       expect(replicaKey).toMatch(
         new RegExp(`^arn:<AWS::Partition>:kms:${config.regions.dr}:(<AWS::AccountId>|\\d{12}):alias/${config.name}/phi-dr$`),
       );
+    });
+  });
+
+  describe('DR backup vault', () => {
+    const vault = () => resources.BackupDrVault.Properties;
+
+    test('has the deterministic name the primary backup plan copies into', () => {
+      expect(vault().BackupVaultName).toBe(`${config.name}-backup-vault-dr`);
+      const plan = Template.fromStack(deployment.backup).toJSON().Resources.BackupPlan.Properties.BackupPlan;
+      const destinations = (plan.BackupPlanRule as Record<string, any>[]).flatMap((r) =>
+        (r.CopyActions ?? []).map((c: Record<string, any>) => flat(c.DestinationBackupVaultArn)),
+      );
+      expect(destinations.length).toBeGreaterThan(0);
+      for (const arn of destinations) {
+        expect(arn).toBe(
+          `arn:<AWS::Partition>:backup:${config.regions.dr}:<AWS::AccountId>:backup-vault:${vault().BackupVaultName}`,
+        );
+      }
+    });
+
+    test('is encrypted with its own backup-dr key, which rotates like the other DR keys', () => {
+      expect(vault().EncryptionKeyArn).toEqual({ 'Fn::GetAtt': ['BackupDrKey', 'Arn'] });
+      expect(resources.BackupDrKey.Properties).toMatchObject({
+        EnableKeyRotation: true,
+        RotationPeriodInDays: config.keys.rotationPeriodDays,
+        PendingWindowInDays: config.keys.pendingWindowDays,
+        Tags: expect.arrayContaining([{ Key: 'hipaa-crm:data-class', Value: 'backup-dr' }]),
+      });
+      expect(resources.BackupDrKeyAlias.Properties).toEqual({
+        AliasName: `alias/${config.name}/backup-dr`,
+        TargetKeyId: { 'Fn::GetAtt': ['BackupDrKey', 'Arn'] },
+      });
+    });
+
+    test(`has the same ${lockMode} Vault Lock as the primary vault`, () => {
+      expect(config.backup.vaultLock.mode).toBe(lockMode);
+      expect(vault().LockConfiguration).toEqual(vaultLockConfiguration);
+      const primary = Template.fromStack(deployment.backup).toJSON().Resources.BackupVault.Properties;
+      expect(vault().LockConfiguration).toEqual(primary.LockConfiguration);
+    });
+
+    test('denies every principal deleting recovery points, shortening their lifecycle or replacing the policy', () => {
+      expect(vault().AccessPolicy.Statement).toEqual([
+        expect.objectContaining({
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Resource: '*',
+          Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle', 'backup:PutBackupVaultAccessPolicy'],
+        }),
+      ]);
     });
   });
 

@@ -5,7 +5,7 @@ import { buildDeployment, type Deployment } from '../../lib/app';
 import { CRM_SCOPES } from '../../lib/config/schema-identity';
 import type { DeploymentConfig } from '../../lib/config/schema';
 import { projectApp } from '../helpers/app';
-import { flat, TEMPLATE_ONLY } from '../helpers/cfn-values';
+import { flat, isCrossStackRef, TEMPLATE_ONLY } from '../helpers/cfn-values';
 import { shippedConfig } from '../helpers/config';
 
 type Resource = { Type: string; Properties: Record<string, any>; [k: string]: unknown };
@@ -21,8 +21,6 @@ const PINNED = {
   CrmResourceServer: 'AWS::Cognito::UserPoolResourceServer',
   AlbClient: 'AWS::Cognito::UserPoolClient',
   AlbClientBranding: 'AWS::Cognito::ManagedLoginBranding',
-  UserActivityLogGroup: 'AWS::Logs::LogGroup',
-  UserActivityLogDelivery: 'AWS::Cognito::LogDeliveryConfiguration',
   BreakGlassRole: 'AWS::IAM::Role',
 } as const;
 
@@ -49,10 +47,8 @@ describe.each([
       for (const [id, type] of Object.entries(PINNED)) expect(resources[id]?.Type).toBe(type);
     });
 
-    test('the user pool and its activity log are retained on deletion and on replacement', () => {
-      for (const id of ['UserPool', 'UserActivityLogGroup']) {
-        expect(resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-      }
+    test('the user pool is retained on deletion and on replacement', () => {
+      expect(resources.UserPool).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     });
 
     test('the stack exposes the pinned resources to the App and Operations stacks', () => {
@@ -212,28 +208,11 @@ describe.each([
   });
 
   describe('user-activity log', () => {
-    test('a vended-logs group kept for the configured retention, at least 6 years', () => {
-      const group = resources.UserActivityLogGroup.Properties;
-      expect(group.LogGroupName).toBe(`/aws/vendedlogs/cognito/${config.name}/user-activity`);
-      expect(group.RetentionInDays).toBe(config.logs.retentionDays);
-      expect(group.RetentionInDays).toBeGreaterThanOrEqual(2192);
-      // Cognito delivers only to log groups without a KMS key; the exception is acknowledged on it.
-      expect(group.KmsKeyId).toBeUndefined();
-    });
-
-    test('receives the sign-in events (threat protection) and the message-delivery errors of the pool', () => {
-      const delivery = resources.UserActivityLogDelivery.Properties;
-      const arn = `arn:<AWS::Partition>:logs:${config.regions.primary}:${config.account ?? '<AWS::AccountId>'}:log-group:<UserActivityLogGroup>`;
-      expect(delivery.UserPoolId).toEqual({ Ref: 'UserPool' });
-      expect(
-        delivery.LogConfigurations.map((c: any) => ({
-          ...c,
-          CloudWatchLogsConfiguration: flat(c.CloudWatchLogsConfiguration.LogGroupArn),
-        })),
-      ).toEqual([
-        { EventSource: 'userAuthEvents', LogLevel: 'INFO', CloudWatchLogsConfiguration: arn },
-        { EventSource: 'userNotification', LogLevel: 'ERROR', CloudWatchLogsConfiguration: arn },
-      ]);
+    test('the stack has no log group and no log delivery: the Audit stack exports the activity of this pool to S3', () => {
+      expect(ofType('AWS::Logs::LogGroup')).toEqual([]);
+      expect(ofType('AWS::Cognito::LogDeliveryConfiguration')).toEqual([]);
+      const auditResources = Template.fromStack(deployment.audit).toJSON().Resources as Resources;
+      expect(isCrossStackRef(auditResources.SignInLogDelivery.Properties.UserPoolId, 'UserPool', 'Ref')).toBe(true);
     });
   });
 });

@@ -1,4 +1,6 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized templates are untyped JSON */
 import { projectApp } from '../helpers/app';
+import { KEY_IDS } from '../helpers/cfn-values';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildDeployment } from '../../lib/app';
 import { shippedConfig } from '../helpers/config';
@@ -158,13 +160,59 @@ describe('Keys stack', () => {
     expect(deployment.audit.trail.trail.trailName).toBe('acme-crm-prod-audit-trail');
   });
 
+  test("only the audit key lets the log delivery service encrypt log files (Cognito's sign-in log), for this account and region only", () => {
+    const statements = Object.entries(keys).flatMap(([id, key]) =>
+      (key.Properties.KeyPolicy.Statement as { Principal?: { Service?: unknown } }[])
+        .filter((s) => JSON.stringify(s.Principal?.Service ?? '').includes('delivery.logs.amazonaws.com'))
+        .map((s) => ({ id, s })),
+    );
+    expect(statements.map((x) => x.id)).toEqual(['AuditKey']);
+    expect(statements[0].s).toEqual({
+      Sid: 'AllowLogDeliveryToEncryptLogFilesOfThisAccount',
+      Effect: 'Allow',
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Action: 'kms:GenerateDataKey*',
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': '111122223333' },
+        ArnLike: { 'aws:SourceArn': 'arn:aws:logs:us-east-1:111122223333:*' },
+      },
+    });
+  });
+
   test('no key policy grants anything to a principal outside the account', () => {
+    type Statement = { Sid?: string; Effect: string; Principal: { AWS?: unknown }; Condition?: any };
     for (const key of Object.values(keys)) {
-      for (const s of key.Properties.KeyPolicy.Statement as { Effect: string; Principal: { AWS?: unknown } }[]) {
+      for (const s of key.Properties.KeyPolicy.Statement as Statement[]) {
         if (s.Effect !== 'Allow' || !s.Principal.AWS) continue;
+        if (s.Principal.AWS === '*') {
+          // Only the Backup Audit Manager report role (created after the key), named by its ARN in this account.
+          expect(s.Sid).toBe('AllowBackupAuditManagerReportsOfThisAccount');
+          expect(s.Condition.ArnEquals['aws:PrincipalArn']).toBe(
+            'arn:aws:iam::111122223333:role/aws-service-role/reports.backup.amazonaws.com/AWSServiceRoleForBackupReports',
+          );
+          expect(s.Condition.StringEquals).toEqual({
+            'kms:CallerAccount': '111122223333',
+            'kms:ViaService': 's3.us-east-1.amazonaws.com',
+          });
+          continue;
+        }
         expect(JSON.stringify(s.Principal.AWS)).toMatch(/arn:.*:iam::111122223333:root/);
       }
     }
+  });
+
+  test('only the audit key lets Backup Audit Manager write reports (the evidence bucket), generate and decrypt only', () => {
+    const holders = Object.entries(keys).filter(([, key]) =>
+      (key.Properties.KeyPolicy.Statement as { Sid?: string }[]).some(
+        (s) => s.Sid === 'AllowBackupAuditManagerReportsOfThisAccount',
+      ),
+    );
+    expect(holders.map(([id]) => id)).toEqual([KEY_IDS.audit]);
+    const statement = (holders[0][1].Properties.KeyPolicy.Statement as any[]).find(
+      (s) => s.Sid === 'AllowBackupAuditManagerReportsOfThisAccount',
+    );
+    expect(statement.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
   });
 
   test('the stack is termination-protected and says whether it holds PHI', () => {

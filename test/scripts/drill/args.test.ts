@@ -1,0 +1,73 @@
+import { parseArgs, UsageError } from '../../../scripts/drill/args';
+
+const usageError = (argv: string[]) => {
+  try {
+    parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) return e.message;
+    throw e;
+  }
+  throw new Error('no UsageError');
+};
+
+describe('parseArgs', () => {
+  test('reads the CDK-style -c config=<file> and defaults to a dry run of the database', () => {
+    expect(parseArgs(['-c', 'config=config/prod.json'])).toEqual({
+      help: false,
+      configPath: 'config/prod.json',
+      resources: ['database'],
+      yes: false,
+      keep: false,
+      timeoutMinutes: undefined,
+    });
+  });
+
+  test.each([[['--context', 'config=a.json']], [['--context=config=a.json']], [['--config', 'a.json']], [['--config=a.json']]])(
+    'accepts the config as %j',
+    (argv) => {
+      expect(parseArgs(argv)).toMatchObject({ configPath: 'a.json' });
+    },
+  );
+
+  test('--resource all runs the database, then the documents', () => {
+    expect(parseArgs(['-c', 'config=a.json', '--resource', 'all'])).toMatchObject({ resources: ['database', 'documents'] });
+    expect(parseArgs(['-c', 'config=a.json', '--resource=documents'])).toMatchObject({ resources: ['documents'] });
+  });
+
+  test('--yes, --keep and --timeout-minutes', () => {
+    expect(parseArgs(['--config', 'a.json', '--yes', '--keep', '--timeout-minutes', '90'])).toMatchObject({
+      yes: true,
+      keep: true,
+      timeoutMinutes: 90,
+    });
+  });
+
+  test('the config is required: a real restore never falls back to the demo config', () => {
+    expect(usageError(['--yes'])).toMatch(/config is required/);
+  });
+
+  test('reports every problem at once', () => {
+    const message = usageError(['-c', 'stack=x', '--resource', 'tables', '--timeout-minutes', '0', '--bogus']);
+    expect(message).toMatch(/unknown context key "stack"/);
+    expect(message).toMatch(/--resource must be database, documents or all \(got "tables"\)/);
+    expect(message).toMatch(/--timeout-minutes must be a whole number/);
+    expect(message).toMatch(/unknown argument "--bogus"/);
+  });
+
+  test('a flag missing its value does not swallow the next flag', () => {
+    expect(usageError(['--config', '--yes'])).toMatch(/--config needs a value/);
+    expect(usageError(['-c', 'config=a.json', '--resource'])).toMatch(/--resource needs a value/);
+  });
+
+  test('two different config files are refused', () => {
+    expect(usageError(['-c', 'config=a.json', '--config', 'b.json'])).toMatch(/given twice/);
+  });
+
+  test('--yes takes no value (so --yes=false cannot start a restore by surprise)', () => {
+    expect(usageError(['-c', 'config=a.json', '--yes=false'])).toMatch(/--yes takes no value/);
+  });
+
+  test('--help wins over everything else', () => {
+    expect(parseArgs(['--bogus', '--help'])).toEqual({ help: true });
+  });
+});
