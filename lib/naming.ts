@@ -102,3 +102,23 @@ export function restoreValidatorFunctionName(deployment: string): string {
 export function integrityCanaryFunctionName(deployment: string): string {
   return `${deployment}-integrity-canary`;
 }
+
+/** The scheduled rotation enforcer of this deployment's keys (one per region: `-dr` in the DR region). */
+export function keyRotationFunctionName(deployment: string, region: 'primary' | 'dr' = 'primary'): string {
+  return region === 'primary' ? `${deployment}-key-rotation` : `${deployment}-key-rotation-dr`;
+}
+
+/** The crypto-erasure function (plan, execute, verify, certify, finalize phases). */
+export function cryptoErasureFunctionName(deployment: string): string {
+  return `${deployment}-crypto-erasure`;
+}
+
+/** The Step Functions state machine that runs a crypto-erasure from execution to the final certificate. */
+export function cryptoErasureStateMachineName(deployment: string): string {
+  return `${deployment}-crypto-erasure`;
+}
+
+/** Alias of the asymmetric key that signs certificates of destruction (never erased, like the audit key). */
+export function certificateSigningKeyAlias(deployment: string): string {
+  return `alias/${deployment}/certificate-signing`;
+}

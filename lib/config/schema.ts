@@ -112,6 +112,11 @@ export const configSchema = z
           .max(30, 'must be at most 30 days (KMS maximum)')
           .default(30)
           .describe('Waiting period before a key scheduled for deletion is destroyed (7-30 days).'),
+        rotationCheckSchedule: z
+          .string()
+          .regex(/^(cron|rate)\(.+\)$/, 'must be an EventBridge schedule expression such as "cron(0 6 * * ? *)"')
+          .default('cron(0 6 * * ? *)')
+          .describe('When the rotation enforcer checks every key of the deployment (UTC). Daily by default.'),
       })
       .strict()
       .describe('Customer-managed KMS keys (phi, audit, backup, DR). Rotation is always on.')
