@@ -8,6 +8,7 @@ import { AuditStack } from './stacks/audit-stack';
 import { BackupStack } from './stacks/backup-stack';
 import { DataStack } from './stacks/data-stack';
 import { deploymentStackProps, TAG_DEPLOYMENT, TAG_HOLDS_PHI } from './stacks/deployment-stack-props';
+import { DrOperationsStack } from './stacks/dr-operations-stack';
 import { DrStack } from './stacks/dr-stack';
 import { IdentityStack } from './stacks/identity-stack';
 import { KeysStack } from './stacks/keys-stack';
@@ -20,6 +21,7 @@ export interface Deployment {
   readonly network: NetworkStack;
   readonly data: DataStack;
   readonly dr: DrStack;
+  readonly drOperations: DrOperationsStack;
   readonly backup: BackupStack;
   readonly audit: AuditStack;
   readonly identity: IdentityStack;
@@ -45,6 +47,10 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
       config.regions.dr,
     ),
   );
+  const drOperations = new DrOperationsStack(app, 'DrOperations', {
+    ...props('dr-operations', 'DR region: rotation enforcement of the DR keys and its alerts', false, config.regions.dr),
+    dr,
+  });
   const backup = new BackupStack(app, 'Backup', {
     ...props('backup', 'AWS Backup vault with Vault Lock, backup plan and backup role', true),
     backupKey: keys.backupKey,
@@ -88,7 +94,11 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
     auditKey: keys.auditKey,
   });
   const operations = new OperationsStack(app, 'Operations', {
-    ...props('operations', 'session revocation, access reviews, restore tests and their validation', false),
+    ...props(
+      'operations',
+      'session revocation, access reviews, restore tests and their validation, key rotation and crypto-erasure',
+      false,
+    ),
     identity,
     evidenceBucket: audit.evidenceBucket,
     securityTopic: audit.securityTopic,
@@ -100,6 +110,8 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
     backupVault: backup.vault,
     backupPlan: backup.plan,
     backupRole: backup.role,
+    backupKey: keys.backupKey,
+    certificateSigningKey: keys.certificateSigningKey,
   });
 
   Tags.of(app).add(TAG_DEPLOYMENT, config.name);
@@ -115,7 +127,7 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
     { priority: AspectPriority.MUTATING },
   );
   Aspects.of(app).add(new LogPolicyCheck(), { priority: AspectPriority.READONLY });
-  return { keys, network, data, dr, backup, audit, identity, app: web, operations };
+  return { keys, network, data, dr, drOperations, backup, audit, identity, app: web, operations };
 }
 
 /** Builds all stacks of `config` into `app` and registers every compliance plugin. */

@@ -47,6 +47,7 @@ describe('the deployment as a whole', () => {
       'acme-crm-prod-network',
       'acme-crm-prod-data',
       'acme-crm-prod-dr',
+      'acme-crm-prod-dr-operations',
       'acme-crm-prod-backup',
       'acme-crm-prod-audit',
       'acme-crm-prod-identity',
@@ -54,14 +55,17 @@ describe('the deployment as a whole', () => {
       'acme-crm-prod-operations',
     ]);
     expect(production.dr.region).toBe('us-west-2');
-    for (const s of Object.values(production).filter((x) => x !== production.dr)) expect(s.region).toBe('us-east-1');
+    expect(production.drOperations.region).toBe('us-west-2');
+    for (const s of Object.values(production).filter((x) => x !== production.dr && x !== production.drOperations)) {
+      expect(s.region).toBe('us-east-1');
+    }
     for (const s of Object.values(production)) expect(s.account).toBe('111122223333');
   });
 
   test('every stateful stack is termination-protected; only the stateless ones are not', () => {
-    const { app, operations, ...stateful } = demo;
+    const { app, operations, drOperations, ...stateful } = demo;
     for (const stack of Object.values(stateful)) expect(stack.terminationProtection).toBe(true);
-    for (const stack of [app, operations]) expect(stack.terminationProtection).toBe(false);
+    for (const stack of [app, operations, drOperations]) expect(stack.terminationProtection).toBe(false);
   });
 
   test('the data stack deploys after the DR stack (S3 checks that the replication destination exists)', () => {

@@ -63,8 +63,56 @@ export type ErasureRequest =
       readonly requestedBy: string;
       /** Carried between phases by the state machine. */
       readonly runId: string;
+      /**
+       * The previous phase's result, passed on unchanged by the state machine. verify, certify and
+       * finalize need it (they work from the plan that execute confirmed and carried, never re-plan:
+       * disabled keys can no longer encrypt); execute uses it on a re-run to keep the canaries of keys
+       * an earlier attempt already disabled.
+       */
       readonly previous?: ErasurePhaseResult;
+      /**
+       * verify and finalize: this is the last attempt. CloudTrail events still not visible are then
+       * reported as missing (`missingEvents`) instead of throwing `CloudTrailEventsNotYetVisible`.
+       */
+      readonly lastAttempt?: boolean;
+      /** certify: write the final certificate (after finalize) instead of the first one. */
+      readonly final?: boolean;
     };
+
+/** Errors the erasure function throws by name (`error.name`, what Step Functions matches in Retry/Catch). */
+export const ERASURE_ERRORS = {
+  /** Fail closed: foreign/untagged/protected key, missing or wrong digest, missing run state. Never retry. */
+  refused: 'ErasureRefused',
+  /** verify/finalize: a DisableKey/ScheduleKeyDeletion/DeleteKey event is not in CloudTrail yet. Retry (minutes). */
+  cloudTrailEventsNotYetVisible: 'CloudTrailEventsNotYetVisible',
+  /** finalize: a key is still PendingDeletion (window not over, or KMS not done yet). Retry (hours). */
+  keysNotYetDeleted: 'KeysNotYetDeleted',
+  /** The function's environment is wrong (a deployment bug). Never retry. */
+  configuration: 'ErasureConfigError',
+} as const;
+
+/** Powertools service name of the erasure function (the `service` dimension of its metrics). */
+export const ERASURE_METRIC_SERVICE = 'crypto-erasure';
+
+/** Metrics of the erasure function (namespace HipaaCrm, dimensions `service` and `Phase`), all counts. */
+export const ERASURE_METRICS = {
+  /** A phase finished with `completed: true` (plan: a plan was returned). */
+  succeeded: 'ErasurePhaseSucceeded',
+  /** A phase was refused, threw, or finished with `completed: false`. Alarm on it. */
+  failed: 'ErasurePhaseFailed',
+  /** A phase threw one of the retryable "not yet" errors; the state machine retries it. No alarm. */
+  pending: 'ErasurePhasePending',
+} as const;
+
+/**
+ * The pair every crypto-erasure canary's encryption context contains (with the deployment and run).
+ * The erasable keys' policies let the erasure role Encrypt/Decrypt only under it, so the role can never
+ * decrypt a data key of the data it erases.
+ */
+export const ERASURE_CANARY_CONTEXT = { 'hipaa-crm:purpose': 'crypto-erasure-canary' } as const;
+
+/** Evidence bucket prefix of the erasure function: `<prefix><runId>/plan.json`, `certificate(.final).json(.sig)`. */
+export const ERASURE_EVIDENCE_PREFIX = 'certificates-of-destruction/';
 
 /** One key in scope of the erasure. */
 export interface ErasureKey {
@@ -76,6 +124,22 @@ export interface ErasureKey {
   readonly protects: readonly { readonly kind: string; readonly arn?: string; readonly count?: number }[];
   /** Base64 ciphertext of a random canary encrypted with the key at plan time. */
   readonly canaryCiphertext?: string;
+  /** The encryption context the canary was encrypted under (decrypting needs the same). */
+  readonly canaryEncryptionContext?: Readonly<Record<string, string>>;
+  /** Key ID (the UUID part of the ARN). */
+  readonly keyId?: string;
+  /** KeyState when the plan was made (not in the digest: a re-run after a partial failure keeps its digest). */
+  readonly state?: string;
+}
+
+/** A PHI copy found in the deployment's vaults that none of the keys in scope protects. */
+export interface ErasureUncovered {
+  readonly kind: string;
+  readonly arn: string;
+  readonly encryptionKeyArn?: string;
+  readonly reason: string;
+  /** true: destroying the keys in scope would leave this copy readable, so execute is refused. */
+  readonly blocking: boolean;
 }
 
 export interface ErasurePlan {
@@ -85,8 +149,69 @@ export interface ErasurePlan {
   readonly keys: readonly ErasureKey[];
   /** What stays, and until when (audit trail, locked buckets and vaults holding unreadable ciphertext). */
   readonly remains: readonly { readonly what: string; readonly until?: string }[];
-  /** SHA-256 hex of the canonical JSON of everything above except `createdAt`. */
+  /**
+   * SHA-256 hex of the canonical JSON (object keys sorted, no whitespace) of `deployment`, `account`,
+   * `keys` (only `keyArn`, `alias`, `region`, `dataClass`, `protects`), `missingKeys`, `uncovered`,
+   * `unchecked` and `remains`. Not `createdAt`, `runId`, key states or canaries, so planning again when
+   * nothing changed gives the same digest.
+   */
   readonly digest: string;
+  /** The run the canaries were made for (`plan-<random>` for a plan phase; the run ID for execute). */
+  readonly runId?: string;
+  /** Erasable classes whose alias names no key (never created, or already deleted): nothing to do for them. */
+  readonly missingKeys?: readonly { readonly dataClass: ErasableDataClass; readonly alias: string; readonly region: string }[];
+  /** PHI copies in the vaults that no key in scope protects; any `blocking` one refuses execute. */
+  readonly uncovered?: readonly ErasureUncovered[];
+  /** Resources that could not be inspected (e.g. a bucket whose encryption settings are access-denied). */
+  readonly unchecked?: readonly { readonly kind: string; readonly arn: string; readonly reason: string }[];
+  /** Why execute would be refused even with the right digest; empty when the plan can be executed. */
+  readonly blockers?: readonly string[];
+  /**
+   * Set on the plan carried from execute onwards: `protects` is summarised (a `{ kind, count }` per
+   * kind, ARNs only for small kinds) and the full plan is this evidence object.
+   */
+  readonly inventoryEvidence?: {
+    readonly bucket: string;
+    readonly key: string;
+    readonly sha256: string;
+    readonly versionId?: string;
+  };
+}
+
+/** A CloudTrail event recorded as evidence (identifiers only). */
+export interface ErasureTrailEvent {
+  readonly eventName: string;
+  readonly eventId: string;
+  readonly eventTime?: string;
+  /** Who made the call (userIdentity.arn), or the service for AWS service events such as DeleteKey. */
+  readonly principal?: string;
+  readonly eventType?: string;
+}
+
+/** One key's outcome in a phase. */
+export interface ErasureKeyResult {
+  readonly keyArn: string;
+  readonly state?: string;
+  readonly done: boolean;
+  readonly detail: string;
+  /** CloudTrail event IDs found for this key (verify: DisableKey, ScheduleKeyDeletion; finalize: DeleteKey). */
+  readonly cloudTrailEventIds?: readonly string[];
+  readonly dataClass?: ErasableDataClass;
+  readonly region?: string;
+  /** execute: the destructive calls that succeeded in this invocation, in order. */
+  readonly actions?: readonly ('DisableKey' | 'ScheduleKeyDeletion')[];
+  /** When KMS deletes (deleted) the key. */
+  readonly deletionDate?: string;
+  /** The AWS error name of the call that failed, if one did. */
+  readonly errorName?: string;
+  /** verify: the error decrypting the canary gave (DisabledException / KMSInvalidStateException expected). */
+  readonly canaryDecryptError?: string;
+  /** The CloudTrail events found, with who and when. */
+  readonly events?: readonly ErasureTrailEvent[];
+  /** CloudTrail events expected but not found by the last attempt. */
+  readonly missingEvents?: readonly string[];
+  /** finalize: DescribeKey answered NotFoundException at this time (request ID kept as proof). */
+  readonly notFound?: { readonly at: string; readonly requestId?: string };
 }
 
 /** What a phase did, key by key, so a partial failure says exactly what was and was not done. */
@@ -95,14 +220,7 @@ export interface ErasurePhaseResult {
   readonly runId: string;
   readonly digest: string;
   readonly completed: boolean;
-  readonly keys: readonly {
-    readonly keyArn: string;
-    readonly state?: string;
-    readonly done: boolean;
-    readonly detail: string;
-    /** CloudTrail event IDs found for this key (verify: DisableKey, ScheduleKeyDeletion; finalize: DeleteKey). */
-    readonly cloudTrailEventIds?: readonly string[];
-  }[];
+  readonly keys: readonly ErasureKeyResult[];
   /** Set by certify / finalize: where the certificate is, its SHA-256 and signature. */
   readonly certificate?: {
     readonly bucket: string;
@@ -110,7 +228,20 @@ export interface ErasurePhaseResult {
     readonly sha256: string;
     readonly signatureKey: string;
     readonly signingKeyArn: string;
+    readonly versionId?: string;
   };
+  /** From execute on: the confirmed plan (summarised; see `ErasurePlan.inventoryEvidence`), carried to the next phase. */
+  readonly plan?: ErasurePlan;
+  /** When the first execute of the run started: CloudTrail lookups start here. */
+  readonly startedAt?: string;
+  /** The latest deletion date of the keys: finalize is pointless before it (a Wait state's timestamp). */
+  readonly pendingWindowEndsAt?: string;
+  /** verify/finalize: every expected CloudTrail event was found. */
+  readonly evidenceComplete?: boolean;
+  /** The results of the earlier phases of this run, oldest first (each without `plan` and `history`). */
+  readonly history?: readonly ErasurePhaseResult[];
+  /** Why the phase did not complete, in one line (identifiers only). */
+  readonly detail?: string;
 }
 
 /** Powertools service name of the rotation enforcer: the `service` dimension of its metrics. */
@@ -163,7 +294,7 @@ export type RotateNowRefusalCode =
 /** What a rotate-now invocation returns (the same outcome is in its evidence record). */
 export interface RotateNowResult {
   readonly outcome: 'rotation-started' | 'refused';
-  /** The key, once resolved to one of this deployment's keys. */
+  /** The key ARN the request resolved to (also when refused after DescribeKey, so the operator sees which key it was). */
   readonly keyArn?: string;
   readonly refusal?: { readonly code: RotateNowRefusalCode; readonly detail: string };
   /** Evidence object (in the evidence bucket) that records the request and its outcome. */

@@ -12,6 +12,7 @@ import { isValidCidr } from './cidr';
 import { accessReviewSchema, identitySchema } from './schema-identity';
 import { domainSchema, wafSchema, workloadSchema } from './schema-app';
 import { backupSchema } from './schema-backup';
+import { integrationsSchema } from './schema-integrations';
 
 /** CloudWatch Logs only accepts these retention values; the ones at or above 6 years (HIPAA 164.316(b)(2)). */
 export const LOG_RETENTION_DAYS_ALLOWED = [2192, 2557, 2922, 3288, 3653] as const;
@@ -223,6 +224,7 @@ export const configSchema = z
       .strict()
       .prefault({})
       .describe('Detective services. On by default; switch off a service the organisation already runs in this account.'),
+    integrations: integrationsSchema,
     tags: z.record(z.string(), z.string()).default({}).describe('Extra tags applied to every resource.'),
   })
   .strict()

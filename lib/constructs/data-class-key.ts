@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { TAG_DATA_CLASS } from '../stacks/deployment-stack-props';
 import { keyAliasName, type DataClass, type DrDataClass } from '../naming';
+import { ERASABLE_DATA_CLASSES, ERASURE_CANARY_CONTEXT } from '../../lambda/shared/key-lifecycle-contract';
 
 export interface DataClassKeyProps {
   /** Deployment name; prefixes the alias. */
@@ -262,4 +263,81 @@ export class DataClassKey extends Construct {
       }),
     );
   }
+
+  /**
+   * Lets exactly the crypto-erasure role `roleArn` (of this account) destroy this key, and nothing that
+   * would read PHI: describe it and list its tags (to prove it belongs to this deployment), encrypt and
+   * decrypt a canary (plan and verify; only with the canary's encryption context
+   * `CRYPTO_ERASURE_CANARY_CONTEXT`, so the role can never decrypt a data key of the data it erases),
+   * disable it, and schedule its deletion with at least this key's own waiting period
+   * (`kms:ScheduleKeyDeletionPendingWindowInDays`: no shortcut to a 7-day window). These grants live in
+   * the key policy, on this one key, so no IAM policy anywhere needs `kms:DisableKey` or
+   * `kms:ScheduleKeyDeletion`.
+   *
+   * The role is created in a later stack (or, for the DR keys, another region's stack), so the principal
+   * is `*`, narrowed to that role's ARN and this account (a policy that named a role that does not exist
+   * yet would be refused). Only erasable data classes may be granted: the audit keys (and any other
+   * class) throw, so the audit trail can never be put in scope of an erasure by a wiring mistake.
+   */
+  allowCryptoErasureBy(roleArn: string): void {
+    // The alias ends in the data class (`keyAliasName`), and the constructor keeps no other copy of it.
+    const dataClass = this.aliasName.split('/').pop() ?? '';
+    if (!(ERASABLE_DATA_CLASSES as readonly string[]).includes(dataClass)) {
+      throw new Error(
+        `${this.node.path}: the ${dataClass} key is not erasable (only ${ERASABLE_DATA_CLASSES.join(', ')}); ` +
+          'crypto-erasure must never be able to destroy it',
+      );
+    }
+    const stack = Stack.of(this);
+    const pendingWindowDays = (this.key.node.defaultChild as kms.CfnKey).pendingWindowInDays ?? 30;
+    const onlyTheErasureRole = {
+      ArnEquals: { 'aws:PrincipalArn': roleArn },
+      StringEquals: { 'kms:CallerAccount': stack.account },
+    };
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCryptoErasureToInspectAndDisable',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:DescribeKey', 'kms:ListResourceTags', 'kms:DisableKey'],
+        resources: ['*'],
+        conditions: onlyTheErasureRole,
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCryptoErasureToScheduleDeletion',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:ScheduleKeyDeletion'],
+        resources: ['*'],
+        conditions: {
+          ...onlyTheErasureRole,
+          NumericGreaterThanOrEquals: { 'kms:ScheduleKeyDeletionPendingWindowInDays': pendingWindowDays },
+        },
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCryptoErasureCanary',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:Encrypt', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          ArnEquals: onlyTheErasureRole.ArnEquals,
+          StringEquals: {
+            ...onlyTheErasureRole.StringEquals,
+            ...Object.fromEntries(
+              Object.entries(CRYPTO_ERASURE_CANARY_CONTEXT).map(([k, v]) => [`kms:EncryptionContext:${k}`, v]),
+            ),
+          },
+        },
+      }),
+    );
+  }
 }
+
+/**
+ * The encryption context of the crypto-erasure canary (plan encrypts it, verify must fail to decrypt
+ * it). The erasure role may use an erasable key with this context only; the function must pass exactly
+ * this context on both calls.
+ */
+export const CRYPTO_ERASURE_CANARY_CONTEXT = ERASURE_CANARY_CONTEXT;

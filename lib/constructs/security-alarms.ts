@@ -187,8 +187,22 @@ export function breakGlassAlarm(roleName: string): SecurityAlarmDefinition {
 }
 
 /** The complete alarm set: the CIS filters and the break-glass alarm. */
+/**
+ * A KMS key deletion cancelled or a key re-enabled. During a crypto-erasure waiting window this undoes the
+ * destruction of PHI, so a person must know at once. Separate from the CIS KMS filter, whose pattern
+ * Security Hub compares as written.
+ */
+export const KEY_DELETION_CANCELLED_ALARM: SecurityAlarmDefinition = {
+  name: 'KmsKeyDeletionCancelledOrReEnabled',
+  pattern: '{($.eventSource=kms.amazonaws.com) && (($.eventName=CancelKeyDeletion) || ($.eventName=EnableKey))}',
+  description:
+    'A KMS key deletion was cancelled or a key re-enabled: during a crypto-erasure window this undoes the destruction of PHI.',
+  control: '164.310(d)(2)(i)',
+  source: 'this project (docs/runbooks/crypto-erasure-and-teardown.md)',
+};
+
 export function securityAlarmDefinitions(breakGlassRoleName: string): SecurityAlarmDefinition[] {
-  return [...CIS_SECURITY_ALARMS, breakGlassAlarm(breakGlassRoleName)];
+  return [...CIS_SECURITY_ALARMS, KEY_DELETION_CANCELLED_ALARM, breakGlassAlarm(breakGlassRoleName)];
 }
 
 export interface SecurityAlarmsProps {

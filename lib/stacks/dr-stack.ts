@@ -3,6 +3,7 @@ import type * as backup from 'aws-cdk-lib/aws-backup';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
+import { CryptoErasure } from '../constructs/crypto-erasure';
 import { DataClassKey } from '../constructs/data-class-key';
 import { trailBucketLifecycle } from '../constructs/audit-trail';
 import { LockedBackupVault } from '../constructs/locked-backup-vault';
@@ -30,6 +31,8 @@ export class DrStack extends Stack {
   readonly evidenceReplica: LockedBucket;
   /** Off-site copy of the CloudTrail log bucket. */
   readonly trailReplica: LockedBucket;
+  /** Encrypts the DR replicas of audit data and the DR region's operational logs and alerts (never erased). */
+  readonly auditDrKey: kms.Key;
   /** Encrypts the DR backup vault. */
   readonly backupDrKey: kms.Key;
   /** The DR backup vault: receives the copies of the primary plan's scheduled recovery points. */
@@ -69,6 +72,11 @@ export class DrStack extends Stack {
       rotationPeriod: Duration.days(config.keys.rotationPeriodDays),
       pendingWindow: Duration.days(config.keys.pendingWindowDays),
     });
+    this.auditDrKey = auditDr.key;
+    // The DrOperations stack's key-rotation enforcer logs, queues and alerts under the audit-dr key.
+    auditDr.allowCloudWatchLogs();
+    auditDr.allowEventBridgeDeadLetters();
+    auditDr.allowAlarmAndEventPublishers();
     this.evidenceReplica = new LockedBucket(this, 'EvidenceReplica', {
       description: 'audit evidence replica bucket',
       replicaOf: 'audit evidence bucket',
@@ -98,6 +106,11 @@ export class DrStack extends Stack {
       pendingWindow: Duration.days(config.keys.pendingWindowDays),
     });
     this.backupDrKey = backupDr.key;
+    // Crypto-erasure (Operations stack, primary region) destroys the DR copies' keys too, through these
+    // key policies only; its role is named deterministically because this stack cannot reference it.
+    const erasureRole = CryptoErasure.roleArn(this, config.name);
+    phiDr.allowCryptoErasureBy(erasureRole);
+    backupDr.allowCryptoErasureBy(erasureRole);
     this.backupVault = new LockedBackupVault(this, 'BackupVault', {
       backupVaultName: drBackupVaultName(config.name),
       encryptionKey: backupDr.key,

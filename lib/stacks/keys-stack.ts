@@ -2,6 +2,8 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
+import { CertificateSigningKey } from '../constructs/certificate-signing-key';
+import { CryptoErasure } from '../constructs/crypto-erasure';
 import { DataClassKey } from '../constructs/data-class-key';
 import { auditTrailName } from '../naming';
 import { pinLogicalId } from './logical-ids';
@@ -22,6 +24,8 @@ export class KeysStack extends Stack {
   readonly auditKey: kms.Key;
   /** Encrypts the primary AWS Backup vault. */
   readonly backupKey: kms.Key;
+  /** Signs certificates of destruction (asymmetric). Never erased, like the audit key. */
+  readonly certificateSigningKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: KeysStackProps) {
     super(scope, id, props);
@@ -59,6 +63,17 @@ export class KeysStack extends Stack {
       dataClass: 'backup',
       description: 'recovery points in the primary AWS Backup vault',
     });
+    // Crypto-erasure (Operations stack) may disable and schedule the deletion of the keys that protect PHI
+    // copies, through these key policies only: no IAM statement anywhere grants it.
+    const erasureRole = CryptoErasure.roleArn(this, props.config.name);
+    phi.allowCryptoErasureBy(erasureRole);
+    backup.allowCryptoErasureBy(erasureRole);
+    const signing = new CertificateSigningKey(this, 'CertificateSigning', {
+      deployment: props.config.name,
+      pendingWindow: Duration.days(props.config.keys.pendingWindowDays),
+    });
+    signing.allowSigningBy(erasureRole);
+    this.certificateSigningKey = signing.key;
     this.phiKey = phi.key;
     this.auditKey = audit.key;
     this.backupKey = backup.key;
@@ -66,5 +81,7 @@ export class KeysStack extends Stack {
     pinLogicalId(phi.key, 'PhiKey');
     pinLogicalId(audit.key, 'AuditKey');
     pinLogicalId(backup.key, 'BackupKey');
+    pinLogicalId(signing.key, 'CertificateSigningKey');
+    pinLogicalId(signing.key.node.findChild('Alias'), 'CertificateSigningKeyAlias');
   }
 }

@@ -11,7 +11,9 @@ import type { DeploymentConfig } from '../config/schema';
 import { AccessReview } from '../constructs/access-review';
 import { BackupAuditFramework } from '../constructs/backup-audit-framework';
 import { BackupJobNotifications } from '../constructs/backup-job-notifications';
+import { CryptoErasure } from '../constructs/crypto-erasure';
 import { IntegrityCanary } from '../constructs/integrity-canary';
+import { KeyRotationEnforcer } from '../constructs/key-rotation-enforcer';
 import type { PhiDatabase } from '../constructs/phi-database';
 import { RestoreTesting } from '../constructs/restore-testing';
 import { RestoreValidation } from '../constructs/restore-validation';
@@ -19,6 +21,7 @@ import { s3PrefixListId } from '../constructs/s3-prefix-list';
 import { FunctionAlarms } from '../constructs/function-alarms';
 import type { SecureFunctionPlacement } from '../constructs/secure-function';
 import { SessionRevocation } from '../constructs/session-revocation';
+import { drBackupVaultArn, drBackupVaultName, keyRotationFunctionName } from '../naming';
 import type { IdentityStack } from './identity-stack';
 import { pinLogicalId } from './logical-ids';
 import { SUBNET_GROUPS } from './network-stack';
@@ -43,6 +46,10 @@ export interface OperationsStackProps extends StackProps {
   readonly backupVault: backup.IBackupVault;
   readonly backupPlan: backup.IBackupPlan;
   readonly backupRole: iam.IRole;
+  /** Encrypts the primary vault: checked by the rotation enforcer. */
+  readonly backupKey: kms.IKey;
+  /** Signs certificates of destruction. */
+  readonly certificateSigningKey: kms.IKey;
 }
 
 /**
@@ -90,6 +97,8 @@ export class OperationsStack extends Stack {
   readonly integrityCanary: IntegrityCanary;
   readonly backupJobNotifications: BackupJobNotifications;
   readonly backupAudit: BackupAuditFramework;
+  readonly keyRotation: KeyRotationEnforcer;
+  readonly cryptoErasure: CryptoErasure;
 
   constructor(scope: Construct, id: string, props: OperationsStackProps) {
     super(scope, id, props);
@@ -244,10 +253,46 @@ export class OperationsStack extends Stack {
       evidenceBucket: props.evidenceBucket,
     });
 
+    // Key lifecycle (HIPAA 164.312(a)(2)(iv) encryption, 164.310(d)(2)(i) disposal): rotation enforced
+    // daily on this region's keys, and crypto-erasure at contract end (plan, execute, verify, certify,
+    // finalize) with a signed certificate of destruction.
+    this.keyRotation = new KeyRotationEnforcer(this, 'KeyRotation', {
+      deployment: config.name,
+      functionName: keyRotationFunctionName(config.name, 'primary'),
+      schedule: config.keys.rotationCheckSchedule,
+      rotationPeriodDays: config.keys.rotationPeriodDays,
+      // Every key behind alias/<name>/ in this region: one missing here fails each check (AccessDenied) and alarms.
+      keyArns: [props.phiKey.keyArn, props.auditKey.keyArn, props.backupKey.keyArn, props.certificateSigningKey.keyArn],
+      evidenceBucket: props.evidenceBucket,
+      evidenceKey: props.auditKey,
+      placement: { network },
+      s3PrefixListId: s3PrefixListId(config.regions.primary),
+      encryptionKey: props.auditKey,
+      logRetentionDays: config.logs.retentionDays,
+      alarmTopic: props.securityTopic,
+    });
+    this.cryptoErasure = new CryptoErasure(this, 'CryptoErasure', {
+      deployment: config.name,
+      regions: config.regions,
+      account: this.account,
+      pendingWindowDays: config.keys.pendingWindowDays,
+      evidenceBucket: props.evidenceBucket,
+      evidenceKey: props.auditKey,
+      signingKey: props.certificateSigningKey,
+      securityTopic: props.securityTopic,
+      backupVault: { name: props.backupVault.backupVaultName, arn: props.backupVault.backupVaultArn },
+      drBackupVault: { name: drBackupVaultName(config.name), arn: drBackupVaultArn(config) },
+      auditKey: props.auditKey,
+      logRetentionDays: config.logs.retentionDays,
+    });
+
     // Six years of logs each: a refactor must not orphan them for a new, empty group.
     pinLogicalId(this.sessionRevocation.handler.logGroup, 'SessionRevocationLogGroup');
     pinLogicalId(this.accessReview.handler.logGroup, 'AccessReviewLogGroup');
     pinLogicalId(this.restoreValidation.handler.logGroup, 'RestoreValidatorLogGroup');
     pinLogicalId(this.integrityCanary.handler.logGroup, 'IntegrityCanaryLogGroup');
+    pinLogicalId(this.keyRotation.handler.logGroup, 'KeyRotationLogGroup');
+    pinLogicalId(this.cryptoErasure.handler.logGroup, 'CryptoErasureLogGroup');
+    pinLogicalId(this.cryptoErasure.stateMachineLogGroup, 'CryptoErasureStateMachineLogGroup');
   }
 }

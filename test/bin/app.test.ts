@@ -45,3 +45,16 @@ test('a PHI deployment without a BAA stops synth and says why', () => {
   expect(status).toBe(1);
   expect(stderr).toMatch(/- baa: this deployment is marked holdsPhi: true but records no executed Business Associate Agreement/);
 });
+
+test('an integration that receives PHI without a BAA stops synth and says why', () => {
+  const production = rawConfig('config/production.example.json');
+  const [first, ...rest] = production.integrations as Record<string, unknown>[];
+  const { status, stderr } = runApp({
+    ...production,
+    integrations: [{ ...first, baa: { inPlace: false } }, ...rest],
+  });
+  expect(status).toBe(1);
+  expect(stderr).toMatch(
+    /- integrations\.0\.baa\.inPlace: "Example Claims Clearinghouse" receives PHI but has no Business Associate Agreement in place/,
+  );
+});

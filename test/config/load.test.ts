@@ -149,7 +149,7 @@ describe('validation rules', () => {
   test('six years of log retention and more are accepted; defaults fill omitted sections', () => {
     const config = parseConfig({ ...demo, logs: { retentionDays: 3653 }, keys: undefined, alerts: undefined });
     expect(config.logs.retentionDays).toBe(3653);
-    expect(config.keys).toEqual({ rotationPeriodDays: 365, pendingWindowDays: 30 });
+    expect(config.keys).toEqual({ rotationPeriodDays: 365, pendingWindowDays: 30, rotationCheckSchedule: 'cron(0 6 * * ? *)' });
     expect(config.alerts).toEqual({ additionalEmails: [], minimumFindingSeverity: 'HIGH' });
     expect(parseConfig({ ...demo, logs: undefined }).logs.retentionDays).toBe(2192);
   });

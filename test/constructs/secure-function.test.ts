@@ -95,6 +95,26 @@ describe('SecureFunction', () => {
     expect(() => setup('vpc', { logRetentionDays: 365 })).toThrow('below 6 years');
   });
 
+  test('the role name is generated unless one is given (for key policies that must name it in advance)', () => {
+    const roles = (stack: Stack) => Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'));
+    expect(roles(setup().stack)[0].Properties.RoleName).toBeUndefined();
+    expect(roles(setup('outside', { roleName: 'crm-demo-crypto-erasure' }).stack)[0].Properties.RoleName).toBe(
+      'crm-demo-crypto-erasure',
+    );
+  });
+
+  test('wildcard actions of the caller are named in the one IAM5 acknowledgement', () => {
+    const plain = acks(setup('outside').stack)[IAM5];
+    expect(plain).toMatch(/xray:PutTraceSegments/);
+    expect(plain).not.toMatch(/Also on/);
+    const own = acks(
+      setup('outside', { wildcardResourceReason: 'kms:ListAliases, which has no resource-level permission.' }).stack,
+    )[IAM5];
+    expect(own).toMatch(
+      /Also on "\*": kms:ListAliases, which has no resource-level permission\. Every other statement names its resource\.$/,
+    );
+  });
+
   describe('in the VPC', () => {
     test('runs in the given subnets with its own security group: HTTPS to the VPC CIDR only, nothing in', () => {
       const { stack, fn, vpc } = setup('vpc');
@@ -202,7 +222,7 @@ describe('SecureFunction', () => {
       expect(Object.keys(found).sort()).toEqual([IAM5, ...onFunction].sort());
       for (const key of onFunction) {
         expect(found[key]).toBe(`[HIPAA 164.312(e)(1)] ${OUTSIDE_VPC_REASON} test-fn: ${OUTSIDE_REASON}`);
-        expect(found[key]).toMatch(/PrivateLink/);
+        expect(found[key]).toMatch(/no NAT by design/);
       }
     });
 

@@ -47,17 +47,17 @@ const globMatches = (glob: string, value: string) =>
   ).test(value);
 
 describe('SecurityAlarms', () => {
-  test('the alarm set is complete: the 14 CIS monitoring alarms and break-glass use, nothing else', () => {
+  test('the alarm set is complete: the 14 CIS monitoring alarms, break-glass use and a cancelled key deletion, nothing else', () => {
     const { alarms, ofType } = setup();
     const names = Object.keys(EXPECTED_PATTERNS);
-    expect(names).toHaveLength(15);
+    expect(names).toHaveLength(16);
     expect(alarms.definitions.map((d) => d.name).sort()).toEqual([...names].sort());
     expect(
       ofType('AWS::CloudWatch::Alarm')
         .map((a) => a.Properties.AlarmName)
         .sort(),
     ).toEqual(names.map((n) => `crm-demo-security-${n}`).sort());
-    expect(ofType('AWS::Logs::MetricFilter')).toHaveLength(15);
+    expect(ofType('AWS::Logs::MetricFilter')).toHaveLength(16);
   });
 
   test.each(Object.entries(EXPECTED_PATTERNS))(

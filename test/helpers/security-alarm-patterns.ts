@@ -17,6 +17,8 @@ export function expectedSecurityAlarmPatterns(breakGlassRoleName: string): Recor
     ConsoleSignInFailures: '{($.eventName=ConsoleLogin) && ($.errorMessage="Failed authentication")}',
     KmsKeyDisabledOrScheduledForDeletion:
       '{($.eventSource=kms.amazonaws.com) && (($.eventName=DisableKey) || ($.eventName=ScheduleKeyDeletion))}',
+    KmsKeyDeletionCancelledOrReEnabled:
+      '{($.eventSource=kms.amazonaws.com) && (($.eventName=CancelKeyDeletion) || ($.eventName=EnableKey))}',
     S3BucketPolicyChanges:
       '{($.eventSource=s3.amazonaws.com) && (($.eventName=PutBucketAcl) || ($.eventName=PutBucketPolicy) || ($.eventName=PutBucketCors) || ($.eventName=PutBucketLifecycle) || ($.eventName=PutBucketReplication) || ($.eventName=DeleteBucketPolicy) || ($.eventName=DeleteBucketCors) || ($.eventName=DeleteBucketLifecycle) || ($.eventName=DeleteBucketReplication))}',
     ConfigChanges:

@@ -11,9 +11,10 @@ describe('Keys stack', () => {
   const template = Template.fromStack(deployment.keys);
   const keys = template.findResources('AWS::KMS::Key');
 
-  test('one key per data class, with pinned logical IDs', () => {
+  test('one key per data class and the certificate-signing key, with pinned logical IDs', () => {
     // Changing these replaces the keys, which makes everything encrypted under them unreadable.
-    expect(Object.keys(keys).sort()).toEqual(['AuditKey', 'BackupKey', 'PhiKey']);
+    expect(Object.keys(keys).sort()).toEqual(['AuditKey', 'BackupKey', 'CertificateSigningKey', 'PhiKey']);
+    expect(keys.CertificateSigningKey.Properties).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
   });
 
   test.each(['phi', 'audit', 'backup'])(
@@ -186,19 +187,32 @@ describe('Keys stack', () => {
       for (const s of key.Properties.KeyPolicy.Statement as Statement[]) {
         if (s.Effect !== 'Allow' || !s.Principal.AWS) continue;
         if (s.Principal.AWS === '*') {
-          // Only the Backup Audit Manager report role (created after the key), named by its ARN in this account.
-          expect(s.Sid).toBe('AllowBackupAuditManagerReportsOfThisAccount');
-          expect(s.Condition.ArnEquals['aws:PrincipalArn']).toBe(
-            'arn:aws:iam::111122223333:role/aws-service-role/reports.backup.amazonaws.com/AWSServiceRoleForBackupReports',
+          // Only roles created after the keys, each named by its exact ARN in this account: the Backup Audit
+          // Manager report role, and the crypto-erasure role (Operations stack).
+          expect(s.Condition.ArnEquals['aws:PrincipalArn']).toMatch(
+            /^arn:aws:iam::111122223333:role\/(aws-service-role\/reports\.backup\.amazonaws\.com\/AWSServiceRoleForBackupReports|acme-crm-prod-crypto-erasure)$/,
           );
-          expect(s.Condition.StringEquals).toEqual({
-            'kms:CallerAccount': '111122223333',
-            'kms:ViaService': 's3.us-east-1.amazonaws.com',
-          });
+          expect(s.Condition.StringEquals['kms:CallerAccount']).toBe('111122223333');
           continue;
         }
         expect(JSON.stringify(s.Principal.AWS)).toMatch(/arn:.*:iam::111122223333:root/);
       }
+    }
+  });
+
+  test('crypto-erasure may disable and schedule deletion of the phi and backup keys only, never the audit key', () => {
+    const destructive = (id: string) =>
+      (keys[id].Properties.KeyPolicy.Statement as any[]).filter(
+        (s) =>
+          s.Principal?.AWS === '*' &&
+          [s.Action].flat().some((a: string) => a === 'kms:DisableKey' || a === 'kms:ScheduleKeyDeletion'),
+      );
+    expect(destructive(KEY_IDS.phi).length).toBeGreaterThan(0);
+    expect(destructive(KEY_IDS.backup).length).toBeGreaterThan(0);
+    expect(destructive(KEY_IDS.audit)).toEqual([]);
+    expect(destructive('CertificateSigningKey')).toEqual([]);
+    for (const s of [...destructive(KEY_IDS.phi), ...destructive(KEY_IDS.backup)]) {
+      expect(s.Condition.ArnEquals['aws:PrincipalArn']).toBe('arn:aws:iam::111122223333:role/acme-crm-prod-crypto-erasure');
     }
   });
 

@@ -61,21 +61,23 @@ describe.each(['config/demo.json', 'config/production.example.json'])('Operation
       Resource: flatResource(s.Resource),
     }));
 
-  test('holds four functions: the two Cognito functions outside the VPC, the two backup checks in it', () => {
+  test('holds six functions: in the VPC unless they must call Cognito or another region', () => {
     const functions = ofType('AWS::Lambda::Function').map(([, r]) => r.Properties);
     const names = functions.map((f) => f.FunctionName).sort();
     expect(names).toEqual(
-      ['access-review', 'integrity-canary', 'restore-validator', 'session-revocation'].map((n) => `${config.name}-${n}`),
+      ['access-review', 'crypto-erasure', 'integrity-canary', 'key-rotation', 'restore-validator', 'session-revocation'].map(
+        (n) => `${config.name}-${n}`,
+      ),
     );
     const inVpc = functions
       .filter((f) => f.VpcConfig)
       .map((f) => f.FunctionName)
       .sort();
-    expect(inVpc).toEqual([`${config.name}-integrity-canary`, `${config.name}-restore-validator`]);
+    expect(inVpc).toEqual(['integrity-canary', 'key-rotation', 'restore-validator'].map((n) => `${config.name}-${n}`));
   });
 
   test('the backup checks run in the workload subnets of the Network stack, each with its own security group', () => {
-    for (const name of ['integrity-canary', 'restore-validator']) {
+    for (const name of ['integrity-canary', 'key-rotation', 'restore-validator']) {
       const [, fn] = ofType('AWS::Lambda::Function').find(([, r]) => r.Properties.FunctionName === `${config.name}-${name}`)!;
       const vpc = fn.Properties.VpcConfig;
       expect(vpc.SubnetIds.length).toBe(config.network.availabilityZones.length);
@@ -535,6 +537,47 @@ describe.each(['config/demo.json', 'config/production.example.json'])('Operation
       for (const id of ['RestoreValidatorLogGroup', 'IntegrityCanaryLogGroup']) {
         expect(resources[id]?.Type).toBe('AWS::Logs::LogGroup');
         expect(resources[id].DeletionPolicy).toBe('Retain');
+      }
+    });
+  });
+
+  describe('key lifecycle (wiring)', () => {
+    test('the rotation enforcer checks every key of this region: phi, audit, backup and the signing key', () => {
+      const policy = ofType('AWS::IAM::ManagedPolicy').find(([id]) => id.startsWith('KeyRotation'))![1];
+      const keyStatements = (policy.Properties.PolicyDocument.Statement as any[]).filter((st) =>
+        [st.Action].flat().includes('kms:GetKeyRotationStatus'),
+      );
+      expect(keyStatements).toHaveLength(1);
+      const resources = JSON.stringify(keyStatements[0].Resource);
+      for (const id of ['PhiKey', 'AuditKey', 'BackupKey', 'CertificateSigningKey']) expect(resources).toContain(id);
+      expect(resources).toContain(deployment.keys.stackName);
+      const rule = ofType('AWS::Events::Rule').find(([id]) => id.startsWith('KeyRotation'))![1];
+      expect(rule.Properties.ScheduleExpression).toBe(config.keys.rotationCheckSchedule);
+    });
+
+    test('crypto-erasure: a state machine over one function whose role has the name the key policies trust', () => {
+      const machines = ofType('AWS::StepFunctions::StateMachine');
+      expect(machines).toHaveLength(1);
+      expect(machines[0][1].Properties.StateMachineName).toBe(`${config.name}-crypto-erasure`);
+      const [, fn] = ofType('AWS::Lambda::Function').find(
+        ([, r]) => r.Properties.FunctionName === `${config.name}-crypto-erasure`,
+      )!;
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+      expect(resources[roleId].Properties.RoleName).toBe(`${config.name}-crypto-erasure`);
+      expect(resources.CryptoErasureLogGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(resources.CryptoErasureStateMachineLogGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(resources.KeyRotationLogGroup.Type).toBe('AWS::Logs::LogGroup');
+    });
+
+    test("no IAM policy in any stack allows disabling or deleting a key: only the erasable keys' policies do", () => {
+      const stacks = Object.values(deployment) as Stack[];
+      for (const stack of stacks) {
+        const all = Template.fromStack(stack).toJSON().Resources as Resources;
+        for (const [id, r] of Object.entries(all)) {
+          if (!r.Type.startsWith('AWS::IAM::')) continue;
+          const text = JSON.stringify(r.Properties);
+          expect({ id, disables: /kms:(DisableKey|ScheduleKeyDeletion|\*)"/.test(text) }).toEqual({ id, disables: false });
+        }
       }
     });
   });

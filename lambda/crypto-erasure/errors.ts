@@ -1,0 +1,54 @@
+/**
+ * Errors the erasure function throws on purpose. Each sets `name` to a string literal: Step Functions
+ * matches Retry/Catch on `error.name`, and the bundle is minified (class names would be mangled).
+ * Messages carry identifiers only (key ARNs, aliases, error names), never data.
+ */
+import { ERASURE_ERRORS } from '../shared/key-lifecycle-contract';
+
+/** Fail closed: nothing destructive was (or will be) sent. Never retried. */
+export class ErasureRefused extends Error {
+  readonly reasons: readonly string[];
+  constructor(reasons: readonly string[] | string) {
+    const list = typeof reasons === 'string' ? [reasons] : reasons;
+    super(`refused: ${list.join('; ')}`);
+    this.name = ERASURE_ERRORS.refused;
+    this.reasons = list;
+  }
+}
+
+/** The environment the stack set is wrong: a deployment bug, never retried. */
+export class ErasureConfigError extends Error {
+  constructor(problems: readonly string[]) {
+    super(`crypto-erasure configuration: ${problems.join('; ')}`);
+    this.name = ERASURE_ERRORS.configuration;
+  }
+}
+
+/** verify/finalize: the expected CloudTrail events are not in event history yet (delivery lags minutes). */
+export class CloudTrailEventsNotYetVisible extends Error {
+  constructor(readonly missing: readonly { readonly keyArn: string; readonly eventNames: readonly string[] }[]) {
+    super(`CloudTrail events not yet visible: ${missing.map((m) => `${m.keyArn} (${m.eventNames.join(', ')})`).join('; ')}`);
+    this.name = ERASURE_ERRORS.cloudTrailEventsNotYetVisible;
+  }
+}
+
+/** finalize: some keys are still pending deletion. */
+export class KeysNotYetDeleted extends Error {
+  constructor(readonly pending: readonly { readonly keyArn: string; readonly deletionDate?: string }[]) {
+    super(`keys not yet deleted: ${pending.map((p) => `${p.keyArn} (deletion date ${p.deletionDate ?? 'unknown'})`).join('; ')}`);
+    this.name = ERASURE_ERRORS.keysNotYetDeleted;
+  }
+}
+
+/** The AWS error name of `error` (the SDK sets `name` to the exception type), or `UnknownError`. */
+export function errorName(error: unknown): string {
+  if (typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string') {
+    return (error as { name: string }).name;
+  }
+  return 'UnknownError';
+}
+
+/** The request ID of an AWS SDK error, kept as proof (e.g. that DescribeKey answered NotFoundException). */
+export function requestIdOf(error: unknown): string | undefined {
+  return (error as { $metadata?: { requestId?: string } } | undefined)?.$metadata?.requestId;
+}

@@ -1,0 +1,70 @@
+/**
+ * The third-party integration inventory (HIPAA 164.308(b)(1) business associate contracts, 164.314(a)):
+ * every system outside this deployment that the CRM exchanges data with, what it receives, and whether
+ * a Business Associate Agreement covers it. An integration that receives PHI without a BAA is refused.
+ */
+import { z } from 'zod';
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, 'is not a real calendar date');
+
+export const integrationSchema = z
+  .object({
+    name: z.string().min(1).max(80).describe('The third party or system, e.g. "Acme Clearinghouse".'),
+    purpose: z.string().min(1).max(300).describe('Why data is exchanged with it.'),
+    fieldsShared: z
+      .array(z.string().min(1).max(80))
+      .min(1, 'must list at least one field: an integration that receives nothing is not an integration')
+      .describe('The data fields it receives or sends, e.g. ["patient name", "date of birth", "claim codes"].'),
+    receivesPhi: z.boolean().describe('True when any shared field is protected health information.'),
+    baa: z
+      .object({
+        inPlace: z.boolean().describe('True when a Business Associate Agreement with this party is executed.'),
+        reference: z.string().min(1).max(120).optional().describe('Where the executed BAA is filed.'),
+        executedOn: isoDate.optional().describe('Date the BAA was executed (YYYY-MM-DD).'),
+      })
+      .strict()
+      .describe('The Business Associate Agreement with this party.'),
+    riskRating: z.enum(['low', 'medium', 'high']).describe('Result of the last risk assessment of this integration.'),
+    lastReviewed: isoDate.describe('Date of the last review of this integration (YYYY-MM-DD).'),
+  })
+  .strict()
+  .superRefine((i, ctx) => {
+    if (i.receivesPhi === true && i.baa?.inPlace !== true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baa', 'inPlace'],
+        message:
+          `"${i.name}" receives PHI but has no Business Associate Agreement in place. HIPAA (45 CFR 164.308(b)(1), ` +
+          '164.314(a)) requires a BAA before PHI is shared with a business associate: execute one and record it, or stop ' +
+          'sending it PHI (receivesPhi: false).',
+      });
+    }
+    if (i.baa?.inPlace === true && !i.baa.reference) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baa', 'reference'],
+        message: 'is required when the BAA is in place: say where the executed agreement is filed',
+      });
+    }
+  });
+
+export const integrationsSchema = z
+  .array(integrationSchema)
+  .default([])
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((i, index) => {
+      const key = i.name?.toLowerCase();
+      if (key && seen.has(key)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `"${i.name}" is listed twice` });
+      if (key) seen.add(key);
+    });
+  })
+  .describe('Third-party integration inventory: every system the CRM exchanges data with, with its BAA status and risk rating.');
+
+export type IntegrationConfig = z.output<typeof integrationSchema>;

@@ -1,0 +1,79 @@
+import { DescribeKeyCommand } from '@aws-sdk/client-kms';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { HttpResponse, type HttpRequest } from '@smithy/core/protocols';
+import { Readable } from 'node:stream';
+import { RETRY, createClientsFor } from '../../../lambda/crypto-erasure/clients';
+
+/** A request handler that answers from a script, recording the requests (no network). */
+function scriptedHandler(answers: { status: number; body: unknown; errorType?: string }[]) {
+  const requests: HttpRequest[] = [];
+  return {
+    requests,
+    handler: {
+      handle: async (request: HttpRequest) => {
+        requests.push(request);
+        const answer = answers[Math.min(requests.length - 1, answers.length - 1)];
+        return {
+          response: new HttpResponse({
+            statusCode: answer.status,
+            headers: {
+              'content-type': 'application/x-amz-json-1.1',
+              ...(answer.errorType ? { 'x-amzn-errortype': answer.errorType } : {}),
+            },
+            body: Readable.from([Buffer.from(JSON.stringify(answer.body))]),
+          }),
+        };
+      },
+    },
+  };
+}
+
+const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+const KEY = 'arn:aws:kms:us-west-2:111122223333:key/33333333-3333-3333-3333-333333333333';
+
+describe('clients', () => {
+  test('throttling is retried by the SDK (adaptive mode) and the call then succeeds', async () => {
+    const throttled = {
+      status: 400,
+      errorType: 'ThrottlingException',
+      body: { __type: 'ThrottlingException', message: 'Rate exceeded' },
+    };
+    const script = scriptedHandler([
+      throttled,
+      throttled,
+      { status: 200, body: { KeyMetadata: { KeyId: '33333333-3333-3333-3333-333333333333', Arn: KEY, KeyState: 'Enabled' } } },
+    ]);
+    const clientsFor = createClientsFor({ credentials, requestHandler: script.handler });
+    const out = await clientsFor('us-west-2').kms.send(new DescribeKeyCommand({ KeyId: KEY }));
+    expect(out.KeyMetadata?.KeyState).toBe('Enabled');
+    expect(out.$metadata.attempts).toBe(3);
+    expect(script.requests).toHaveLength(3);
+    const strategy = (await clientsFor('us-west-2').kms.config.retryStrategy()) as { mode?: string };
+    expect(strategy.mode).toBe('adaptive');
+  });
+
+  test('CloudTrail LookupEvents throttling is retried too, and gives up after the configured attempts', async () => {
+    const throttled = {
+      status: 400,
+      errorType: 'ThrottlingException',
+      body: { __type: 'ThrottlingException', message: 'Rate exceeded' },
+    };
+    const script = scriptedHandler([throttled]);
+    const clientsFor = createClientsFor({ credentials, requestHandler: script.handler, maxAttempts: 3 });
+    await expect(clientsFor('us-east-1').cloudTrail.send(new LookupEventsCommand({}))).rejects.toMatchObject({
+      name: 'ThrottlingException',
+    });
+    expect(script.requests).toHaveLength(3);
+    expect(RETRY).toEqual({ retryMode: 'adaptive', maxAttempts: 8 });
+  });
+
+  test('each region has its own clients, sent to that region', async () => {
+    const script = scriptedHandler([{ status: 200, body: {} }]);
+    const clientsFor = createClientsFor({ credentials, requestHandler: script.handler });
+    expect(clientsFor('us-west-2')).toBe(clientsFor('us-west-2'));
+    expect(await clientsFor('us-west-2').kms.config.region()).toBe('us-west-2');
+    expect(await clientsFor('us-east-1').cloudTrail.config.region()).toBe('us-east-1');
+    await clientsFor('us-west-2').kms.send(new DescribeKeyCommand({ KeyId: KEY }));
+    expect(script.requests[0].hostname).toBe('kms.us-west-2.amazonaws.com');
+  });
+});
