@@ -1,0 +1,248 @@
+/**
+ * Renders the report model as Markdown. Text from templates, configs and reasons is escaped for
+ * table cells and inline HTML, so a value can neither break a table nor inject markup.
+ */
+import { RULE_PARTS, type RulePart } from '../compliance/hipaa-catalogue';
+import type { CheckKind, ExceptionEntry, ReportModel, SpecSection } from './model';
+import type { ResourceLabel } from './policies';
+
+/** Escapes text for a Markdown table cell or paragraph. */
+export function md(text: string | number | undefined): string {
+  return String(text ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]])/g, '\\$1')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ');
+}
+
+/** Inline code, for identifiers (backticks inside are replaced, they cannot be escaped in a code span). */
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
+function where(r: ResourceLabel): string {
+  return `${md(r.stack)}${r.region ? ` (${md(r.region)})` : ''}`;
+}
+
+const CHECK_ORDER: readonly CheckKind[] = ['rule pack', 'cfn-guard', 'AWS Config rule', 'project guard'];
+
+function exceptionRows(list: readonly ExceptionEntry[]): string[] {
+  return table(
+    ['Resource', 'Rule', 'Reason'],
+    list.map((e) => [
+      e.resource ? `${where(e.resource)} ${md(e.resource.type)} ${code(e.resource.logicalId)}` : code(e.constructPath),
+      `${md(e.plugin)}: ${code(e.rule)}`,
+      `${e.citation ? `[HIPAA ${md(e.citation)}] ` : ''}${md(e.reason)}`,
+    ]),
+  );
+}
+
+function section(s: SpecSection): string[] {
+  const { spec } = s;
+  const out = [
+    `#### ${md(spec.id)} ${md(spec.title)}`,
+    '',
+    `*${md(spec.kind)}, ${spec.requirement}${spec.standard ? `, under ${md(spec.standard)}` : ''}*. ` +
+      `**Responsibility: ${spec.responsibility}.** ${md(spec.how)}`,
+    '',
+  ];
+  out.push(`**Implemented by** (${s.resources.length}):`, '');
+  if (s.resources.length) {
+    out.push(
+      ...table(
+        ['Stack', 'Type', 'Logical ID', 'How'],
+        s.resources.map((r) => [where(r), md(r.type), code(r.logicalId), md(r.how)]),
+      ),
+    );
+  } else {
+    out.push('No resource of this deployment implements it directly.');
+  }
+  out.push('', `**Verified by** (${s.checks.length}):`, '');
+  if (s.checks.length) {
+    for (const kind of CHECK_ORDER) {
+      for (const c of s.checks.filter((x) => x.kind === kind))
+        out.push(`- ${md(kind)} ${code(c.id)}: ${md(c.title)} (${md(c.coverage)})`);
+    }
+  } else {
+    out.push('No automated check: verified by the practice (see responsibility).');
+  }
+  out.push('', `**Acknowledged exceptions** (${s.exceptions.length})${s.exceptions.length ? ':' : '.'}`, '');
+  if (s.exceptions.length) out.push(...exceptionRows(s.exceptions), '');
+  return out;
+}
+
+export function renderMarkdown(m: ReportModel): string {
+  const s = m.summary;
+  const out: string[] = [
+    `# HIPAA Security Rule report: ${md(m.deployment)}`,
+    '',
+    `Generated ${md(m.generatedAt)} by \`npm run report\` from the cloud assembly ${code(m.assemblyDir)} and the config ${code(m.configFile)}. ` +
+      `Regions: primary ${md(m.regions.primary)}, DR ${md(m.regions.dr)}. ` +
+      (m.holdsPhi ? 'This deployment holds PHI.' : 'This deployment is marked holdsPhi: false and must not hold PHI.'),
+    '',
+    'What the templates show, not what is deployed: regenerate after every change, and read it with the runbooks in `docs/runbooks/`.',
+    '',
+    '## Summary',
+    '',
+    ...table(
+      ['Figure', 'Value'],
+      [
+        ['Stacks', `${s.stacks.length}: ${s.stacks.map((x) => `${md(x.id)}${x.region ? ` (${md(x.region)})` : ''}`).join(', ')}`],
+        ['Resources', `${s.resources} of ${s.resourceTypes} types`],
+        [
+          'HIPAA specifications',
+          `${s.specs}: ${s.byResponsibility.infrastructure} infrastructure, ${s.byResponsibility.shared} shared with AWS, ${s.byResponsibility.customer} customer`,
+        ],
+        ['Specifications with implementing resources', String(s.specsWithResources)],
+        ['Specifications with automated checks', String(s.specsWithChecks)],
+        ...s.checks.map((c) => [
+          md(c.source),
+          `${c.rules} rules${c.applicable !== undefined ? `, ${c.applicable} apply to resources here` : ''}`,
+        ]),
+        ['**Open findings** (must be 0)', `**${s.openFindings}**`],
+        ['Acknowledged exceptions', `${s.acknowledged} on ${s.acknowledgedResources} resources`],
+        [
+          'Resource types outside HIPAA eligible services',
+          s.ineligibleTypes.length ? `**${s.ineligibleTypes.map(md).join(', ')}**` : 'none',
+        ],
+      ],
+    ),
+    '',
+  ];
+  if (m.notes.length) out.push('## Notes', '', ...m.notes.map((n) => `- ${md(n)}`), '');
+  if (m.openFindings.length) {
+    out.push(
+      '## Open findings',
+      '',
+      ...table(
+        ['Plugin', 'Rule', 'Severity', 'Resource', 'Finding'],
+        m.openFindings.map((f) => [md(f.plugin), code(f.rule), md(f.severity), code(f.constructPath), md(f.description)]),
+      ),
+      '',
+    );
+  }
+
+  out.push(
+    '## Specifications at a glance',
+    '',
+    ...table(
+      ['Specification', 'Title', 'R/A', 'Responsibility', 'Resources', 'Checks', 'Exceptions'],
+      m.sections.map((x) => [
+        md(x.spec.id),
+        md(x.spec.title),
+        x.spec.requirement === 'required' ? 'R' : 'A',
+        x.spec.responsibility,
+        String(x.resources.length),
+        String(x.checks.length),
+        String(x.exceptions.length),
+      ]),
+    ),
+    '',
+    '## Specifications',
+    '',
+  );
+  for (const part of Object.keys(RULE_PARTS) as RulePart[]) {
+    const sections = m.sections.filter((x) => x.spec.part === part);
+    if (!sections.length) continue;
+    out.push(`### ${md(RULE_PARTS[part])}`, '');
+    for (const x of sections) out.push(...section(x));
+  }
+  if (m.otherExceptions.length) {
+    out.push(
+      '## Exceptions citing no control of this catalogue',
+      '',
+      'Every acknowledgement should start with a HIPAA citation of the catalogue; these do not, and need a look.',
+      '',
+      ...exceptionRows(m.otherExceptions),
+      '',
+    );
+  }
+
+  const p = m.policies;
+  out.push(
+    '## Policies from config',
+    '',
+    '### Role matrix',
+    '',
+    'Each role is a Cognito group; the CRM maps `cognito:groups` to these scopes ("minimum necessary").',
+    '',
+    ...table(
+      ['Role', 'Job', 'Scopes', 'May', 'PHI', 'Cognito group'],
+      p.roles.map((r) => [
+        code(r.name),
+        md(r.description),
+        r.scopes.map(code).join(' '),
+        md(r.mayDo.join('; ')),
+        r.seesPhi ? 'yes' : 'no',
+        r.group ? `${where(r.group)} ${code(r.group.logicalId)}` : '**not in the templates**',
+      ]),
+    ),
+    '',
+    '### Data classification',
+    '',
+    'Data class is the `hipaa-crm:data-class` tag of the KMS key that encrypts the store; stores of classes phi, phi-dr, backup and backup-dr are PHI stores (backups hold copies of the PHI).' +
+      (m.holdsPhi ? '' : ' While holdsPhi is false they must hold no real PHI.'),
+    '',
+    ...table(
+      ['Store', 'Stack', 'Type', 'Logical ID', 'Data class', 'PHI store', 'Controls'],
+      p.stores.map((x) => [
+        md(x.name),
+        where(x.resource),
+        md(x.resource.type),
+        code(x.resource.logicalId),
+        md(x.dataClass ?? '-'),
+        x.holdsPhi ? '**yes**' : 'no',
+        md(x.controls.join('; ')),
+      ]),
+    ),
+    '',
+    '### Retention',
+    '',
+    ...table(
+      ['What', 'Where', 'Retention', 'Note'],
+      p.retention.map((r) => [md(r.what), md(r.where), md(r.retention), md(r.note ?? '')]),
+    ),
+    '',
+    '### Business Associate Agreement',
+    '',
+    ...table(
+      ['Field', 'Value'],
+      [
+        ['Holds PHI', p.baa.holdsPhi ? 'yes' : 'no'],
+        ['Agreement', md(p.baa.reference ?? 'none recorded')],
+        ['Executed on', md(p.baa.executedOn ?? '-')],
+        ['Counterparty', md(p.baa.counterparty ?? '-')],
+        ['BAA gate', md(p.baa.gate)],
+      ],
+    ),
+    '',
+    '### Third-party integrations',
+    '',
+  );
+  if (p.integrations.length) {
+    out.push(
+      ...table(
+        ['Integration', 'Purpose', 'Fields shared', 'Receives PHI', 'BAA', 'Risk', 'Last reviewed'],
+        p.integrations.map((i) => [
+          md(i.name),
+          md(i.purpose),
+          md(i.fieldsShared.join(', ')),
+          i.receivesPhi ? 'yes' : 'no',
+          i.baa.inPlace ? `in place: ${md(i.baa.reference ?? '')}${i.baa.executedOn ? `, ${md(i.baa.executedOn)}` : ''}` : 'none',
+          md(i.riskRating),
+          md(i.lastReviewed),
+        ]),
+      ),
+    );
+  } else {
+    out.push('None recorded in the config (`integrations`): the CRM exchanges data with no third party.');
+  }
+  out.push('');
+  return out.join('\n');
+}

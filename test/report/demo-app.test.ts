@@ -1,0 +1,77 @@
+/**
+ * The report over the real demo app, built in-process as `npm run synth` builds it (Lambda bundling
+ * skipped: the templates are the same).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildCheckedDeployment } from '../../lib/app';
+import { readAssembly } from '../../lib/report/assembly';
+import type { ReportModel } from '../../lib/report/model';
+import { projectApp } from '../helpers/app';
+import { shippedConfig } from '../helpers/config';
+import { modelOf } from './fixture';
+
+function demoReport(): { model: ReportModel; stackIds: string[] } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-demo-'));
+  const app = projectApp({ outdir });
+  const deployment = buildCheckedDeployment(app, shippedConfig('config/demo.json'));
+  app.synth();
+  return { model: modelOf(readAssembly(outdir)), stackIds: Object.values(deployment).map((s) => s.node.id) };
+}
+
+describe('the report of the demo deployment', () => {
+  const { model, stackIds } = demoReport();
+  const section = (id: string) => model.sections.find((s) => s.spec.id === id)!;
+
+  test('covers every stack, the DR region included', () => {
+    expect(model.summary.stacks.map((s) => s.id).sort()).toEqual([...stackIds].sort());
+    expect(model.summary.stacks.find((s) => s.id === 'Dr')?.region).toBe('us-west-2');
+    expect(model.notes.filter((n) => /could not be worked out/.test(n))).toEqual([]);
+  });
+
+  test('names at least 20 distinct specifications with the resources and checks behind each', () => {
+    const implemented = model.sections.filter((s) => s.resources.length > 0);
+    expect(implemented.length).toBeGreaterThanOrEqual(20);
+    expect(implemented.filter((s) => s.checks.length > 0).length).toBeGreaterThanOrEqual(20);
+  });
+
+  test('has zero open findings and every acknowledged exception under the specification it cites', () => {
+    expect(model.summary.openFindings).toBe(0);
+    expect(model.summary.acknowledged).toBeGreaterThan(0);
+    expect(model.sections.reduce((n, s) => n + s.exceptions.length, 0)).toBe(model.summary.acknowledged);
+    expect(model.otherExceptions).toEqual([]);
+    for (const e of model.sections.flatMap((s) => s.exceptions)) expect(e.reason.length).toBeGreaterThan(40);
+  });
+
+  test('finds the key controls on the resources that implement them', () => {
+    expect(section('164.312(b)').resources.map((r) => r.type)).toContain('AWS::CloudTrail::Trail');
+    expect(section('164.308(a)(7)(ii)(A)').resources.map((r) => r.type)).toEqual(
+      expect.arrayContaining(['AWS::Backup::BackupPlan', 'AWS::Backup::BackupVault']),
+    );
+    expect(section('164.308(a)(7)(ii)(D)').resources.map((r) => r.type)).toContain('AWS::Backup::RestoreTestingPlan');
+    expect(section('164.312(d)').resources.map((r) => r.logicalId)).toContain('UserPool');
+    expect(section('164.312(a)(2)(ii)').resources.map((r) => r.logicalId)).toContain('BreakGlassRole');
+    expect(section('164.310(d)(2)(i)').resources.map((r) => r.type)).toContain('AWS::StepFunctions::StateMachine');
+    expect(section('164.308(a)(7)(ii)(B)').resources.map((r) => `${r.stack} ${r.logicalId}`)).toContain('Dr BackupDrVault');
+  });
+
+  test('classifies the database, the PHI bucket, its replica and both backup vaults as PHI stores', () => {
+    const phiStores = model.policies.stores.filter((s) => s.holdsPhi).map((s) => `${s.resource.stack} ${s.resource.logicalId}`);
+    expect(phiStores.sort()).toEqual([
+      'Backup BackupVault',
+      'Data PhiDatabase',
+      'Data PhiDocumentsBucket',
+      'Dr BackupDrVault',
+      'Dr PhiReplicaBucket',
+    ]);
+    const database = model.policies.stores.find((s) => s.resource.logicalId === 'PhiDatabase')!;
+    expect(database.controls).toEqual(
+      expect.arrayContaining(['encrypted with KMS key PhiKey (phi)', 'Multi-AZ', 'in the backup plan', 'restore-tested']),
+    );
+  });
+
+  test('finds the Cognito group of every role of the config', () => {
+    expect(model.policies.roles.filter((r) => !r.group).map((r) => r.name)).toEqual([]);
+  });
+});

@@ -1,0 +1,130 @@
+import { AssemblyError, readAssembly } from '../../lib/report/assembly';
+import { assertAssemblyMatchesConfig } from '../../lib/report/model';
+import { shippedConfig } from '../helpers/config';
+import { FIXTURE_DIR, fixtureCopy, fixtureModel, modelOf } from './fixture';
+
+const ACK_REASON_START = 'Fixture: this bucket holds the server access logs of the PHI documents bucket';
+
+describe('the report model of the fixture assembly', () => {
+  const model = fixtureModel();
+  const section = (id: string) => model.sections.find((s) => s.spec.id === id)!;
+
+  test('has a section for every specification of the catalogue', () => {
+    expect(model.sections.length).toBe(model.summary.specs);
+    expect(model.summary.specs).toBeGreaterThanOrEqual(20);
+  });
+
+  test('lists the acknowledged exception, with its resource, rule and reason, under the specification it cites', () => {
+    expect(section('164.308(a)(7)(ii)(B)').exceptions).toEqual([
+      {
+        resource: { stack: 'Data', region: 'us-east-1', type: 'AWS::S3::Bucket', logicalId: 'PhiDocumentsAccessLogBucket' },
+        constructPath: 'Data/PhiDocuments/AccessLogs/Bucket/Resource',
+        plugin: 'HIPAA.Security',
+        rule: 'HIPAA.Security-S3BucketReplicationEnabled',
+        citation: '164.308(a)(7)(ii)(B)',
+        reason: expect.stringMatching(new RegExp(`^${ACK_REASON_START}`)),
+      },
+    ]);
+    expect(model.sections.filter((s) => s.exceptions.length > 0).map((s) => s.spec.id)).toEqual(['164.308(a)(7)(ii)(B)']);
+    expect(model.otherExceptions).toEqual([]);
+  });
+
+  test('names the resources behind a specification by stack, type and logical ID', () => {
+    expect(section('164.312(a)(2)(iv)').resources.map((r) => `${r.stack} ${r.type} ${r.logicalId}`)).toEqual(
+      expect.arrayContaining([
+        'Keys AWS::KMS::Key PhiKey',
+        'Data AWS::S3::Bucket PhiDocumentsBucket',
+        'Data AWS::Logs::LogGroup DataLogGroup',
+      ]),
+    );
+    expect(
+      section('164.312(e)(1)')
+        .resources.map((r) => r.logicalId)
+        .sort(),
+    ).toEqual(['PhiDocumentsAccessLogBucketPolicy', 'PhiDocumentsBucketPolicy']);
+    expect(section('164.308(a)(7)(ii)(B)').resources.map((r) => r.logicalId)).toEqual(['PhiDocumentsBucket']);
+  });
+
+  test('lists the pack rules that cite a specification and evaluate resources here, with how many', () => {
+    const checks = section('164.312(a)(2)(iv)').checks;
+    expect(checks).toContainEqual(
+      expect.objectContaining({
+        kind: 'rule pack',
+        id: 'HIPAA.Security-S3DefaultEncryptionKMS',
+        coverage: 'evaluates 2 resources here',
+      }),
+    );
+    // Database rules cite 164.312(a)(2)(iv) too, but the fixture has no database.
+    expect(checks.map((c) => c.id)).not.toContain('HIPAA.Security-RDSStorageEncrypted');
+  });
+
+  test('lists the Control Tower rules for resource types present, and the project guards', () => {
+    expect(section('164.312(a)(2)(iv)').checks).toContainEqual(
+      expect.objectContaining({ kind: 'cfn-guard', id: 's3_bucket_default_encryption_kms_check' }),
+    );
+    expect(section('164.308(b)(1)').checks.map((c) => c.id)).toEqual(
+      expect.arrayContaining([
+        'lib/compliance/eligible-services-guard.ts#EligibleServicesGuard',
+        'lib/config/baa-gate.ts#baaGateIssues',
+      ]),
+    );
+  });
+
+  test('sums up stacks, resources, responsibilities, checks and findings', () => {
+    const s = model.summary;
+    expect(s.stacks.map((x) => [x.id, x.resources])).toEqual([
+      ['Keys', 2],
+      ['Data', 6],
+    ]);
+    expect(s.resources).toBe(8);
+    expect(s.byResponsibility.infrastructure + s.byResponsibility.shared + s.byResponsibility.customer).toBe(s.specs);
+    expect(s.openFindings).toBe(0);
+    expect([s.acknowledged, s.acknowledgedResources]).toEqual([1, 1]);
+    expect(s.ineligibleTypes).toEqual([]);
+    expect(s.checks.find((c) => c.source === 'cdk-nag HIPAA.Security')?.applicable).toBeGreaterThan(0);
+  });
+});
+
+describe('findings the model must not hide', () => {
+  test('an open finding is counted and listed', () => {
+    const dir = fixtureCopy((file, json) => {
+      if (file !== 'validation-report.json') return;
+      const reports = json.pluginReports as { violations: unknown[] }[];
+      reports[0].violations.push({
+        ruleName: 'HIPAA.Security-S3BucketLoggingEnabled',
+        description: 'The S3 Buckets does not have server access logs enabled - (Control IDs: 164.308(a)(3)(ii)(A), 164.312(b)).',
+        severity: 'error',
+        violatingConstructs: [{ constructPath: 'Data/PhiDocuments/AccessLogs/Bucket/Resource' }],
+      });
+    });
+    const model = modelOf(readAssembly(dir));
+    expect(model.summary.openFindings).toBe(1);
+    expect(model.openFindings.map((f) => f.rule)).toEqual(['HIPAA.Security-S3BucketLoggingEnabled']);
+  });
+
+  test('an acknowledgement citing no control of the catalogue is kept, apart', () => {
+    const dir = fixtureCopy((file, json) => {
+      if (file !== 'validation-report.json') return;
+      const reports = json.pluginReports as { suppressedViolations: { reason: string }[] }[];
+      reports[0].suppressedViolations[0].reason = '[HIPAA 164.999(z)] A reason citing a section that does not exist.';
+    });
+    const model = modelOf(readAssembly(dir));
+    expect(model.sections.flatMap((s) => s.exceptions)).toEqual([]);
+    expect(model.otherExceptions.map((e) => [e.citation, e.reason])).toEqual([
+      ['164.999(z)', 'A reason citing a section that does not exist.'],
+    ]);
+  });
+});
+
+describe('assertAssemblyMatchesConfig', () => {
+  test('refuses an assembly synthesized from another deployment config', () => {
+    const assembly = readAssembly(FIXTURE_DIR);
+    expect(() => assertAssemblyMatchesConfig(assembly, shippedConfig('config/demo.json'), 'config/demo.json')).not.toThrow();
+    expect(() =>
+      assertAssemblyMatchesConfig(assembly, shippedConfig('config/production.example.json'), 'config/production.example.json'),
+    ).toThrow(AssemblyError);
+    expect(() =>
+      assertAssemblyMatchesConfig(assembly, shippedConfig('config/production.example.json'), 'config/production.example.json'),
+    ).toThrow(/not deployment "acme-crm-prod" .*crm-demo-keys, crm-demo-data/);
+  });
+});
