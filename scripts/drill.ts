@@ -10,49 +10,36 @@ import { BackupClient } from '@aws-sdk/client-backup';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
-import { stsCallerIdentity } from './drill/identity';
 import { STSClient } from '@aws-sdk/client-sts';
+import { runAsMain } from './cli/main';
+import { stsCallerIdentity } from './drill/identity';
 import { leftoverGuidance } from './drill/report';
-import { describeError, runDrill, type DrillState } from './drill/run';
+import { runDrill, type DrillState } from './drill/run';
 
-const controller = new AbortController();
 const state: DrillState = {};
 
-function printLeftovers(): void {
-  if (state.plan && state.restoreRequested && !state.cleanedUp) {
-    console.error(`\n${leftoverGuidance(state.plan, state.restoreJobId)}`);
-  }
-}
-
-process.on('SIGINT', () => {
-  if (!controller.signal.aborted) {
-    console.error('\nInterrupted: finishing the current step (Ctrl-C again to quit at once).');
-    controller.abort();
-    return;
-  }
-  printLeftovers();
-  process.exit(1);
-});
-
-runDrill(process.argv.slice(2), {
-  createClients: (region) => ({
-    backup: new BackupClient({ region }),
-    lambda: new LambdaClient({ region }),
-    rds: new RDSClient({ region }),
-    s3: new S3Client({ region }),
-  }),
-  callerIdentity: (_clients, region) => stsCallerIdentity(new STSClient({ region }))(),
-  out: (text) => console.log(text),
-  err: (text) => console.error(text),
-  signal: controller.signal,
-  state,
-}).then(
-  (code) => {
-    process.exitCode = code;
+runAsMain(
+  {
+    interrupted: 'Interrupted: finishing the current step (Ctrl-C again to quit at once).',
+    stoppedOnError: 'The drill stopped on an unexpected error',
+    printLeftovers: () => {
+      if (state.plan && state.restoreRequested && !state.cleanedUp) {
+        console.error(`\n${leftoverGuidance(state.plan, state.restoreJobId)}`);
+      }
+    },
   },
-  (e: unknown) => {
-    console.error(`The drill stopped on an unexpected error: ${describeError(e)}`);
-    printLeftovers();
-    process.exitCode = 1;
-  },
+  (signal) =>
+    runDrill(process.argv.slice(2), {
+      createClients: (region) => ({
+        backup: new BackupClient({ region }),
+        lambda: new LambdaClient({ region }),
+        rds: new RDSClient({ region }),
+        s3: new S3Client({ region }),
+      }),
+      callerIdentity: (region) => stsCallerIdentity(new STSClient({ region }))(),
+      out: (text) => console.log(text),
+      err: (text) => console.error(text),
+      signal,
+      state,
+    }),
 );

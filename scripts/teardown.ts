@@ -10,12 +10,12 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
+import { runAsMain } from './cli/main';
 import { stsCallerIdentity } from './drill/identity';
 import { loadBalancerProtection } from './teardown/elb-adapter';
 import { watchCommands } from './teardown/executions';
-import { describeError, runTeardown, type TeardownState } from './teardown/run';
+import { runTeardown, type TeardownState } from './teardown/run';
 
-const controller = new AbortController();
 const state: TeardownState = {};
 
 /** What is still going on in AWS when the command quits before it is done. */
@@ -34,37 +34,25 @@ function printRunning(): void {
   }
 }
 
-process.on('SIGINT', () => {
-  if (!controller.signal.aborted) {
-    console.error(
-      '\nInterrupted: stopping at the next safe point (Ctrl-C again to quit at once). Nothing running in AWS is stopped.',
-    );
-    controller.abort();
-    return;
-  }
-  printRunning();
-  process.exit(1);
-});
-
-runTeardown(process.argv.slice(2), {
-  createClients: (region) => ({
-    lambda: new LambdaClient({ region }),
-    cloudformation: new CloudFormationClient({ region }),
-    sfn: new SFNClient({ region }),
-  }),
-  callerIdentity: (region) => stsCallerIdentity(new STSClient({ region }))(),
-  loadBalancerProtection: (region) => loadBalancerProtection(region),
-  out: (text) => console.log(text),
-  err: (text) => console.error(text),
-  signal: controller.signal,
-  state,
-}).then(
-  (code) => {
-    process.exitCode = code;
+runAsMain(
+  {
+    interrupted:
+      'Interrupted: stopping at the next safe point (Ctrl-C again to quit at once). Nothing running in AWS is stopped.',
+    stoppedOnError: 'Teardown stopped on an unexpected error',
+    printLeftovers: printRunning,
   },
-  (e: unknown) => {
-    console.error(`Teardown stopped on an unexpected error: ${describeError(e)}`);
-    printRunning();
-    process.exitCode = 1;
-  },
+  (signal) =>
+    runTeardown(process.argv.slice(2), {
+      createClients: (region) => ({
+        lambda: new LambdaClient({ region }),
+        cloudformation: new CloudFormationClient({ region }),
+        sfn: new SFNClient({ region }),
+      }),
+      callerIdentity: (region) => stsCallerIdentity(new STSClient({ region }))(),
+      loadBalancerProtection: (region) => loadBalancerProtection(region),
+      out: (text) => console.log(text),
+      err: (text) => console.error(text),
+      signal,
+      state,
+    }),
 );

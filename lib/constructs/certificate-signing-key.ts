@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { TAG_DATA_CLASS, TAG_DEPLOYMENT } from '../stacks/deployment-stack-props';
 import { certificateSigningKeyAlias } from '../naming';
+import { denyGrantsExceptForAwsResources } from './data-class-key';
 
 /** Data-class tag of the signing key: not an erasable class, so crypto-erasure refuses it. */
 export const CERTIFICATE_SIGNING_DATA_CLASS = 'certificate-signing';
@@ -53,18 +54,7 @@ export class CertificateSigningKey extends Construct {
       alias: this.aliasName,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyGrantsExceptForAwsResources',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: {
-          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
-        },
-      }),
-    );
+    denyGrantsExceptForAwsResources(this.key);
     Tags.of(this.key).add(TAG_DEPLOYMENT, props.deployment);
     Tags.of(this.key).add(TAG_DATA_CLASS, CERTIFICATE_SIGNING_DATA_CLASS);
   }

@@ -4,10 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge } from '../compliance/acknowledge';
-import { AccessLogBucket } from './access-log-bucket';
-import { crossRegionReplication, type ReplicationDestination, type ReplicationRole } from './replication-role';
-import { ABORT_INCOMPLETE_UPLOADS_AFTER, createSecureBucket } from './secure-bucket';
+import type { AccessLogBucket } from './access-log-bucket';
+import { createDeliveryBucket } from './delivery-bucket';
+import type { ReplicationDestination, ReplicationRole } from './replication-role';
 
 /** Key prefix of the configuration history and snapshots in the Config bucket. */
 export const CONFIG_KEY_PREFIX = 'config';
@@ -69,45 +68,21 @@ export class ConfigRecording extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
 
-    this.accessLogs = new AccessLogBucket(this, 'AccessLogs', {
-      loggedBucketDescription: 'AWS Config history bucket',
-      retention: props.retention,
-    });
-    const replication = props.replicateTo ? crossRegionReplication(this, props.replicateTo) : undefined;
-    this.replicationRole = replication?.role;
-
-    this.bucket = createSecureBucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
+    const delivery = createDeliveryBucket(this, {
+      description: 'AWS Config history bucket',
       encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      lifecycleRules: [
-        {
-          id: 'expire-config-history',
-          expiration: props.retention,
-          noncurrentVersionExpiration: props.retention,
-          abortIncompleteMultipartUploadAfter: ABORT_INCOMPLETE_UPLOADS_AFTER,
-        },
-        // Expiry leaves delete markers behind once the last version is gone; they carry no data.
-        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
-      ],
-      replicationRole: replication?.role.role,
-      replicationRules: replication ? [replication.rule] : undefined,
+      retention: props.retention,
+      expiryRuleId: 'expire-config-history',
+      denyDeleteSid: 'DenyDeletingConfigHistory',
+      replicateTo: props.replicateTo,
+      noObjectLockReason:
+        'AWS Config cannot deliver into a bucket with Object Lock default retention (AWS Config developer guide, ' +
+        'managing the delivery channel), so this bucket of configuration history has none.',
     });
-    (this.bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
-      destinationBucketName: this.accessLogs.bucket.bucketName,
-    };
-    this.accessLogs.allowLogDeliveryFrom(this.bucket);
-    replication?.role.allowReplicationFrom(this.bucket, props.encryptionKey);
+    this.bucket = delivery.bucket;
+    this.accessLogs = delivery.accessLogs;
+    this.replicationRole = delivery.replicationRole;
 
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyDeletingConfigHistory',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
-        resources: [this.bucket.arnForObjects('*')],
-      }),
-    );
     const thisAccount = { 'aws:SourceAccount': stack.account };
     const configService = new iam.ServicePrincipal('config.amazonaws.com');
     for (const [sid, action] of [
@@ -148,12 +123,5 @@ export class ConfigRecording extends Construct {
     // Config refuses a delivery channel before a recorder exists, and checks its access to the bucket.
     this.deliveryChannel.addResourceDependency(this.recorder);
     this.deliveryChannel.node.addDependency(this.bucket.policy!);
-
-    acknowledge(this.bucket.node.defaultChild as s3.CfnBucket, {
-      ruleId: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
-      control: '164.312(c)(1)',
-      reason:
-        'AWS Config cannot deliver into a bucket with Object Lock default retention (AWS Config developer guide, managing the delivery channel), so this bucket of configuration history has none. It is versioned, denies deleting objects to every principal (only the lifecycle expiry after the log retention removes them), is encrypted with the audit key, and replicates every version into the Object Lock evidence replica in the DR region.',
-    });
   }
 }

@@ -30,6 +30,25 @@ export interface DataClassKeyProps {
  * services acting for a resource (Control Tower CT.KMS.PR.3). Service principals are added with the
  * `allow*` methods, each constrained to this account and region.
  */
+/**
+ * Denies `kms:CreateGrant` to every principal unless the grant is for an AWS service acting on a
+ * resource (Control Tower CT.KMS.PR.3): nobody can hand the key's use to another principal by grant.
+ */
+export function denyGrantsExceptForAwsResources(key: kms.Key): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyGrantsExceptForAwsResources',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: {
+        BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+      },
+    }),
+  );
+}
+
 export class DataClassKey extends Construct {
   readonly key: kms.Key;
   readonly aliasName: string;
@@ -45,18 +64,7 @@ export class DataClassKey extends Construct {
       alias: this.aliasName,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyGrantsExceptForAwsResources',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: {
-          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
-        },
-      }),
-    );
+    denyGrantsExceptForAwsResources(this.key);
     Tags.of(this.key).add(TAG_DATA_CLASS, props.dataClass);
   }
 

@@ -4,11 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
-import { AccessLogBucket } from './access-log-bucket';
-import { crossRegionReplication, type ReplicationDestination, type ReplicationRole } from './replication-role';
-import { ABORT_INCOMPLETE_UPLOADS_AFTER, createSecureBucket } from './secure-bucket';
+import type { AccessLogBucket } from './access-log-bucket';
+import { createDeliveryBucket } from './delivery-bucket';
+import type { ReplicationDestination, ReplicationRole } from './replication-role';
 
 /** The CloudWatch Logs delivery service, which writes vended logs (Cognito's export among them) into S3. */
 export const LOG_DELIVERY_SERVICE = 'delivery.logs.amazonaws.com';
@@ -71,46 +70,22 @@ export class UserActivityLog extends Construct {
     const retention = Duration.days(props.retentionDays);
     this.logPrefix = `AWSLogs/${stack.account}/`;
 
-    this.accessLogs = new AccessLogBucket(this, 'AccessLogs', {
-      loggedBucketDescription: 'Cognito sign-in log bucket',
-      retention,
-    });
-    const replication = props.replicateTo ? crossRegionReplication(this, props.replicateTo) : undefined;
-    this.replicationRole = replication?.role;
-
-    this.bucket = createSecureBucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
+    const delivery = createDeliveryBucket(this, {
+      description: 'Cognito sign-in log bucket',
       encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      lifecycleRules: [
-        {
-          id: 'expire-sign-in-logs',
-          expiration: retention,
-          // Not shorter: an overwritten log file stays recoverable for the whole retention.
-          noncurrentVersionExpiration: retention,
-          abortIncompleteMultipartUploadAfter: ABORT_INCOMPLETE_UPLOADS_AFTER,
-        },
-        // Expiry leaves delete markers behind once the last version is gone; they carry no data.
-        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
-      ],
-      replicationRole: replication?.role.role,
-      replicationRules: replication ? [replication.rule] : undefined,
+      retention,
+      expiryRuleId: 'expire-sign-in-logs',
+      denyDeleteSid: 'DenyDeletingSignInLogs',
+      replicateTo: props.replicateTo,
+      noObjectLockReason:
+        'Cognito delivers its user-activity log through the CloudWatch Logs delivery service, which does not document ' +
+        'delivering into a bucket with Object Lock default retention, and its delivery is best effort, so a refused write ' +
+        'would silently lose the sign-in trail.',
     });
-    (this.bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
-      destinationBucketName: this.accessLogs.bucket.bucketName,
-    };
-    this.accessLogs.allowLogDeliveryFrom(this.bucket);
-    replication?.role.allowReplicationFrom(this.bucket, props.encryptionKey);
+    this.bucket = delivery.bucket;
+    this.accessLogs = delivery.accessLogs;
+    this.replicationRole = delivery.replicationRole;
 
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyDeletingSignInLogs',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
-        resources: [this.bucket.arnForObjects('*')],
-      }),
-    );
     const logDelivery = new iam.ServicePrincipal(LOG_DELIVERY_SERVICE);
     const deliveriesOfThisAccount = {
       StringEquals: { 'aws:SourceAccount': stack.account },
@@ -149,12 +124,5 @@ export class UserActivityLog extends Construct {
     });
     // Setting up the delivery checks the bucket policy, and would otherwise try to write one itself.
     this.delivery.node.addDependency(this.bucket.policy!);
-
-    acknowledge(this.bucket.node.defaultChild as s3.CfnBucket, {
-      ruleId: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
-      control: '164.312(c)(1)',
-      reason:
-        'Cognito delivers its user-activity log through the CloudWatch Logs delivery service, which does not document delivering into a bucket with Object Lock default retention, and its delivery is best effort, so a refused write would silently lose the sign-in trail. This bucket is versioned, denies deleting objects to every principal (only the lifecycle expiry after the log retention removes them), keeps overwritten versions for the whole retention, is encrypted with the audit key, and replicates every version into the Object Lock evidence replica in the DR region.',
-    });
   }
 }

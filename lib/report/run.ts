@@ -4,8 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { UsageError } from '../cli/args';
 import { ConfigError, loadConfig } from '../config/load';
-import { parseArgs, USAGE, UsageError } from './args';
+import { parseArgs, USAGE } from './args';
 import { AssemblyError, readAssembly } from './assembly';
 import { renderHtml } from './html';
 import { renderMarkdown } from './markdown';

@@ -3,6 +3,7 @@
  *
  * 1. Arguments and the deployment config are checked first, every problem reported at once (exit 2).
  *    STS tells whose credentials these are; a config pinned to another account is refused (exit 2).
+ *    This start is shared with teardown: scripts/cli/start.ts.
  * 2. For each resource (database, documents, or both in turn) the restore testing selection gives the
  *    protected resource, the restore role and the RestoreMetadataOverrides of the scheduled tests; the
  *    newest completed recovery point in the primary vault is restored with them, under a new name
@@ -19,9 +20,9 @@ import type { BackupClient } from '@aws-sdk/client-backup';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { ConfigError, loadConfig as loadConfigFile } from '../../lib/config/load';
 import type { DeploymentConfig } from '../../lib/config/schema';
-import { parseArgs, USAGE, UsageError, type DrillArgs, type DrillResource } from './args';
+import { describeError, startRun, type StartDeps } from '../cli/start';
+import { parseArgs, USAGE, type DrillArgs, type DrillResource } from './args';
 import { cleanupRestoredCopy, manualCleanupSteps, type CleanupOutcome } from './cleanup';
 import type { CallerIdentity } from './identity';
 import { DrillError, resolveDrillPlan, type DrillPlan } from './plan';
@@ -48,15 +49,10 @@ export interface DrillState {
   cleanedUp?: boolean;
 }
 
-export interface DrillDeps {
+export interface DrillDeps extends StartDeps {
   readonly createClients: (region: string) => DrillClients;
-  readonly callerIdentity: (clients: DrillClients, region: string) => Promise<CallerIdentity>;
-  /** @default lib/config/load loadConfig (relative to the working directory) */
-  readonly loadConfig?: (path: string) => DeploymentConfig;
   /** @default the system clock */
   readonly clock?: Clock;
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
   /** Aborted on Ctrl-C. */
   readonly signal?: AbortSignal;
   /** @default 30 */
@@ -64,55 +60,11 @@ export interface DrillDeps {
   readonly state?: DrillState;
 }
 
-/** Name and message, never a stack: SDK errors carry enough to act on. */
-export function describeError(e: unknown): string {
-  if (e instanceof Error) return e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message;
-  return String(e);
-}
-
 export async function runDrill(argv: readonly string[], deps: DrillDeps): Promise<number> {
-  let args: DrillArgs;
-  try {
-    const parsed = parseArgs(argv);
-    if (parsed.help) {
-      deps.out(USAGE);
-      return EXIT.passed;
-    }
-    args = parsed;
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    deps.err(`${e.message}\n\n${USAGE}`);
-    return EXIT.usage;
-  }
-
-  let config: DeploymentConfig;
-  try {
-    config = (deps.loadConfig ?? ((p: string) => loadConfigFile(p)))(args.configPath);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    deps.err(e.message);
-    return EXIT.usage;
-  }
-
-  const region = config.regions.primary;
+  const started = await startRun(argv, { name: 'the drill', usage: USAGE, parseArgs }, deps);
+  if ('exitCode' in started) return started.exitCode;
+  const { args, config, identity, region } = started;
   const clients = deps.createClients(region);
-  let identity: CallerIdentity;
-  try {
-    identity = await deps.callerIdentity(clients, region);
-  } catch (e) {
-    deps.err(
-      `Cannot tell whose AWS credentials these are (STS GetCallerIdentity in ${region}): ${describeError(e)}\n` +
-        `Run the drill with credentials for the account of deployment ${config.name} (for example AWS_PROFILE=<profile>, after aws sso login).`,
-    );
-    return EXIT.usage;
-  }
-  if (config.account !== undefined && identity.account !== config.account) {
-    deps.err(
-      `Refusing to run: the credentials are for account ${identity.account}, but ${args.configPath} pins deployment ${config.name} to account ${config.account}.`,
-    );
-    return EXIT.usage;
-  }
-  deps.out(`Caller ${identity.arn}, account ${identity.account}, region ${region}.`);
 
   let exit: number = EXIT.passed;
   for (const resource of args.resources) {

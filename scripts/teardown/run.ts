@@ -3,6 +3,7 @@
  *
  * 1. Arguments and the deployment config are checked first, every problem reported at once (exit 2).
  *    STS tells whose credentials these are; a config pinned to another account is refused (exit 2).
+ *    This start is shared with the drill: scripts/cli/start.ts.
  * 2. The plan, always: the crypto-erasure function answers `{ phase: 'plan' }` (read-only) with the keys,
  *    what each protects, what remains and until when, and the digest. A plan that reaches outside this
  *    deployment is refused. The plan, the stacks and the export step are printed. Without --execute the
@@ -24,12 +25,10 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { ErasurePlan } from '../../lambda/shared/key-lifecycle-contract';
-import { ConfigError, loadConfig as loadConfigFile } from '../../lib/config/load';
-import type { DeploymentConfig } from '../../lib/config/schema';
 import { cryptoErasureFunctionName } from '../../lib/naming';
-import type { CallerIdentity } from '../drill/identity';
+import { describeError, startRun, type StartDeps } from '../cli/start';
 import { systemClock, type Clock } from '../drill/restore';
-import { parseArgs, USAGE, UsageError, type TeardownArgs } from './args';
+import { parseArgs, USAGE } from './args';
 import {
   confirmDigestOf,
   erasureStateMachineArn,
@@ -93,17 +92,12 @@ export interface TeardownState {
   stackName?: string;
 }
 
-export interface TeardownDeps {
+export interface TeardownDeps extends StartDeps {
   readonly createClients: (region: string) => TeardownClients;
-  readonly callerIdentity: (region: string) => Promise<CallerIdentity>;
   /** Loaded only to delete the App stack; may throw TeardownError (package missing). */
   readonly loadBalancerProtection: (region: string) => Promise<LoadBalancerProtection>;
-  /** @default lib/config/load loadConfig (relative to the working directory) */
-  readonly loadConfig?: (path: string) => DeploymentConfig;
   /** @default the system clock */
   readonly clock?: Clock;
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
   /** Aborted on Ctrl-C. */
   readonly signal?: AbortSignal;
   /** @default 30 */
@@ -113,56 +107,13 @@ export interface TeardownDeps {
   readonly state?: TeardownState;
 }
 
-/** Name and message, never a stack: SDK errors carry enough to act on. */
-export function describeError(e: unknown): string {
-  if (e instanceof Error) return e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message;
-  return String(e);
-}
-
 export async function runTeardown(argv: readonly string[], deps: TeardownDeps): Promise<number> {
-  let args: TeardownArgs;
-  try {
-    const parsed = parseArgs(argv);
-    if (parsed.help) {
-      deps.out(USAGE);
-      return EXIT.ok;
-    }
-    args = parsed;
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    deps.err(`${e.message}\n\n${USAGE}`);
-    return EXIT.refused;
-  }
-
-  let config: DeploymentConfig;
-  try {
-    config = (deps.loadConfig ?? ((p: string) => loadConfigFile(p)))(args.configPath);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    deps.err(e.message);
-    return EXIT.refused;
-  }
-
-  const region = config.regions.primary;
+  const started = await startRun(argv, { name: 'teardown', usage: USAGE, parseArgs }, deps);
+  if ('exitCode' in started) return started.exitCode;
+  const { args, config, identity, region } = started;
   const state = deps.state ?? {};
   state.region = region;
-  let identity: CallerIdentity;
-  try {
-    identity = await deps.callerIdentity(region);
-  } catch (e) {
-    deps.err(
-      `Cannot tell whose AWS credentials these are (STS GetCallerIdentity in ${region}): ${describeError(e)}. ` +
-        `Run teardown with credentials for the account of deployment ${config.name} (for example AWS_PROFILE=<profile> after aws sso login).`,
-    );
-    return EXIT.refused;
-  }
-  if (config.account !== undefined && identity.account !== config.account) {
-    deps.err(
-      `Refusing to run: the credentials are for account ${identity.account}, but ${args.configPath} pins deployment ${config.name} to account ${config.account}.`,
-    );
-    return EXIT.refused;
-  }
-  deps.out(`Caller ${identity.arn}, account ${identity.account}, region ${region}.\n`);
+  deps.out('');
 
   const clients = deps.createClients(region);
   const clock = deps.clock ?? systemClock;

@@ -11,6 +11,7 @@ import type { DeploymentConfig } from '../../lib/config/schema';
 import { projectApp, projectContext } from '../helpers/app';
 import { flat, isCrossStackRef, KEY_IDS, PRIVATE_BUCKET, TEMPLATE_ONLY } from '../helpers/cfn-values';
 import { shippedConfig } from '../helpers/config';
+import { resourcesOf, shippedDeployment } from '../helpers/deployment';
 import { expectedSecurityAlarmPatterns } from '../helpers/security-alarm-patterns';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; [k: string]: unknown }>;
@@ -21,9 +22,8 @@ describe.each(['config/demo.json', 'config/production.example.json'])('Audit sta
   let resources: Resources;
 
   beforeAll(() => {
-    config = shippedConfig(file);
-    deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), config);
-    resources = Template.fromStack(deployment.audit).toJSON().Resources as Resources;
+    ({ config, deployment } = shippedDeployment(file));
+    resources = resourcesOf(deployment.audit);
   });
   const evidence = () => resources.EvidenceBucket.Properties;
 
@@ -364,9 +364,8 @@ describe.each(['config/demo.json', 'config/production.example.json'])('Audit sta
   let account: string;
 
   beforeAll(() => {
-    config = shippedConfig(file);
-    deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), config);
-    resources = Template.fromStack(deployment.audit).toJSON().Resources as Resources;
+    ({ config, deployment } = shippedDeployment(file));
+    resources = resourcesOf(deployment.audit);
     account = config.account ?? '<AWS::AccountId>';
   });
   const trail = () => resources.Trail.Properties;
@@ -512,8 +511,7 @@ describe.each(['config/demo.json', 'config/production.example.json'])('Audit sta
 });
 
 describe.each(['config/demo.json', 'config/production.example.json'])('audit-review queries of %s', (file) => {
-  const config = shippedConfig(file);
-  const deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), config);
+  const { config, deployment } = shippedDeployment(file);
   const template = Template.fromStack(deployment.audit);
   const queries = Object.values(template.findResources('AWS::Logs::QueryDefinition')).map(
     (r) => r.Properties as { Name: string; LogGroupNames: unknown[] },
@@ -549,9 +547,8 @@ describe.each(['config/demo.json', 'config/production.example.json'])('Audit sta
   let account: string;
 
   beforeAll(() => {
-    config = shippedConfig(file);
-    deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), config);
-    resources = Template.fromStack(deployment.audit).toJSON().Resources as Resources;
+    ({ config, deployment } = shippedDeployment(file));
+    resources = resourcesOf(deployment.audit);
     account = config.account ?? '<AWS::AccountId>';
   });
   const bucket = () => resources.SignInLogBucket.Properties;

@@ -2,11 +2,10 @@
 import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { buildDeployment, type Deployment } from '../../lib/app';
+import { type Deployment } from '../../lib/app';
 import type { DeploymentConfig } from '../../lib/config/schema';
-import { projectApp } from '../helpers/app';
-import { flat, flatDeep, isCrossStackRef, KEY_IDS, TEMPLATE_ONLY, PRIVATE_BUCKET } from '../helpers/cfn-values';
-import { shippedConfig } from '../helpers/config';
+import { flat, flatDeep, isCrossStackRef, KEY_IDS, PRIVATE_BUCKET } from '../helpers/cfn-values';
+import { shippedDeployment } from '../helpers/deployment';
 
 /** The logical ID a resource has in its template (overrides included). */
 const logicalIdOf = (element: CfnElement): string => Stack.of(element).resolve(element.logicalId) as string;
@@ -39,8 +38,7 @@ describe.each([
   let account: string;
 
   beforeAll(() => {
-    config = shippedConfig(file);
-    deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), config);
+    ({ config, deployment } = shippedDeployment(file));
     template = Template.fromStack(deployment.data);
     resources = template.toJSON().Resources as Resources;
     account = config.account ?? '<AWS::AccountId>';

@@ -1,10 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized templates are untyped JSON, read deep inside */
-import { Template } from 'aws-cdk-lib/assertions';
-import { buildDeployment, type Deployment } from '../../lib/app';
+import { type Deployment } from '../../lib/app';
 import type { DeploymentConfig } from '../../lib/config/schema';
-import { projectApp } from '../helpers/app';
-import { TEMPLATE_ONLY } from '../helpers/cfn-values';
-import { shippedConfig } from '../helpers/config';
+import { resourcesOf, shippedDeployment } from '../helpers/deployment';
 
 type Resource = { Type: string; Properties: Record<string, any>; [k: string]: unknown };
 type Resources = Record<string, Resource>;
@@ -16,10 +13,9 @@ describe.each(['config/demo.json', 'config/production.example.json'])('DrOperati
   let drResources: Resources;
 
   beforeAll(() => {
-    config = shippedConfig(file);
-    deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), config);
-    resources = Template.fromStack(deployment.drOperations).toJSON().Resources as Resources;
-    drResources = Template.fromStack(deployment.dr).toJSON().Resources as Resources;
+    ({ config, deployment } = shippedDeployment(file));
+    resources = resourcesOf(deployment.drOperations);
+    drResources = resourcesOf(deployment.dr);
   });
 
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);

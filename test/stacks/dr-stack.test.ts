@@ -1,10 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized templates are untyped JSON, read deep inside */
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildDeployment, type Deployment } from '../../lib/app';
+import { type Deployment } from '../../lib/app';
 import type { DeploymentConfig } from '../../lib/config/schema';
-import { projectApp } from '../helpers/app';
-import { flat, TEMPLATE_ONLY, PRIVATE_BUCKET } from '../helpers/cfn-values';
-import { shippedConfig } from '../helpers/config';
+import { flat, PRIVATE_BUCKET } from '../helpers/cfn-values';
+import { resourcesOf, shippedDeployment } from '../helpers/deployment';
 
 type Resource = { Type: string; Properties: Record<string, any>; [k: string]: unknown };
 type Resources = Record<string, Resource>;
@@ -36,10 +35,9 @@ describe.each([
   let dataResources: Resources;
 
   beforeAll(() => {
-    config = shippedConfig(file);
-    deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), config);
-    resources = Template.fromStack(deployment.dr).toJSON().Resources as Resources;
-    dataResources = Template.fromStack(deployment.data).toJSON().Resources as Resources;
+    ({ config, deployment } = shippedDeployment(file));
+    resources = resourcesOf(deployment.dr);
+    dataResources = resourcesOf(deployment.data);
   });
 
   const replica = () => resources.PhiReplicaBucket.Properties;
@@ -77,7 +75,7 @@ describe.each([
     const trailReplica = () => resources.TrailReplicaBucket.Properties;
     let auditResources: Resources;
     beforeAll(() => {
-      auditResources = Template.fromStack(deployment.audit).toJSON().Resources as Resources;
+      auditResources = resourcesOf(deployment.audit);
     });
 
     test('has exactly the deterministic name the Audit stack replicates into', () => {

@@ -1,12 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized templates are untyped JSON, read deep inside */
 import { Stack, type CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { buildDeployment, type Deployment } from '../../lib/app';
+import { type Deployment } from '../../lib/app';
 import { CRM_SCOPES } from '../../lib/config/schema-identity';
 import type { DeploymentConfig } from '../../lib/config/schema';
-import { projectApp } from '../helpers/app';
-import { flat, isCrossStackRef, TEMPLATE_ONLY } from '../helpers/cfn-values';
-import { shippedConfig } from '../helpers/config';
+import { flat, isCrossStackRef } from '../helpers/cfn-values';
+import { resourcesOf, shippedDeployment } from '../helpers/deployment';
 
 type Resource = { Type: string; Properties: Record<string, any>; [k: string]: unknown };
 type Resources = Record<string, Resource>;
@@ -33,9 +31,8 @@ describe.each([
   let resources: Resources;
 
   beforeAll(() => {
-    config = shippedConfig(file);
-    deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), config);
-    resources = Template.fromStack(deployment.identity).toJSON().Resources as Resources;
+    ({ config, deployment } = shippedDeployment(file));
+    resources = resourcesOf(deployment.identity);
   });
 
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -211,7 +208,7 @@ describe.each([
     test('the stack has no log group and no log delivery: the Audit stack exports the activity of this pool to S3', () => {
       expect(ofType('AWS::Logs::LogGroup')).toEqual([]);
       expect(ofType('AWS::Cognito::LogDeliveryConfiguration')).toEqual([]);
-      const auditResources = Template.fromStack(deployment.audit).toJSON().Resources as Resources;
+      const auditResources = resourcesOf(deployment.audit);
       expect(isCrossStackRef(auditResources.SignInLogDelivery.Properties.UserPoolId, 'UserPool', 'Ref')).toBe(true);
     });
   });

@@ -9,6 +9,7 @@ import { FUNCTION_RUNTIME, OUTSIDE_VPC_REASON, OUTSIDE_VPC_RULES } from '../../l
 import { projectApp } from '../helpers/app';
 import { flat, isCrossStackRef, KEY_IDS, TEMPLATE_ONLY } from '../helpers/cfn-values';
 import { REPO_ROOT, shippedConfig } from '../helpers/config';
+import { resourcesOf, shippedDeployment } from '../helpers/deployment';
 
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[]; [k: string]: unknown };
 type Resources = Record<string, Resource>;
@@ -39,9 +40,8 @@ describe.each(['config/demo.json', 'config/production.example.json'])('Operation
   let resources: Resources;
 
   beforeAll(() => {
-    config = shippedConfig(file);
-    deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), config);
-    resources = Template.fromStack(deployment.operations).toJSON().Resources as Resources;
+    ({ config, deployment } = shippedDeployment(file));
+    resources = resourcesOf(deployment.operations);
   });
 
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -408,7 +408,7 @@ describe.each(['config/demo.json', 'config/production.example.json'])('Operation
     });
 
     test('the security topic accepts alarms of this account, and the audit key lets CloudWatch encrypt for it', () => {
-      const audit = Template.fromStack(deployment.audit).toJSON().Resources as Resources;
+      const audit = resourcesOf(deployment.audit);
       const topicStatements = Object.values(audit)
         .filter((r) => r.Type === 'AWS::SNS::TopicPolicy')
         .flatMap((r) => r.Properties.PolicyDocument.Statement as any[]);
@@ -418,7 +418,7 @@ describe.each(['config/demo.json', 'config/production.example.json'])('Operation
       expect(flat(alarmPublish[0].Condition.ArnLike['aws:SourceArn'])).toMatch(
         new RegExp(`^arn:<AWS::Partition>:cloudwatch:${config.regions.primary}:(<AWS::AccountId>|\\d{12}):alarm:\\*$`),
       );
-      const keys = Template.fromStack(deployment.keys).toJSON().Resources as Resources;
+      const keys = resourcesOf(deployment.keys);
       const keyStatements = keys[KEY_IDS.audit].Properties.KeyPolicy.Statement as any[];
       expect(keyStatements).toContainEqual(
         expect.objectContaining({

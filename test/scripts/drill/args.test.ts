@@ -1,4 +1,5 @@
-import { parseArgs, UsageError } from '../../../scripts/drill/args';
+import { UsageError } from '../../../lib/cli/args';
+import { parseArgs } from '../../../scripts/drill/args';
 
 const usageError = (argv: string[]) => {
   try {
@@ -21,13 +22,6 @@ describe('parseArgs', () => {
       timeoutMinutes: undefined,
     });
   });
-
-  test.each([[['--context', 'config=a.json']], [['--context=config=a.json']], [['--config', 'a.json']], [['--config=a.json']]])(
-    'accepts the config as %j',
-    (argv) => {
-      expect(parseArgs(argv)).toMatchObject({ configPath: 'a.json' });
-    },
-  );
 
   test('--resource all runs the database, then the documents', () => {
     expect(parseArgs(['-c', 'config=a.json', '--resource', 'all'])).toMatchObject({ resources: ['database', 'documents'] });
@@ -54,20 +48,7 @@ describe('parseArgs', () => {
     expect(message).toMatch(/unknown argument "--bogus"/);
   });
 
-  test('a flag missing its value does not swallow the next flag', () => {
-    expect(usageError(['--config', '--yes'])).toMatch(/--config needs a value/);
-    expect(usageError(['-c', 'config=a.json', '--resource'])).toMatch(/--resource needs a value/);
-  });
-
-  test('two different config files are refused', () => {
-    expect(usageError(['-c', 'config=a.json', '--config', 'b.json'])).toMatch(/given twice/);
-  });
-
   test('--yes takes no value (so --yes=false cannot start a restore by surprise)', () => {
     expect(usageError(['-c', 'config=a.json', '--yes=false'])).toMatch(/--yes takes no value/);
-  });
-
-  test('--help wins over everything else', () => {
-    expect(parseArgs(['--bogus', '--help'])).toEqual({ help: true });
   });
 });

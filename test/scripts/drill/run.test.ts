@@ -6,7 +6,6 @@ import {
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { DeleteDBInstanceCommand } from '@aws-sdk/client-rds';
 import { DeleteBucketCommand } from '@aws-sdk/client-s3';
-import { ConfigError } from '../../../lib/config/load';
 import { EXIT, runDrill, type DrillState } from '../../../scripts/drill/run';
 import {
   CALLER_ARN,
@@ -59,29 +58,6 @@ describe('before anything is restored', () => {
       /credentials are for account 111122223333, but config\/demo.json pins deployment crm-demo to account 999988887777/,
     );
     expect(mocks.backup.calls()).toHaveLength(0);
-  });
-
-  test('no usable credentials: one plain sentence, exit 2', async () => {
-    const deps = drillDeps({
-      callerIdentity: async () => {
-        throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
-      },
-    });
-    expect(await runDrill(CONFIG, deps)).toBe(EXIT.usage);
-    expect(deps.stderr()).toMatch(
-      /^Cannot tell whose AWS credentials these are \(STS GetCallerIdentity in us-east-1\): CredentialsProviderError: Could not load/,
-    );
-    expect(deps.stderr()).not.toMatch(/\n\s+at /);
-  });
-
-  test('a config with problems lists them all, exit 2', async () => {
-    const deps = drillDeps({
-      loadConfig: () => {
-        throw new ConfigError('config/bad.json', ['name: too short', 'regions.dr: must differ']);
-      },
-    });
-    expect(await runDrill(['-c', 'config=config/bad.json'], deps)).toBe(EXIT.usage);
-    expect(deps.stderr()).toMatch(/has 2 problems:\n {2}- name: too short\n {2}- regions.dr: must differ/);
   });
 
   test('bad arguments print the usage, exit 2', async () => {

@@ -6,7 +6,6 @@ import {
   ListExecutionsCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { ConfigError } from '../../../lib/config/load';
 import { EXIT, runTeardown, type TeardownState } from '../../../scripts/teardown/run';
 import { TeardownError } from '../../../scripts/teardown/plan';
 import {
@@ -201,29 +200,6 @@ describe('refusals before anything starts (exit 2)', () => {
     expect(mocks.lambda.calls()).toHaveLength(0);
     expect(mocks.sfn.calls()).toHaveLength(0);
     expect(mocks.cfn.calls()).toHaveLength(0);
-  });
-
-  test('no usable credentials: one line, exit 2', async () => {
-    const deps = teardownDeps({
-      callerIdentity: async () => {
-        throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
-      },
-    });
-    expect(await runTeardown(CONFIG, deps)).toBe(EXIT.refused);
-    expect(deps.stderr()).toMatch(
-      /^Cannot tell whose AWS credentials these are \(STS GetCallerIdentity in us-east-1\): CredentialsProviderError: Could not load credentials from any providers\. Run teardown/,
-    );
-    expect(deps.stderr()).not.toMatch(/\n/);
-  });
-
-  test('a config with problems lists them all, exit 2', async () => {
-    const deps = teardownDeps({
-      loadConfig: () => {
-        throw new ConfigError('config/bad.json', ['name: too short', 'keys.pendingWindowDays: must be at least 7 days']);
-      },
-    });
-    expect(await runTeardown(['-c', 'config=config/bad.json'], deps)).toBe(EXIT.refused);
-    expect(deps.stderr()).toMatch(/has 2 problems:\n {2}- name: too short\n {2}- keys.pendingWindowDays/);
   });
 
   test('bad arguments print the usage, exit 2; --help exit 0', async () => {
