@@ -40,6 +40,10 @@ const CROSS_STACK_KEY_RULES = {
   rdsStorage: { ruleId: 'cdk-validator-cfnguard::rds_storage_encrypted_kms_key_check', controlTowerId: 'CT.RDS.PR.30' },
   sqsQueue: { ruleId: 'cdk-validator-cfnguard::sqs_queue_encrypted_check', controlTowerId: 'CT.SQS.PR.2' },
   trail: { ruleId: 'cdk-validator-cfnguard::cloud_trail_encryption_enabled_check', controlTowerId: 'CT.CLOUDTRAIL.PR.1' },
+  athenaWorkGroup: {
+    ruleId: 'cdk-validator-cfnguard::athena_workgroup_results_encrypted_at_rest_kms_check',
+    controlTowerId: 'CT.ATHENA.PR.2',
+  },
 } as const;
 
 /**

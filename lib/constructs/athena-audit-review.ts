@@ -1,10 +1,10 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge } from '../compliance/acknowledge';
+import { acknowledgeCrossStackKey } from '../compliance/acknowledge';
 
 /** Name of the Glue table over Cognito's exported user activity. */
 export const USER_ACTIVITY_TABLE = 'user_activity';
@@ -98,16 +98,7 @@ export class AthenaAuditReview extends Construct {
         },
       },
     });
-    if (Token.isUnresolved(props.encryptionKey.keyArn) && Stack.of(props.encryptionKey) !== stack) {
-      acknowledge(this.workGroup, {
-        ruleId: 'cdk-validator-cfnguard::athena_workgroup_results_encrypted_at_rest_kms_check',
-        control: '164.312(a)(2)(iv)',
-        reason:
-          "False positive: the workgroup's query results ARE encrypted with a customer-managed key (SSE_KMS, enforced). " +
-          "Its KmsKey is a cross-stack reference to the key's ARN (Keys stack), and the CT.ATHENA.PR.2 guard rule only " +
-          'recognises a literal key or a key defined in the same template. The unit tests assert the KmsKey.',
-      });
-    }
+    acknowledgeCrossStackKey(this.workGroup, props.encryptionKey, 'athenaWorkGroup', "the workgroup's query results");
 
     this.database = new glue.CfnDatabase(this, 'Database', {
       catalogId: stack.account,
