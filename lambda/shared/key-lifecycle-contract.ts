@@ -3,15 +3,13 @@
  * command agree on. One place, so the function, the orchestration and the CLI cannot drift apart.
  */
 
-/** Tag keys (set on every resource by the app; see lib/stacks/deployment-stack-props.ts). */
-export const TAG_DEPLOYMENT = 'hipaa-crm:deployment';
-export const TAG_DATA_CLASS = 'hipaa-crm:data-class';
+import { TAG, type ErasableDataClass } from '../../lib/vocabulary';
 
-/** Data classes whose keys protect PHI copies: crypto-erasure destroys these and only these. */
-export const ERASABLE_DATA_CLASSES = ['phi', 'backup', 'phi-dr', 'backup-dr'] as const;
-export type ErasableDataClass = (typeof ERASABLE_DATA_CLASSES)[number];
-/** Never erased: the audit trail and evidence outlive PHI (6-year retention). */
-export const PROTECTED_DATA_CLASSES = ['audit', 'audit-dr'] as const;
+export { ERASABLE_DATA_CLASSES, PROTECTED_DATA_CLASSES } from '../../lib/vocabulary';
+/** Tag keys (set on every resource by the app), spelled in lib/vocabulary.ts. */
+export const TAG_DEPLOYMENT = TAG.deployment;
+export const TAG_DATA_CLASS = TAG.dataClass;
+export type { ErasableDataClass };
 
 /** Environment of the rotation enforcer. */
 export const ROTATION_ENV = {

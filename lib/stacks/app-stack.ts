@@ -15,7 +15,7 @@ import type { PhiDatabase } from '../constructs/phi-database';
 import { s3PrefixListId } from '../constructs/s3-prefix-list';
 import { WebAcl } from '../constructs/web-acl';
 import type { IdentityStack } from './identity-stack';
-import { pinLogicalId } from './logical-ids';
+import { pinLogicalId } from '../constructs/logical-ids';
 import { SUBNET_GROUPS } from './network-stack';
 
 /**

@@ -22,7 +22,7 @@ import {
   keyAliasName,
   trailReplicaBucketName,
 } from '../naming';
-import { pinLogicalId } from './logical-ids';
+import { pinLogicalId } from '../constructs/logical-ids';
 
 export interface AuditStackProps extends StackProps {
   readonly config: DeploymentConfig;

@@ -12,7 +12,7 @@ import { ManagedPolicyRole } from '../constructs/managed-policy-role';
 import { acknowledgeWildcardResource } from '../constructs/wildcard-acknowledgement';
 import { backupVaultName, drBackupVaultArn, keyAliasName } from '../naming';
 import { TAG_DEPLOYMENT } from './deployment-stack-props';
-import { pinLogicalId } from './logical-ids';
+import { pinLogicalId } from '../constructs/logical-ids';
 
 export interface BackupStackProps extends StackProps {
   readonly config: DeploymentConfig;

@@ -9,7 +9,7 @@ import type { DeploymentConfig } from '../config/schema';
 import { LockedBucket } from '../constructs/locked-bucket';
 import { PhiDatabase } from '../constructs/phi-database';
 import { keyAliasName, phiReplicaBucketName } from '../naming';
-import { pinLogicalId } from './logical-ids';
+import { pinLogicalId } from '../constructs/logical-ids';
 import { SUBNET_GROUPS } from './network-stack';
 
 export interface DataStackProps extends StackProps {

@@ -1,12 +1,13 @@
 import type { StackProps } from 'aws-cdk-lib';
 import type { DeploymentConfig } from '../config/schema';
 import { stackName } from '../naming';
+import { TAG } from '../vocabulary';
 
-/** Tag keys every resource carries; later capabilities (rotation, crypto-erasure) scope by them. */
-export const TAG_DEPLOYMENT = 'hipaa-crm:deployment';
-export const TAG_HOLDS_PHI = 'hipaa-crm:holds-phi';
-export const TAG_DATA_CLASS = 'hipaa-crm:data-class';
-export const TAG_STATEFUL = 'hipaa-crm:stateful';
+/** Tag keys every resource carries (spelled in the vocabulary); rotation and crypto-erasure scope by them. */
+export const TAG_DEPLOYMENT = TAG.deployment;
+export const TAG_HOLDS_PHI = TAG.holdsPhi;
+export const TAG_DATA_CLASS = TAG.dataClass;
+export const TAG_STATEFUL = TAG.stateful;
 
 export interface DeploymentStackOptions {
   /** Part of the stack name, e.g. `keys`. */

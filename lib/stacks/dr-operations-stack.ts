@@ -7,7 +7,7 @@ import type { DeploymentConfig } from '../config/schema';
 import { KeyRotationEnforcer } from '../constructs/key-rotation-enforcer';
 import { keyRotationFunctionName } from '../naming';
 import type { DrStack } from './dr-stack';
-import { pinLogicalId } from './logical-ids';
+import { pinLogicalId } from '../constructs/logical-ids';
 
 export interface DrOperationsStackProps extends StackProps {
   readonly config: DeploymentConfig;

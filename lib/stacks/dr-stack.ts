@@ -11,7 +11,7 @@ import { LockedBucket } from '../constructs/locked-bucket';
 import { drBackupVaultName, evidenceReplicaBucketName, phiReplicaBucketName, trailReplicaBucketName } from '../naming';
 import { evidenceLock } from './audit-stack';
 import { vaultLock } from './backup-stack';
-import { pinLogicalId } from './logical-ids';
+import { pinLogicalId } from '../constructs/logical-ids';
 
 export interface DrStackProps extends StackProps {
   readonly config: DeploymentConfig;

@@ -7,7 +7,7 @@ import { AlbSignInClient } from '../constructs/alb-sign-in-client';
 import { BreakGlassRole } from '../constructs/break-glass-role';
 import { CrmUserPool } from '../constructs/crm-user-pool';
 import { pascalCase, RoleMatrix } from '../constructs/role-matrix';
-import { pinLogicalId } from './logical-ids';
+import { pinLogicalId } from '../constructs/logical-ids';
 
 export interface IdentityStackProps extends StackProps {
   readonly config: DeploymentConfig;

@@ -6,7 +6,7 @@ import { CertificateSigningKey } from '../constructs/certificate-signing-key';
 import { CryptoErasure } from '../constructs/crypto-erasure';
 import { DataClassKey } from '../constructs/data-class-key';
 import { auditTrailName } from '../naming';
-import { pinLogicalId } from './logical-ids';
+import { pinLogicalId } from '../constructs/logical-ids';
 
 export interface KeysStackProps extends StackProps {
   readonly config: DeploymentConfig;

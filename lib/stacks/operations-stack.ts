@@ -23,7 +23,7 @@ import type { SecureFunctionPlacement } from '../constructs/secure-function';
 import { SessionRevocation } from '../constructs/session-revocation';
 import { drBackupVaultArn, drBackupVaultName, keyRotationFunctionName } from '../naming';
 import type { IdentityStack } from './identity-stack';
-import { pinLogicalId } from './logical-ids';
+import { pinLogicalId } from '../constructs/logical-ids';
 import { SUBNET_GROUPS } from './network-stack';
 
 export interface OperationsStackProps extends StackProps {
