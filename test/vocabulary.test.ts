@@ -143,7 +143,7 @@ test('no source file outside the vocabulary spells a tag key or a pinned logical
 
 test('no source file outside the vocabulary builds a deployment name from a template', () => {
   const template =
-    /\$\{(?:props\.|this\.|config\.|props\.config\.)?(?:name|deployment)\}[-_/]|[-_/]\$\{(?:props\.|config\.)?(?:deployment|config\.name)\}/;
+    /\$\{(?:props\.|this\.)?deployment\}[-_/]|\$\{(?:props\.)?config\.name\}[-_/]|[-_/]\$\{(?:props\.)?(?:deployment|config\.name)\}/;
   const offenders = ['bin', 'lib', 'lambda', 'scripts']
     .flatMap(sourceFiles)
     .filter((file) => file !== path.join('lib', 'vocabulary.ts'))
