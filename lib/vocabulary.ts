@@ -91,6 +91,21 @@ export const RESTORED_RESOURCE_PREFIX = 'awsbackup-restore-test-';
 /** Restore testing selections, one per protected resource type; the drill reads their overrides. */
 export const RESTORE_TESTING_SELECTIONS = { database: 'phi_database', documents: 'phi_documents' } as const;
 
+/** CloudWatch namespace of every custom metric the functions publish; the alarms name it. */
+export const METRICS_NAMESPACE = 'HipaaCrm';
+
+/**
+ * Object key prefixes in the evidence bucket: each function writes under its own, and its grant names
+ * only that prefix.
+ */
+export const EVIDENCE_PREFIXES = {
+  accessReviews: 'access-reviews/',
+  restoreTests: 'restore-tests/',
+  restoreDrills: 'restore-drills/',
+  keyRotation: 'key-rotation/',
+  certificatesOfDestruction: 'certificates-of-destruction/',
+} as const;
+
 /** Athena only reads names of lowercase letters, digits and underscores; AWS Backup refuses dashes in some. */
 const underscored = (deployment: string): string => deployment.replace(/-/g, '_');
 

@@ -11,7 +11,7 @@ import {
   type CognitoIdentityProviderClient,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { isAwsError, loggableError } from '../shared/errors';
+import { errorName, isAwsError } from '../shared/errors';
 import { mapLimit } from '../shared/map-limit';
 import type { Lookup, RawUser, SignInLookup } from './types';
 
@@ -51,7 +51,7 @@ async function describeUser(
     try {
       return await fn();
     } catch (error) {
-      lookupErrors.push({ lookup, error: loggableError(error).errorName });
+      lookupErrors.push({ lookup, error: errorName(error) });
       return undefined;
     }
   };
@@ -65,8 +65,8 @@ async function describeUser(
     } catch (error) {
       // Pool-wide, not a failure of this user: stop asking for the remaining users.
       if (isAwsError(error, NO_THREAT_PROTECTION)) state.threatProtection = false;
-      else lookupErrors.push({ lookup: 'sign-in', error: loggableError(error).errorName });
-      lastSignIn = { status: 'unavailable', reason: loggableError(error).errorName };
+      else lookupErrors.push({ lookup: 'sign-in', error: errorName(error) });
+      lastSignIn = { status: 'unavailable', reason: errorName(error) };
     }
   }
 

@@ -8,8 +8,8 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { requireEnv } from '../shared/env';
-import { loggableError } from '../shared/errors';
+import { createClient } from '../shared/clients';
+import { errorName, loggableError, requireEnv } from '../shared/errors';
 import { createLogger, createMetrics } from '../shared/powertools';
 import { collectUsers } from './collect';
 import { publishReview } from './publish';
@@ -17,10 +17,9 @@ import { buildReport } from './report';
 
 const logger = createLogger('access-review');
 const metrics = createMetrics('access-review');
-const retry = { maxAttempts: 5, retryMode: 'adaptive' } as const;
-const cognito = new CognitoIdentityProviderClient(retry);
-const s3 = new S3Client(retry);
-const sns = new SNSClient(retry);
+const cognito = createClient(CognitoIdentityProviderClient);
+const s3 = createClient(S3Client);
+const sns = createClient(SNSClient);
 
 export async function handler(_event: unknown, context: Context): Promise<void> {
   logger.addContext(context);
@@ -53,7 +52,7 @@ export async function handler(_event: unknown, context: Context): Promise<void> 
     metrics.addMetric('AccessReviewFailures', MetricUnit.Count, 1);
     logger.error('Access review failed; the invocation will be retried', { ...loggableError(error) });
     // Rethrown without the SDK message, which Lambda would log and which may repeat request values.
-    throw new Error(`access review failed: ${loggableError(error).errorName}`);
+    throw new Error(`access review failed: ${errorName(error)}`);
   } finally {
     metrics.publishStoredMetrics();
   }

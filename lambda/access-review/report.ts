@@ -2,6 +2,7 @@
  * Builds the access-review report (the evidence) from what was collected. Pure and deterministic:
  * users are sorted by username, dates are ISO 8601 UTC.
  */
+import { EVIDENCE_PREFIXES } from '../../lib/vocabulary';
 import { decideFlags, FLAGS, isPrivileged, type Flag } from './flags';
 import type { RawUser, SignInLookup } from './types';
 
@@ -123,6 +124,6 @@ export function buildReport(rawUsers: readonly RawUser[], params: ReportParamete
 /** Where a review is stored: `access-reviews/<yyyy>/<yyyy-mm-dd>-access-review.{json,md}` (UTC date). */
 export function reportKeys(generatedAt: Date): { readonly json: string; readonly markdown: string } {
   const date = generatedAt.toISOString().slice(0, 10);
-  const base = `access-reviews/${date.slice(0, 4)}/${date}-access-review`;
+  const base = `${EVIDENCE_PREFIXES.accessReviews}${date.slice(0, 4)}/${date}-access-review`;
   return { json: `${base}.json`, markdown: `${base}.md` };
 }

@@ -1,11 +1,8 @@
 /**
  * AWS clients per region. The function works in two regions (primary: phi, backup; DR: phi-dr,
  * backup-dr), so every module asks `clientsFor(region)` for the region of the key or vault at hand;
- * tests pass mocked instances instead.
- *
- * Adaptive retries: throttling (CloudTrail LookupEvents allows 2 requests per second per account and
- * region; KMS, RDS and Backup describe calls share account-wide request quotas) is retried with
- * client-side rate limiting before a call is counted as failed.
+ * tests pass mocked instances instead. Every client retries as `createClient` sets (throttling of
+ * CloudTrail LookupEvents, 2 requests per second, and of the account-wide KMS, RDS and Backup quotas).
  */
 import { BackupClient } from '@aws-sdk/client-backup';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
@@ -13,6 +10,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createClient } from '../shared/clients';
 
 export interface RegionClients {
   readonly kms: KMSClient;
@@ -25,23 +23,23 @@ export interface RegionClients {
 
 export type ClientsFor = (region: string) => RegionClients;
 
-/** Retry settings of every client: adaptive mode, up to 8 attempts. */
-export const RETRY = { retryMode: 'adaptive', maxAttempts: 8 } as const;
+/** Transport settings every client of `createClientsFor` gets (tests: a request handler and credentials). */
+export type TransportOptions = Pick<NonNullable<ConstructorParameters<typeof KMSClient>[0]>, 'credentials' | 'requestHandler'>;
 
 /** One set of clients per region, created on first use. */
-export function createClientsFor(extra: Record<string, unknown> = {}): ClientsFor {
+export function createClientsFor(transport: TransportOptions = {}): ClientsFor {
   const cache = new Map<string, RegionClients>();
   return (region) => {
     let clients = cache.get(region);
     if (!clients) {
-      const config = { region, ...RETRY, ...extra };
+      const options = { region, ...transport };
       clients = {
-        kms: new KMSClient(config),
-        rds: new RDSClient(config),
-        s3: new S3Client(config),
-        backup: new BackupClient(config),
-        secrets: new SecretsManagerClient(config),
-        cloudTrail: new CloudTrailClient(config),
+        kms: createClient(KMSClient, options),
+        rds: createClient(RDSClient, options),
+        s3: createClient(S3Client, options),
+        backup: createClient(BackupClient, options),
+        secrets: createClient(SecretsManagerClient, options),
+        cloudTrail: createClient(CloudTrailClient, options),
       };
       cache.set(region, clients);
     }

@@ -1,5 +1,5 @@
 /** The erasure function's configuration, from the environment the Operations stack sets (ERASURE_ENV). */
-import { requireEnv } from '../shared/env';
+import { inputProblem, requireEnv } from '../shared/errors';
 import { ERASURE_ENV } from '../shared/key-lifecycle-contract';
 import { ErasureConfigError } from './errors';
 
@@ -27,7 +27,7 @@ export function parseErasureConfig(env: NodeJS.ProcessEnv): ErasureConfig {
     try {
       return requireEnv(name, env);
     } catch (e) {
-      problems.push((e as Error).message);
+      problems.push(inputProblem(e) ?? `${name} could not be read`);
       return '';
     }
   };

@@ -3,6 +3,7 @@
  * matches Retry/Catch on `error.name`, and the bundle is minified (class names would be mangled).
  * Messages carry identifiers only (key ARNs, aliases, error names), never data.
  */
+import { InputError } from '../shared/errors';
 import { ERASURE_ERRORS } from '../shared/key-lifecycle-contract';
 
 /** Fail closed: nothing destructive was (or will be) sent. Never retried. */
@@ -17,7 +18,7 @@ export class ErasureRefused extends Error {
 }
 
 /** The environment the stack set is wrong: a deployment bug, never retried. */
-export class ErasureConfigError extends Error {
+export class ErasureConfigError extends InputError {
   constructor(problems: readonly string[]) {
     super(`crypto-erasure configuration: ${problems.join('; ')}`);
     this.name = ERASURE_ERRORS.configuration;
@@ -38,17 +39,4 @@ export class KeysNotYetDeleted extends Error {
     super(`keys not yet deleted: ${pending.map((p) => `${p.keyArn} (deletion date ${p.deletionDate ?? 'unknown'})`).join('; ')}`);
     this.name = ERASURE_ERRORS.keysNotYetDeleted;
   }
-}
-
-/** The AWS error name of `error` (the SDK sets `name` to the exception type), or `UnknownError`. */
-export function errorName(error: unknown): string {
-  if (typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string') {
-    return (error as { name: string }).name;
-  }
-  return 'UnknownError';
-}
-
-/** The request ID of an AWS SDK error, kept as proof (e.g. that DescribeKey answered NotFoundException). */
-export function requestIdOf(error: unknown): string | undefined {
-  return (error as { $metadata?: { requestId?: string } } | undefined)?.$metadata?.requestId;
 }

@@ -10,8 +10,9 @@
  * state afterwards, never a silent half-state.
  */
 import { DisableKeyCommand, ScheduleKeyDeletionCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { errorName } from '../shared/errors';
 import type { ErasureKey, ErasureKeyResult, ErasurePhaseResult } from '../shared/key-lifecycle-contract';
-import { ErasureRefused, errorName } from './errors';
+import { ErasureRefused } from './errors';
 import { writeEvidence, type EvidenceDeps } from './evidence-store';
 import { describeKey } from './keys';
 import { addCanaries, buildPlan, summarisePlan, type PlanDeps } from './plan';

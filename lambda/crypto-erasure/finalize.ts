@@ -6,10 +6,11 @@
  * when it deletes a key) are looked up and recorded like verify's events, with the same retry.
  */
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
+import { errorName, loggableError } from '../shared/errors';
 import type { ErasureKeyResult, ErasurePhaseResult } from '../shared/key-lifecycle-contract';
 import type { ClientsFor } from './clients';
 import { findEventsPerKey } from './cloudtrail';
-import { CloudTrailEventsNotYetVisible, ErasureRefused, KeysNotYetDeleted, errorName, requestIdOf } from './errors';
+import { CloudTrailEventsNotYetVisible, ErasureRefused, KeysNotYetDeleted } from './errors';
 import type { DestructivePhaseRequest } from './request';
 import { carried, continueRun, latest } from './run';
 
@@ -46,7 +47,7 @@ export async function finalizeErasure(deps: FinalizeDeps, request: DestructivePh
       outcomes.set(
         key.keyArn,
         name === 'NotFoundException'
-          ? { kind: 'deleted', at: deps.now().toISOString(), requestId: requestIdOf(error) }
+          ? { kind: 'deleted', at: deps.now().toISOString(), requestId: loggableError(error).requestId }
           : { kind: 'failed', state: 'Unknown', errorName: name, detail: `DescribeKey failed with ${name}` },
       );
     }

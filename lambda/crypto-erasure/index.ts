@@ -21,12 +21,11 @@ import {
   type ErasurePhaseResult,
   type ErasurePlan,
 } from '../shared/key-lifecycle-contract';
-import { loggableError } from '../shared/errors';
+import { errorName, loggableError } from '../shared/errors';
 import { createLogger, createMetrics } from '../shared/powertools';
 import { certifyErasure } from './certify';
 import { createClientsFor, type ClientsFor } from './clients';
 import { parseErasureConfig } from './config';
-import { errorName } from './errors';
 import { executeErasure } from './execute';
 import { finalizeErasure } from './finalize';
 import { buildPlan } from './plan';

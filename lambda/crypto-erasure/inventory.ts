@@ -31,12 +31,12 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { paginateListSecrets } from '@aws-sdk/client-secrets-manager';
+import { errorName } from '../shared/errors';
 import type { ErasureUncovered } from '../shared/key-lifecycle-contract';
 import { mapLimit } from '../shared/map-limit';
 import { KeyAttributor } from './attribution';
 import type { ClientsFor } from './clients';
 import type { ErasureConfig } from './config';
-import { errorName } from './errors';
 import { describeKey, parseKeyArn, type ResolvedKey } from './keys';
 import { protectedAliases, vaultsInScope } from './scope';
 

@@ -10,10 +10,11 @@
  * An alias that names no key is not an error: the plan lists the class as missing.
  */
 import { DescribeKeyCommand, paginateListResourceTags, type KeyMetadata, type KMSClient } from '@aws-sdk/client-kms';
-import { PROTECTED_DATA_CLASSES, TAG_DATA_CLASS, TAG_DEPLOYMENT, type ErasableDataClass } from '../shared/key-lifecycle-contract';
+import { PROTECTED_DATA_CLASSES, TAG, type ErasableDataClass } from '../../lib/vocabulary';
+import { errorName } from '../shared/errors';
 import type { ClientsFor } from './clients';
 import type { ErasureConfig } from './config';
-import { ErasureRefused, errorName } from './errors';
+import { ErasureRefused } from './errors';
 import { erasureScope, protectedAliases } from './scope';
 
 export interface ResolvedKey {
@@ -105,22 +106,22 @@ export async function resolveKeys(deps: ResolveDeps): Promise<{ keys: ResolvedKe
     if (meta.MultiRegion) refuse('key is a multi-Region key: its replicas would stay usable');
     if (!refused) {
       const tags = await keyTags(kms, meta.Arn!);
-      const deployment = tags.get(TAG_DEPLOYMENT);
-      const dataClass = tags.get(TAG_DATA_CLASS);
+      const deployment = tags.get(TAG.deployment);
+      const dataClass = tags.get(TAG.dataClass);
       if (deployment !== config.deployment) {
         refuse(
           deployment === undefined
-            ? `key has no ${TAG_DEPLOYMENT} tag`
+            ? `key has no ${TAG.deployment} tag`
             : `key is tagged for deployment ${deployment}, not ${config.deployment}`,
         );
       }
       if ((PROTECTED_DATA_CLASSES as readonly string[]).includes(dataClass ?? '')) {
-        refuse(`key is tagged ${TAG_DATA_CLASS}=${dataClass}, a protected class that is never erased`);
+        refuse(`key is tagged ${TAG.dataClass}=${dataClass}, a protected class that is never erased`);
       } else if (dataClass !== scoped.dataClass) {
         refuse(
           dataClass === undefined
-            ? `key has no ${TAG_DATA_CLASS} tag`
-            : `key is tagged ${TAG_DATA_CLASS}=${dataClass}, not ${scoped.dataClass}`,
+            ? `key has no ${TAG.dataClass} tag`
+            : `key is tagged ${TAG.dataClass}=${dataClass}, not ${scoped.dataClass}`,
         );
       }
     }

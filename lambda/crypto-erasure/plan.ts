@@ -6,6 +6,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { TAG } from '../../lib/vocabulary';
 import { ERASURE_CANARY_CONTEXT, type ErasureKey, type ErasurePlan } from '../shared/key-lifecycle-contract';
 import { planDigest } from './canonical';
 import type { ClientsFor } from './clients';
@@ -33,8 +34,8 @@ export const ACTIONABLE_STATES = ['Enabled', 'Disabled', 'PendingDeletion'];
 
 export function canaryContext(deployment: string, runId: string): Record<string, string> {
   return {
-    'hipaa-crm:deployment': deployment,
-    'hipaa-crm:erasure-run': runId,
+    [TAG.deployment]: deployment,
+    [TAG.erasureRun]: runId,
     ...ERASURE_CANARY_CONTEXT,
   };
 }

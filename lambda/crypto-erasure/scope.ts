@@ -1,9 +1,15 @@
 /**
  * Which keys an erasure may touch: the four erasable data classes, each in its own region, and
- * never a protected one (audit, audit-dr). Checked again at module load, so an edit of the contract
+ * never a protected one (audit, audit-dr). Checked again at module load, so an edit of the vocabulary
  * that put a protected class among the erasable ones stops the function instead of erasing the audit trail.
  */
-import { ERASABLE_DATA_CLASSES, PROTECTED_DATA_CLASSES, type ErasableDataClass } from '../shared/key-lifecycle-contract';
+import {
+  deploymentNames,
+  ERASABLE_DATA_CLASSES,
+  isDrDataClass,
+  PROTECTED_DATA_CLASSES,
+  type ErasableDataClass,
+} from '../../lib/vocabulary';
 import type { ErasureConfig } from './config';
 
 for (const dataClass of ERASABLE_DATA_CLASSES) {
@@ -18,22 +24,12 @@ export interface ScopedClass {
   readonly region: string;
 }
 
-export const isDrClass = (dataClass: string): boolean => dataClass.endsWith('-dr');
-
-/**
- * `alias/<deployment>/<class>`, as `keyAliasName` in lib/naming.ts names the keys (a test holds the two
- * equal). Not imported from there: lib/naming.ts pulls in aws-cdk-lib, which does not belong in a bundle.
- */
-export function keyAliasName(deployment: string, dataClass: string): string {
-  return `alias/${deployment}/${dataClass}`;
-}
-
 /** The erasable classes with their alias and region, in a fixed order (phi, backup, phi-dr, backup-dr). */
 export function erasureScope(config: Pick<ErasureConfig, 'deployment' | 'primaryRegion' | 'drRegion'>): ScopedClass[] {
   return ERASABLE_DATA_CLASSES.map((dataClass) => ({
     dataClass,
-    alias: keyAliasName(config.deployment, dataClass),
-    region: isDrClass(dataClass) ? config.drRegion : config.primaryRegion,
+    alias: deploymentNames(config.deployment).keyAlias(dataClass),
+    region: isDrDataClass(dataClass) ? config.drRegion : config.primaryRegion,
   }));
 }
 
@@ -41,8 +37,8 @@ export function erasureScope(config: Pick<ErasureConfig, 'deployment' | 'primary
 export function protectedAliases(config: Pick<ErasureConfig, 'deployment' | 'primaryRegion' | 'drRegion'>) {
   return PROTECTED_DATA_CLASSES.map((dataClass) => ({
     dataClass,
-    alias: keyAliasName(config.deployment, dataClass),
-    region: isDrClass(dataClass) ? config.drRegion : config.primaryRegion,
+    alias: deploymentNames(config.deployment).keyAlias(dataClass),
+    region: isDrDataClass(dataClass) ? config.drRegion : config.primaryRegion,
   }));
 }
 

@@ -10,10 +10,11 @@
  * Works from the plan carried in `previous`; nothing here changes anything.
  */
 import { DecryptCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { errorName } from '../shared/errors';
 import type { ErasureKey, ErasureKeyResult, ErasurePhaseResult } from '../shared/key-lifecycle-contract';
 import type { ClientsFor } from './clients';
 import { findEventsPerKey, type KeyEventName } from './cloudtrail';
-import { CloudTrailEventsNotYetVisible, ErasureRefused, errorName } from './errors';
+import { CloudTrailEventsNotYetVisible, ErasureRefused } from './errors';
 import { describeKey } from './keys';
 import type { DestructivePhaseRequest } from './request';
 import { carried, continueRun, latest, latestDate } from './run';

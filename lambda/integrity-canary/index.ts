@@ -9,11 +9,30 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { newCanaryNonce } from '../shared/canary-digest';
-import { assertRdsCaBundle, dbErrorCode, iamConnector, type ConnectFn, type SqlClient } from '../shared/db';
+import { assertRdsCaBundle, dbErrorCode, iamConnector, type ConnectFn, type DbTarget, type SqlClient } from '../shared/db';
+import { InputError, inputProblem, requireEnv } from '../shared/errors';
 import { createLogger, createMetrics } from '../shared/powertools';
-import { CANARY_METRICS, METRIC_SERVICE } from '../shared/restore-validation-contract';
-import { canaryTarget } from './config';
+import { CANARY_DB_USER, CANARY_ENV, CANARY_METRICS, METRIC_SERVICE } from '../shared/restore-validation-contract';
 import { writeCanaryRow } from './write';
+
+/** The live database, reached as the canary user; a missing or malformed variable is a deployment bug. */
+function canaryTarget(env: NodeJS.ProcessEnv): DbTarget {
+  return {
+    host: requireEnv(CANARY_ENV.host, env),
+    port: parsePort(requireEnv(CANARY_ENV.port, env), CANARY_ENV.port),
+    database: requireEnv(CANARY_ENV.databaseName, env),
+    user: CANARY_DB_USER,
+    region: requireEnv('AWS_REGION', env),
+  };
+}
+
+function parsePort(value: string, name: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new InputError(`environment variable ${name} must be a TCP port`);
+  }
+  return port;
+}
 
 export interface CanaryDeps {
   readonly connect: ConnectFn;
@@ -41,7 +60,7 @@ export function createCanaryHandler(deps: CanaryDeps): (event: unknown, context:
       metrics.addMetric(CANARY_METRICS.failed, MetricUnit.Count, 1);
       const code = dbErrorCode(error);
       // Configuration errors are this code's own words (variable names, no values); others are reduced to a code.
-      const detail = stage === 'config' && error instanceof Error ? error.message : undefined;
+      const detail = inputProblem(error);
       logger.error('Canary row not written; the invocation fails', { stage, code, detail });
       // Rethrown without the original message, which Lambda would log and which may quote values.
       throw new Error(`integrity canary failed at ${stage}: ${code}`);

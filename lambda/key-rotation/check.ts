@@ -19,7 +19,8 @@ import {
   type RotationsListEntry,
 } from '@aws-sdk/client-kms';
 import type { RotationConfig } from './config';
-import { aliasPrefix, discoverDeploymentKeys, proveOwnership, type DeploymentKeyTarget, type OwnedKey, type Owner } from './keys';
+import { deploymentNames } from '../../lib/vocabulary';
+import { discoverDeploymentKeys, proveOwnership, type DeploymentKeyTarget, type OwnedKey, type Owner } from './keys';
 import { ageInDays, isOverdue, lastRotation, OVERDUE_GRACE_DAYS, rotationSupport } from './policy';
 import { describeFailure, step } from './stage';
 
@@ -131,7 +132,7 @@ export async function runCheck(ctx: CheckContext): Promise<RotationCheckRecord> 
     checkedAt: ctx.now.toISOString(),
     trigger: ctx.trigger,
     policy: {
-      aliasPrefix: aliasPrefix(ctx.config.deployment),
+      aliasPrefix: deploymentNames(ctx.config.deployment).keyAliasPrefix,
       rotationPeriodDays: ctx.config.rotationPeriodDays,
       overdueGraceDays: OVERDUE_GRACE_DAYS,
     },

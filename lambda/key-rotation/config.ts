@@ -1,5 +1,5 @@
 /** Configuration of the rotation enforcer, from the environment the construct sets (ROTATION_ENV). */
-import { requireEnv } from '../shared/env';
+import { InputError, requireEnv } from '../shared/errors';
 import { ROTATION_ENV } from '../shared/key-lifecycle-contract';
 
 export interface RotationConfig {
@@ -21,10 +21,10 @@ export const KMS_MAX_ROTATION_PERIOD_DAYS = 2560;
 
 export function parseRotationConfig(env: NodeJS.ProcessEnv): RotationConfig {
   const deployment = requireEnv(ROTATION_ENV.deployment, env);
-  if (!DEPLOYMENT_NAME.test(deployment)) throw new Error(`${ROTATION_ENV.deployment} is not a deployment name`);
+  if (!DEPLOYMENT_NAME.test(deployment)) throw new InputError(`${ROTATION_ENV.deployment} is not a deployment name`);
   const period = Number(requireEnv(ROTATION_ENV.rotationPeriodDays, env));
   if (!Number.isInteger(period) || period < KMS_MIN_ROTATION_PERIOD_DAYS || period > KMS_MAX_ROTATION_PERIOD_DAYS) {
-    throw new Error(
+    throw new InputError(
       `${ROTATION_ENV.rotationPeriodDays} must be a whole number of days from ${KMS_MIN_ROTATION_PERIOD_DAYS} to ${KMS_MAX_ROTATION_PERIOD_DAYS}`,
     );
   }
@@ -43,6 +43,6 @@ export function parseRotationConfig(env: NodeJS.ProcessEnv): RotationConfig {
  */
 export function ownAccount(invokedFunctionArn: string): string {
   const account = invokedFunctionArn.split(':')[4];
-  if (!account || !/^\d{12}$/.test(account)) throw new Error('cannot read the account from the invoked function ARN');
+  if (!account || !/^\d{12}$/.test(account)) throw new InputError('cannot read the account from the invoked function ARN');
   return account;
 }

@@ -15,13 +15,14 @@
  * requester, never SDK error messages.
  */
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import type { KMSClient } from '@aws-sdk/client-kms';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
+import { createClient } from '../shared/clients';
+import { errorName, inputProblem } from '../shared/errors';
 import { ROTATION_METRIC_SERVICE, ROTATION_METRICS, type RotateNowResult } from '../shared/key-lifecycle-contract';
 import { createLogger, createMetrics } from '../shared/powertools';
 import { runCheck, type RotationCheckRecord } from './check';
-import { createKmsClient, createS3Client } from './clients';
 import { ownAccount, parseRotationConfig, type RotationConfig } from './config';
 import { parseInvocation } from './invocation';
 import type { Owner } from './keys';
@@ -167,15 +168,15 @@ function configure(
     };
   } catch (error) {
     metrics.addMetric(ROTATION_METRICS.failures, MetricUnit.Count, 1);
-    const detail = error instanceof Error ? error.message : 'unknown';
+    const detail = inputProblem(error) ?? errorName(error);
     logger.error('Configuration invalid; nothing was checked', { detail });
     throw new Error(`key rotation: configuration invalid: ${detail}`);
   }
 }
 
 export const handler = createRotationHandler({
-  kms: createKmsClient(),
-  s3: createS3Client(),
+  kms: createClient(KMSClient),
+  s3: createClient(S3Client),
   env: process.env,
   now: () => new Date(),
 });

@@ -17,7 +17,8 @@ import {
   type KeyMetadata,
   type KMSClient,
 } from '@aws-sdk/client-kms';
-import { TAG_DATA_CLASS, TAG_DEPLOYMENT, type RotateNowRefusalCode } from '../shared/key-lifecycle-contract';
+import { deploymentNames, TAG } from '../../lib/vocabulary';
+import type { RotateNowRefusalCode } from '../shared/key-lifecycle-contract';
 import { step } from './stage';
 
 /** A key that one or more aliases of the deployment point at. */
@@ -64,10 +65,6 @@ export type Ownership =
       readonly keyState?: string;
     };
 
-export function aliasPrefix(deployment: string): string {
-  return `alias/${deployment}/`;
-}
-
 /** `arn:<partition>:kms:<region>:<account>:key/<key id>`. */
 const KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):key\/([A-Za-z0-9-]+)$/;
 
@@ -79,7 +76,7 @@ export function parseKeyArn(
 }
 
 export async function discoverDeploymentKeys(kms: KMSClient, deployment: string): Promise<DeploymentKeyTarget[]> {
-  const prefix = aliasPrefix(deployment);
+  const prefix = deploymentNames(deployment).keyAliasPrefix;
   const byKey = new Map<string, string[]>();
   await step('ListAliases', async () => {
     for await (const page of paginateListAliases({ client: kms, pageSize: 100 }, {})) {
@@ -114,15 +111,15 @@ export async function proveOwnership(kms: KMSClient, target: DeploymentKeyTarget
     return { owned: false, refusal: 'not-customer-managed', detail: `KeyManager is ${m.KeyManager ?? 'unknown'}`, ...known };
   }
   const tags = await listTags(kms, m.Arn as string);
-  const deploymentTag = tags.get(TAG_DEPLOYMENT);
+  const deploymentTag = tags.get(TAG.deployment);
   if (deploymentTag === undefined) {
-    return { owned: false, refusal: 'missing-deployment-tag', detail: `no ${TAG_DEPLOYMENT} tag`, ...known };
+    return { owned: false, refusal: 'missing-deployment-tag', detail: `no ${TAG.deployment} tag`, ...known };
   }
   if (deploymentTag !== owner.deployment) {
-    return { owned: false, refusal: 'other-deployment', detail: `${TAG_DEPLOYMENT} is not ${owner.deployment}`, ...known };
+    return { owned: false, refusal: 'other-deployment', detail: `${TAG.deployment} is not ${owner.deployment}`, ...known };
   }
-  const dataClass = tags.get(TAG_DATA_CLASS)?.trim();
-  if (!dataClass) return { owned: false, refusal: 'missing-data-class-tag', detail: `no ${TAG_DATA_CLASS} tag`, ...known };
+  const dataClass = tags.get(TAG.dataClass)?.trim();
+  if (!dataClass) return { owned: false, refusal: 'missing-data-class-tag', detail: `no ${TAG.dataClass} tag`, ...known };
   return {
     owned: true,
     key: {

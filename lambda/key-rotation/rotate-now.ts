@@ -14,11 +14,12 @@
  * requester are recorded there and never logged.
  */
 import { RotateKeyOnDemandCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { deploymentNames } from '../../lib/vocabulary';
 import { isAwsError } from '../shared/errors';
 import { ON_DEMAND_ROTATION_QUOTA, type RotateNowRefusalCode, type RotateNowRequest } from '../shared/key-lifecycle-contract';
 import { listRotations } from './check';
 import type { RotationConfig } from './config';
-import { aliasPrefix, discoverDeploymentKeys, parseKeyArn, proveOwnership, type OwnedKey, type Owner } from './keys';
+import { discoverDeploymentKeys, parseKeyArn, proveOwnership, type OwnedKey, type Owner } from './keys';
 import { lastRotation, rotationSupport } from './policy';
 import { describeFailure, StageError, step } from './stage';
 
@@ -91,7 +92,10 @@ export async function rotateNow(ctx: RotateNowContext, request: RotateNowRequest
     const targets = await discoverDeploymentKeys(ctx.kms, ctx.config.deployment);
     const target = targets.find((t) => (named.alias ? t.aliases.includes(named.alias) : t.keyId === named.keyId));
     if (!target) {
-      return refused('not-a-deployment-key', `no alias under ${aliasPrefix(ctx.config.deployment)} points at this key`);
+      return refused(
+        'not-a-deployment-key',
+        `no alias under ${deploymentNames(ctx.config.deployment).keyAliasPrefix} points at this key`,
+      );
     }
     keyRecord = { keyId: target.keyId, aliases: target.aliases };
     const ownership = await proveOwnership(ctx.kms, target, ctx.owner);
@@ -156,17 +160,18 @@ type NameCheck =
 
 /** Pure: whether the request names a key this deployment could own, before any call touches it. */
 export function nameCheck(key: string, deployment: string, owner: Owner): NameCheck {
+  const aliasPrefix = deploymentNames(deployment).keyAliasPrefix;
   if (key.startsWith('alias/')) {
-    return key.startsWith(aliasPrefix(deployment)) && key.length > aliasPrefix(deployment).length
+    return key.startsWith(aliasPrefix) && key.length > aliasPrefix.length
       ? { alias: key }
-      : { refusal: { code: 'outside-deployment', detail: `only aliases under ${aliasPrefix(deployment)} can be rotated` } };
+      : { refusal: { code: 'outside-deployment', detail: `only aliases under ${aliasPrefix} can be rotated` } };
   }
   const arn = parseKeyArn(key);
   if (!arn) {
     return {
       refusal: {
         code: 'invalid-key-identifier',
-        detail: `name the key by its alias (${aliasPrefix(deployment)}<class>) or key ARN`,
+        detail: `name the key by its alias (${aliasPrefix}<class>) or key ARN`,
       },
     };
   }

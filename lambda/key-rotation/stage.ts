@@ -1,5 +1,5 @@
 /** Which KMS or S3 call failed, kept with the error so the evidence and the log can name it. */
-import { loggableError, type LoggableError } from '../shared/errors';
+import { errorName, loggableError, type LoggableError } from '../shared/errors';
 
 export class StageError extends Error {
   constructor(
@@ -8,7 +8,7 @@ export class StageError extends Error {
     cause: unknown,
   ) {
     // Own words only: the SDK message can repeat request values.
-    super(`${stage} failed: ${loggableError(cause).errorName}`, { cause });
+    super(`${stage} failed: ${errorName(cause)}`, { cause });
     this.name = 'StageError';
   }
 

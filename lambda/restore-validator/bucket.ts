@@ -11,7 +11,7 @@ import {
   type GetObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { loggableError } from '../shared/errors';
+import { errorName } from '../shared/errors';
 import { mapLimit } from '../shared/map-limit';
 import type { ValidationCheck } from '../shared/restore-validation-contract';
 import { ChecksumVerifier, storedChecksum, type ChecksumHeaders } from './checksum';
@@ -158,7 +158,7 @@ export async function validateBucket(
         {
           name: 'objects-listed',
           passed: false,
-          detail: `ListObjectsV2 of ${target.bucket} failed: ${loggableError(error).errorName}`,
+          detail: `ListObjectsV2 of ${target.bucket} failed: ${errorName(error)}`,
         },
       ],
     };

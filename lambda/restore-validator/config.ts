@@ -1,5 +1,5 @@
 /** The validator's configuration, read from its environment; a missing or malformed value is a deployment bug. */
-import { requireEnv } from '../shared/env';
+import { InputError, requireEnv } from '../shared/errors';
 import { VALIDATOR_ENV } from '../shared/restore-validation-contract';
 
 export interface ValidatorConfig {
@@ -23,7 +23,7 @@ function positiveInteger(name: string, env: NodeJS.ProcessEnv, max: number): num
   const raw = requireEnv(name, env);
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new Error(`environment variable ${name} must be an integer from 1 to ${max}`);
+    throw new InputError(`environment variable ${name} must be an integer from 1 to ${max}`);
   }
   return value;
 }

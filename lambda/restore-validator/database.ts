@@ -5,7 +5,7 @@
  */
 import { DescribeDBInstancesCommand, type DBInstance, type RDSClient } from '@aws-sdk/client-rds';
 import { describeDbError, type ConnectFn, type SqlClient } from '../shared/db';
-import { loggableError } from '../shared/errors';
+import { errorName } from '../shared/errors';
 import { CANARY_TABLE_NAME, VALIDATOR_DB_USER, type ValidationCheck } from '../shared/restore-validation-contract';
 import { NEWEST_CANARY_SQL, evaluateNewestCanaryRow, tableProbes } from './database-checks';
 
@@ -61,7 +61,7 @@ async function waitUntilServing(deps: DatabaseDeps, target: DatabaseTarget): Pro
         failed: {
           name: 'instance-available',
           passed: false,
-          detail: `DescribeDBInstances of ${target.instanceIdentifier} failed: ${loggableError(error).errorName}`,
+          detail: `DescribeDBInstances of ${target.instanceIdentifier} failed: ${errorName(error)}`,
         },
       };
     }

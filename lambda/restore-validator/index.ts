@@ -24,8 +24,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createClient } from '../shared/clients';
 import { assertRdsCaBundle, iamConnector } from '../shared/db';
-import { loggableError } from '../shared/errors';
+import { errorName, InputError, inputProblem, loggableError } from '../shared/errors';
 import { createLogger, createMetrics } from '../shared/powertools';
 import { METRIC_SERVICE, RESTORE_METRICS, type RestoreValidationRecord } from '../shared/restore-validation-contract';
 import { parseValidatorConfig } from './config';
@@ -47,7 +48,7 @@ export function createValidatorHandler(deps: ValidatorDeps & { readonly env: Nod
     try {
       if (invocation.kind === 'ignore') {
         logger.warn('Invocation ignored', { reason: invocation.reason, restoreJobId: invocation.restoreJobId });
-        if (invocation.fromDrill) throw new Error(`invalid drill request: ${invocation.reason}`);
+        if (invocation.fromDrill) throw new InputError(`invalid drill request: ${invocation.reason}`);
         return undefined;
       }
       const config = parseValidatorConfig(deps.env);
@@ -82,11 +83,11 @@ export function createValidatorHandler(deps: ValidatorDeps & { readonly env: Nod
         logger.error('Restore validation could not run', {
           restoreJobId: invocation.restoreJobId,
           ...loggableError(error),
-          // Our own messages (variable names, reasons), never an SDK or database message.
-          detail: error instanceof Error && !('$metadata' in error) ? error.message : undefined,
+          // Our own words (variable names, reasons), never an SDK or database message.
+          detail: inputProblem(error),
         });
       }
-      throw new Error(`restore validation failed: ${error instanceof Error ? error.name : 'unknown'}`);
+      throw new Error(`restore validation failed: ${errorName(error)}`);
     } finally {
       metrics.publishStoredMetrics();
     }
@@ -107,13 +108,11 @@ export function createValidatorHandler(deps: ValidatorDeps & { readonly env: Nod
   }
 }
 
-const retry = { maxAttempts: 5, retryMode: 'adaptive' } as const;
-
 export const handler = createValidatorHandler({
-  backup: new BackupClient(retry),
-  rds: new RDSClient(retry),
+  backup: createClient(BackupClient),
+  rds: createClient(RDSClient),
   // Bounded socket waits: a stalled object read must not eat the whole time budget.
-  s3: new S3Client({ ...retry, requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 } }),
+  s3: createClient(S3Client, { requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 } }),
   connect: iamConnector(METRIC_SERVICE.validator),
   sleep: (ms) => sleep(ms),
   now: () => Date.now(),

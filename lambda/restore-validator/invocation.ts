@@ -6,7 +6,7 @@
  * Only `restoreJobId` and `status` are taken from an event; everything else comes from
  * DescribeRestoreJob, so a hand-made event cannot steer what is validated.
  */
-import type { DrillValidationRequest } from '../shared/restore-validation-contract';
+import { DRILL_REQUEST_SOURCE, type DrillValidationRequest } from '../shared/restore-validation-contract';
 
 /** AWS Backup restore job IDs: letters, digits and dashes (they also become part of the evidence key). */
 export const RESTORE_JOB_ID = /^[A-Za-z0-9-]{1,128}$/;
@@ -45,7 +45,7 @@ const PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\x21-\x7e]{1,900}$/;
 
 export function parseInvocation(event: unknown): Invocation {
   if (!isObject(event)) return { kind: 'ignore', reason: 'not-an-object' };
-  if (event.source === 'hipaa-crm.drill') return parseDrill(event as Partial<DrillValidationRequest> & Json);
+  if (event.source === DRILL_REQUEST_SOURCE) return parseDrill(event as Partial<DrillValidationRequest> & Json);
   if (event.source !== 'aws.backup' || event['detail-type'] !== 'Restore Job State Change' || !isObject(event.detail)) {
     return { kind: 'ignore', reason: 'not-a-restore-job-state-change' };
   }

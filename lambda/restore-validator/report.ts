@@ -6,7 +6,7 @@
 import { PutRestoreValidationResultCommand, type BackupClient } from '@aws-sdk/client-backup';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import { loggableError } from '../shared/errors';
+import { errorName } from '../shared/errors';
 import { putEvidence } from '../shared/evidence';
 import { RESTORE_METRICS, type RestoreValidationRecord } from '../shared/restore-validation-contract';
 import { evidenceKey, validationMessage, withCheck } from './verdict';
@@ -29,7 +29,7 @@ export class ReportingError extends Error {
     readonly record: RestoreValidationRecord,
     readonly cause: unknown,
   ) {
-    super(`the verdict could not be sent to AWS Backup: ${loggableError(cause).errorName}`);
+    super(`the verdict could not be sent to AWS Backup: ${errorName(cause)}`);
     this.name = 'ReportingError';
   }
 }
@@ -56,7 +56,7 @@ export async function reportRecord(
     record = withCheck(record, {
       name: 'evidence-stored',
       passed: false,
-      detail: `PutObject failed: ${loggableError(error).errorName}`,
+      detail: `PutObject failed: ${errorName(error)}`,
     });
   }
 

@@ -3,7 +3,7 @@
  * canary or a refused connection all end as failed checks, so the result is always reported.
  */
 import type { BackupClient } from '@aws-sdk/client-backup';
-import { loggableError } from '../shared/errors';
+import { errorName } from '../shared/errors';
 import type { ValidationCheck } from '../shared/restore-validation-contract';
 import { validateBucket, type BucketDeps } from './bucket';
 import type { ValidatorConfig } from './config';
@@ -40,7 +40,7 @@ export async function validateRestore(
     checks.push({
       name: 'restore-job-described',
       passed: false,
-      detail: `DescribeRestoreJob failed: ${loggableError(error).errorName}`,
+      detail: `DescribeRestoreJob failed: ${errorName(error)}`,
     });
   }
   // Restores by the drill (or by hand) also emit Restore Job State Change events; the drill validates
@@ -58,7 +58,7 @@ export async function validateRestore(
       newestCanaryAt = copy.newestCanaryAt;
     } catch (error) {
       // A defect or an unexpected SDK shape, not a finding about the copy; still a failed validation.
-      checks.push({ name: 'validation-error', passed: false, detail: `validation stopped: ${loggableError(error).errorName}` });
+      checks.push({ name: 'validation-error', passed: false, detail: `validation stopped: ${errorName(error)}` });
     }
   }
 

@@ -3,6 +3,7 @@
  * key and the short message AWS Backup shows. The verdict is PASSED only when every check passed,
  * and the RPO and RTO targets are checks too, so an unmeasurable target is a failure.
  */
+import { EVIDENCE_PREFIXES } from '../../lib/vocabulary';
 import type { RestoreValidationRecord, ValidationCheck } from '../shared/restore-validation-contract';
 import type { RestoreJobFacts } from './restore-job';
 
@@ -109,8 +110,8 @@ export function withCheck(record: RestoreValidationRecord, check: ValidationChec
 export function evidenceKey(record: RestoreValidationRecord): string {
   const at = new Date(record.validatedAt);
   const month = String(at.getUTCMonth() + 1).padStart(2, '0');
-  const prefix = record.kind === 'drill' ? 'restore-drills' : 'restore-tests';
-  return `${prefix}/${at.getUTCFullYear()}/${month}/${record.restoreJobId}.json`;
+  const prefix = record.kind === 'drill' ? EVIDENCE_PREFIXES.restoreDrills : EVIDENCE_PREFIXES.restoreTests;
+  return `${prefix}${at.getUTCFullYear()}/${month}/${record.restoreJobId}.json`;
 }
 
 /** Kept short: AWS Backup shows it in the console next to the restore job. */

@@ -6,16 +6,16 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { Context } from 'aws-lambda';
-import { requireEnv } from '../shared/env';
-import { loggableError } from '../shared/errors';
+import { createClient } from '../shared/clients';
+import { errorName, loggableError, requireEnv } from '../shared/errors';
 import { createLogger, createMetrics } from '../shared/powertools';
 import { parseRevocationEvent } from './event';
 import { revokeSessions, type RevocationResult } from './revoke';
 
 const logger = createLogger('session-revocation');
 const metrics = createMetrics('session-revocation');
-// Adaptive retries absorb Cognito throttling before the invocation itself fails and is retried.
-const cognito = new CognitoIdentityProviderClient({ maxAttempts: 5, retryMode: 'adaptive' });
+// Its retries absorb Cognito throttling before the invocation itself fails and is retried.
+const cognito = createClient(CognitoIdentityProviderClient);
 
 const METRIC_BY_RESULT: Record<RevocationResult, string> = {
   'signed-out': 'SessionsRevoked',
@@ -52,7 +52,7 @@ export async function handler(event: unknown, context: Context): Promise<void> {
         ...loggableError(error),
       });
       // Rethrown without the SDK message, which Lambda would log and which may repeat request values.
-      throw new Error(`session revocation failed: ${loggableError(error).errorName}`);
+      throw new Error(`session revocation failed: ${errorName(error)}`);
     }
   } finally {
     metrics.publishStoredMetrics();

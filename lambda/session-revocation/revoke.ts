@@ -9,7 +9,7 @@ import {
   AdminUserGlobalSignOutCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { isAwsError, loggableError } from '../shared/errors';
+import { errorName, isAwsError } from '../shared/errors';
 import type { RevocationTrigger } from './event';
 
 export interface RevocationRequest {
@@ -66,6 +66,6 @@ async function lookupSub(
     const sub = user.UserAttributes?.find((a) => a.Name === 'sub')?.Value;
     return sub ? { sub } : { subLookupError: 'NoSubAttribute' };
   } catch (error) {
-    return { subLookupError: loggableError(error).errorName };
+    return { subLookupError: errorName(error) };
   }
 }

@@ -6,6 +6,7 @@
  */
 import { Signer } from '@aws-sdk/rds-signer';
 import { Client, type ClientConfig } from 'pg';
+import { InputError } from './errors';
 import { RDS_CA_BUNDLE_ENV } from './restore-validation-contract';
 
 export interface DbTarget {
@@ -51,7 +52,7 @@ export const signIamToken: TokenSigner = (target) =>
 export function assertRdsCaBundle(env: NodeJS.ProcessEnv = process.env): void {
   const [name, path] = Object.entries(RDS_CA_BUNDLE_ENV)[0];
   if (env[name] !== path) {
-    throw new Error(`environment variable ${name} must be ${path} (the RDS CA bundle of the Lambda runtime)`);
+    throw new InputError(`environment variable ${name} must be ${path} (the RDS CA bundle of the Lambda runtime)`);
   }
 }
 

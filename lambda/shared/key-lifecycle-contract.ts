@@ -3,12 +3,10 @@
  * command agree on. One place, so the function, the orchestration and the CLI cannot drift apart.
  */
 
-import { TAG, type ErasableDataClass } from '../../lib/vocabulary';
+import { EVIDENCE_PREFIXES, TAG, type ErasableDataClass } from '../../lib/vocabulary';
 
+// Re-exported for lib/constructs, which imports them from here; the functions import lib/vocabulary.
 export { ERASABLE_DATA_CLASSES, PROTECTED_DATA_CLASSES } from '../../lib/vocabulary';
-/** Tag keys (set on every resource by the app), spelled in lib/vocabulary.ts. */
-export const TAG_DEPLOYMENT = TAG.deployment;
-export const TAG_DATA_CLASS = TAG.dataClass;
 export type { ErasableDataClass };
 
 /** Environment of the rotation enforcer. */
@@ -107,10 +105,10 @@ export const ERASURE_METRICS = {
  * The erasable keys' policies let the erasure role Encrypt/Decrypt only under it, so the role can never
  * decrypt a data key of the data it erases.
  */
-export const ERASURE_CANARY_CONTEXT = { 'hipaa-crm:purpose': 'crypto-erasure-canary' } as const;
+export const ERASURE_CANARY_CONTEXT = { [TAG.purpose]: 'crypto-erasure-canary' } as const;
 
 /** Evidence bucket prefix of the erasure function: `<prefix><runId>/plan.json`, `certificate(.final).json(.sig)`. */
-export const ERASURE_EVIDENCE_PREFIX = 'certificates-of-destruction/';
+export const ERASURE_EVIDENCE_PREFIX = EVIDENCE_PREFIXES.certificatesOfDestruction;
 
 /** One key in scope of the erasure. */
 export interface ErasureKey {
@@ -260,7 +258,7 @@ export const ROTATION_METRICS = {
 } as const;
 
 /** Evidence bucket prefix of the rotation enforcer; the function may write nowhere else. */
-export const ROTATION_EVIDENCE_PREFIX = 'key-rotation/';
+export const ROTATION_EVIDENCE_PREFIX = EVIDENCE_PREFIXES.keyRotation;
 
 /**
  * KMS "on-demand rotation" resource quota: at most 25 on-demand rotations per KMS key over its whole

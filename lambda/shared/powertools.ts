@@ -7,9 +7,10 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE } from '../../lib/vocabulary';
 
-/** CloudWatch namespace of every custom metric of the deployment. */
-export const METRICS_NAMESPACE = 'HipaaCrm';
+// Re-exported for lib/constructs, which imports it from here.
+export { METRICS_NAMESPACE };
 
 /** A structured JSON logger; the level comes from the function's log configuration. */
 export function createLogger(serviceName: string): Logger {

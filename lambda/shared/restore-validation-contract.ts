@@ -62,12 +62,15 @@ export const CANARY_METRICS = {
   failed: 'IntegrityCanaryFailed',
 } as const;
 
+/** `source` of a drill's request, which tells it from AWS Backup's events. */
+export const DRILL_REQUEST_SOURCE = 'hipaa-crm.drill';
+
 /**
  * Direct invocation of the validator by the drill command (`npm run drill`). Scheduled restore tests
  * arrive instead as EventBridge "Restore Job State Change" events from aws.backup.
  */
 export interface DrillValidationRequest {
-  readonly source: 'hipaa-crm.drill';
+  readonly source: typeof DRILL_REQUEST_SOURCE;
   readonly restoreJobId: string;
   /** Who ran the drill (the caller's IAM ARN), recorded in the evidence. */
   readonly requestedBy: string;

@@ -18,6 +18,8 @@ import {
   type ObjectIdentifier,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { errorName, isAwsError } from '../../lambda/shared/errors';
+import { describeError } from '../cli/start';
 import { deletionTarget, type DeletionTarget, type DrillPlan } from './plan';
 
 export type CleanupStatus =
@@ -80,8 +82,7 @@ export async function cleanupRestoredCopy(
       ? await deleteDbInstance(clients.rds, target, plan, log)
       : await deleteBucket(clients.s3, target, plan, log);
   } catch (e) {
-    const err = e as Error;
-    return { status: 'failed', detail: `${err.name}: ${err.message}`, manualSteps: manualCleanupSteps(plan) };
+    return { status: 'failed', detail: describeError(e), manualSteps: manualCleanupSteps(plan) };
   }
 }
 
@@ -95,7 +96,7 @@ async function deleteDbInstance(
   try {
     instance = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: target.identifier }))).DBInstances?.[0];
   } catch (e) {
-    if ((e as Error).name === 'DBInstanceNotFoundFault') {
+    if (isAwsError(e, 'DBInstanceNotFoundFault')) {
       return { status: 'deleted', detail: `${target.identifier} does not exist (already deleted)`, manualSteps: [] };
     }
     throw e;
@@ -152,7 +153,7 @@ async function deleteBucket(
         : 'Object Lock (no default retention)';
     }
   } catch (e) {
-    const name = (e as Error).name;
+    const name = errorName(e);
     if (name === 'NoSuchBucket')
       return { status: 'deleted', detail: `${target.bucket} does not exist (already deleted)`, manualSteps: [] };
     if (name !== 'ObjectLockConfigurationNotFoundError') throw e;

@@ -20,12 +20,7 @@ import {
   type RecoveryPointByBackupVault,
 } from '@aws-sdk/client-backup';
 import type { DeploymentConfig } from '../../lib/config/schema';
-import {
-  backupVaultName,
-  RESTORE_TESTING_SELECTIONS,
-  restoreTestingPlanName,
-  restoreValidatorFunctionName,
-} from '../../lib/naming';
+import { deploymentNames, RESTORE_TESTING_SELECTIONS } from '../../lib/vocabulary';
 import type { DrillResource } from './args';
 
 export type RestoreResourceType = 'RDS' | 'S3';
@@ -84,7 +79,7 @@ export function drillStamp(now: Date): string {
  * at most 52 characters).
  */
 export function restoredCopyName(deployment: string, resource: DrillResource, account: string, now: Date): string {
-  const base = `${deployment}-drill-${drillStamp(now)}`;
+  const base = `${deploymentNames(deployment).drillCopyPrefix}${drillStamp(now)}`;
   const name = resource === 'database' ? base : `${base}-${account}`;
   if (name.includes('--')) {
     throw new DrillError(`cannot name the restored copy "${name}": RDS and S3 names may not contain "--"`, 2);
@@ -94,9 +89,9 @@ export function restoredCopyName(deployment: string, resource: DrillResource, ac
 
 /** True for names that restoredCopyName makes for this deployment and resource, and only those. */
 export function isDrillCopyName(name: string, deployment: string, resource: DrillResource): boolean {
-  const escaped = deployment.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+  const prefix = deploymentNames(deployment).drillCopyPrefix.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
   const suffix = resource === 'database' ? '' : '-\\d{12}';
-  return new RegExp(`^${escaped}-drill-\\d{12}${suffix}$`).test(name);
+  return new RegExp(`^${prefix}\\d{12}${suffix}$`).test(name);
 }
 
 /** Continuous recovery points carry `recovery-point:continuous:` in their ARN. */
@@ -262,9 +257,10 @@ export interface ResolvePlanInput {
 export async function resolveDrillPlan(backup: BackupClient, input: ResolvePlanInput): Promise<DrillPlan> {
   const { config, account, resource, now } = input;
   const resourceType = RESOURCE_TYPES[resource];
-  const planName = restoreTestingPlanName(config.name);
+  const names = deploymentNames(config.name);
+  const planName = names.restoreTestingPlan;
   const selectionName = RESTORE_TESTING_SELECTIONS[resource];
-  const vaultName = backupVaultName(config.name);
+  const vaultName = names.backupVault;
 
   const selection = (
     await backup.send(
@@ -332,7 +328,7 @@ export async function resolveDrillPlan(backup: BackupClient, input: ResolvePlanI
     overrides,
     metadata,
     restoredName,
-    validatorFunctionName: restoreValidatorFunctionName(config.name),
+    validatorFunctionName: names.restoreValidatorFunction,
     targets: config.backup.targets,
   };
 }

@@ -20,6 +20,7 @@ import type { BackupClient } from '@aws-sdk/client-backup';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { DRILL_REQUEST_SOURCE } from '../../lambda/shared/restore-validation-contract';
 import type { DeploymentConfig } from '../../lib/config/schema';
 import { describeError, startRun, type StartDeps } from '../cli/start';
 import { parseArgs, USAGE, type DrillArgs, type DrillResource } from './args';
@@ -153,7 +154,7 @@ async function drillOne(
     validation = await invokeValidator(
       clients.lambda,
       plan.validatorFunctionName,
-      { source: 'hipaa-crm.drill', restoreJobId, requestedBy: identity.arn, resourceType: plan.resourceType },
+      { source: DRILL_REQUEST_SOURCE, restoreJobId, requestedBy: identity.arn, resourceType: plan.resourceType },
       deps.signal,
     );
     if (!validation.ok) reasons.push(validation.reason);

@@ -6,6 +6,7 @@
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { DrillValidationRequest, RestoreValidationRecord } from '../../lambda/shared/restore-validation-contract';
+import { describeError } from '../cli/start';
 
 export type ValidatorOutcome =
   { readonly ok: true; readonly record: RestoreValidationRecord } | { readonly ok: false; readonly reason: string };
@@ -27,8 +28,7 @@ export async function invokeValidator(
       { abortSignal: signal },
     );
   } catch (e) {
-    const err = e as Error;
-    return { ok: false, reason: `could not invoke ${functionName}: ${err.name}: ${err.message}` };
+    return { ok: false, reason: `could not invoke ${functionName}: ${describeError(e)}` };
   }
   const text = response.Payload ? new TextDecoder().decode(response.Payload) : '';
   if (response.FunctionError) {

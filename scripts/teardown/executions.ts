@@ -15,8 +15,10 @@ import {
   type HistoryEvent,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
+import { errorName } from '../../lambda/shared/errors';
 import type { ErasurePhase, ErasurePhaseResult } from '../../lambda/shared/key-lifecycle-contract';
-import { cryptoErasureStateMachineName } from '../../lib/naming';
+import { deploymentNames } from '../../lib/vocabulary';
+import { describeError } from '../cli/start';
 import { formatElapsed, type Clock } from '../drill/restore';
 import { SHA256_HEX } from './plan';
 
@@ -102,7 +104,7 @@ export function teardownRunId(now: Date): string {
 
 /** The state machine's ARN, built from the config and the caller's account and partition (never looked up). */
 export function erasureStateMachineArn(deployment: string, region: string, account: string, partition: string): string {
-  return `arn:${partition}:states:${region}:${account}:stateMachine:${cryptoErasureStateMachineName(deployment)}`;
+  return `arn:${partition}:states:${region}:${account}:stateMachine:${deploymentNames(deployment).cryptoErasureStateMachine}`;
 }
 
 /** The partition of an ARN (`aws`, `aws-us-gov`, `aws-cn`). */
@@ -303,10 +305,9 @@ export async function followExecution(sfn: SFNClient, executionArn: string, opti
     } catch (e) {
       if (signal?.aborted) return { end: 'INTERRUPTED', execution, progress };
       failures++;
-      const err = e as Error;
-      say(`could not read the execution (${err.name}: ${err.message}); trying again`);
+      say(`could not read the execution (${describeError(e)}); trying again`);
       if (failures >= MAX_POLL_FAILURES) {
-        return { end: 'LOST', execution, progress, detail: `${failures} reads in a row failed, the last with ${err.name}` };
+        return { end: 'LOST', execution, progress, detail: `${failures} reads in a row failed, the last with ${errorName(e)}` };
       }
     }
     const certify = progress.results.certify;

@@ -9,16 +9,16 @@
  * plan digest: export first, then plan again, then confirm that digest.
  */
 import { DescribeStackResourceCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { stackName } from '../../lib/naming';
-
-/** Pinned logical ID of the PHI documents bucket in the Data stack (lib/stacks/data-stack.ts). */
-export const PHI_BUCKET_LOGICAL_ID = 'PhiDocumentsBucket';
+import { deploymentNames, LOGICAL_IDS, STACK_PARTS } from '../../lib/vocabulary';
 
 /** The PHI documents bucket's name, read from the Data stack (read-only); undefined if it cannot be read. */
 export async function resolvePhiBucket(cfn: CloudFormationClient, deployment: string): Promise<string | undefined> {
   try {
     const answer = await cfn.send(
-      new DescribeStackResourceCommand({ StackName: stackName(deployment, 'data'), LogicalResourceId: PHI_BUCKET_LOGICAL_ID }),
+      new DescribeStackResourceCommand({
+        StackName: deploymentNames(deployment).stack(STACK_PARTS.data),
+        LogicalResourceId: LOGICAL_IDS.data.documentsBucket,
+      }),
     );
     return answer.StackResourceDetail?.PhysicalResourceId || undefined;
   } catch {
@@ -36,19 +36,15 @@ export interface ExportInput {
   readonly now: Date;
 }
 
-/** `<name>-crm`, the database instance of the Data stack. */
-export function databaseInstanceId(deployment: string): string {
-  return `${deployment}-crm`;
-}
-
 /** The export step, as printed with every plan. */
 export function formatExportStep(input: ExportInput): string {
   const { deployment, region } = input;
+  const names = deploymentNames(deployment);
   const day = input.now.toISOString().slice(0, 10).replace(/-/g, '');
-  const instance = databaseInstanceId(deployment);
-  const snapshot = `${instance}-final-${day}`;
+  const instance = names.databaseInstance;
+  const snapshot = names.finalSnapshot(day);
   const snapshotArn = `arn:${input.partition}:rds:${region}:${input.account}:snapshot:${snapshot}`;
-  const task = `${deployment}-export-${day}`;
+  const task = names.exportTask(day);
   const bucket = input.phiBucket ?? '<PHI_DOCUMENTS_BUCKET>';
   const customer = '<CUSTOMER_BUCKET>';
   return [
@@ -68,7 +64,7 @@ export function formatExportStep(input: ExportInput): string {
     ...(input.phiBucket
       ? []
       : [
-          `     (the bucket name could not be read from stack ${stackName(deployment, 'data')}: see its ${PHI_BUCKET_LOGICAL_ID} resource)`,
+          `     (the bucket name could not be read from stack ${names.stack(STACK_PARTS.data)}: see its ${LOGICAL_IDS.data.documentsBucket} resource)`,
         ]),
     "  Both read PHI: run them as a role allowed to use the phi key, and keep the customer's receipt.",
     '  Then plan again (the final snapshot changes the inventory and so the digest) and execute with',

@@ -9,13 +9,10 @@
  * changed).
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import {
-  ERASABLE_DATA_CLASSES,
-  PROTECTED_DATA_CLASSES,
-  type ErasurePlan,
-  type ErasureRequest,
-} from '../../lambda/shared/key-lifecycle-contract';
-import { keyAliasName } from '../../lib/naming';
+import { isAwsError } from '../../lambda/shared/errors';
+import type { ErasurePlan, ErasureRequest } from '../../lambda/shared/key-lifecycle-contract';
+import { deploymentNames, ERASABLE_DATA_CLASSES, PROTECTED_DATA_CLASSES, type ErasableDataClass } from '../../lib/vocabulary';
+import { describeError } from '../cli/start';
 
 /** A teardown that cannot go on; exit code 2 means nothing was changed. */
 export class TeardownError extends Error {
@@ -107,7 +104,7 @@ export function planScopeProblems(plan: ErasurePlan, scope: PlanScope): string[]
     if (arn[2] !== scope.account) problems.push(`${where} is in account ${arn[2]}, not ${scope.account}`);
     if (!regions.includes(arn[1])) problems.push(`${where} is in region ${arn[1]}, not ${regions.join(' or ')}`);
     if (key.region !== arn[1]) problems.push(`${where} is listed for region ${key.region} but its ARN says ${arn[1]}`);
-    const alias = keyAliasName(scope.deployment, key.dataClass as (typeof ERASABLE_DATA_CLASSES)[number]);
+    const alias = deploymentNames(scope.deployment).keyAlias(key.dataClass as ErasableDataClass);
     if (key.alias !== alias) problems.push(`${where} has alias ${key.alias}, expected ${alias}`);
   }
   return problems;
@@ -144,12 +141,10 @@ export async function requestErasurePlan(
       { abortSignal: signal },
     );
   } catch (e) {
-    const err = e as Error;
-    const hint =
-      err.name === 'ResourceNotFoundException'
-        ? ' (is the Operations stack of this deployment deployed, with the crypto-erasure function?)'
-        : '';
-    throw new TeardownError(`could not invoke ${functionName}: ${err.name}: ${err.message}${hint}`);
+    const hint = isAwsError(e, 'ResourceNotFoundException')
+      ? ' (is the Operations stack of this deployment deployed, with the crypto-erasure function?)'
+      : '';
+    throw new TeardownError(`could not invoke ${functionName}: ${describeError(e)}${hint}`);
   }
   const text = response.Payload ? new TextDecoder().decode(response.Payload) : '';
   if (response.FunctionError) {

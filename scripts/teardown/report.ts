@@ -4,7 +4,7 @@
  * person reads.
  */
 import type { ErasurePhase, ErasurePhaseResult, ErasurePlan } from '../../lambda/shared/key-lifecycle-contract';
-import { certificateSigningKeyAlias, keyAliasName, stackName } from '../../lib/naming';
+import { CERTIFICATE_SIGNING_DATA_CLASS, deploymentNames, PROTECTED_DATA_CLASSES, STACK_PARTS } from '../../lib/vocabulary';
 import type { FollowOutcome } from './executions';
 import type { AppStackCheck, StackDeletionOutcome } from './stacks';
 
@@ -31,6 +31,7 @@ export interface PlanContext {
 /** The plan: keys, what each protects, what remains and until when, the stacks, the digest. */
 export function formatPlan(plan: ErasurePlan, ctx: PlanContext): string {
   const name = plan.deployment;
+  const names = deploymentNames(name);
   const lines = [
     `Crypto-erasure plan for ${name}, account ${plan.account} (made ${plan.createdAt})`,
     '',
@@ -68,7 +69,7 @@ export function formatPlan(plan: ErasurePlan, ctx: PlanContext): string {
   );
   listed('BLOCKERS (execute is refused until they are resolved):', plan.blockers ?? []);
   lines.push(
-    `Never destroyed: ${keyAliasName(name, 'audit')}, ${keyAliasName(name, 'audit-dr')} and ${certificateSigningKeyAlias(name)}`,
+    `Never destroyed: ${PROTECTED_DATA_CLASSES.map((c) => names.keyAlias(c)).join(', ')} and ${names.keyAlias(CERTIFICATE_SIGNING_DATA_CLASS)}`,
     '  (the audit trail, the evidence and the certificate must stay readable and verifiable; they hold no PHI).',
     '',
     'What remains, and until when:',
@@ -80,7 +81,18 @@ export function formatPlan(plan: ErasurePlan, ctx: PlanContext): string {
   return lines.join('\n');
 }
 
+/** Stateful stacks of the primary region, which teardown never deletes. */
+const PRIMARY_STATEFUL_PARTS = [
+  STACK_PARTS.keys,
+  STACK_PARTS.data,
+  STACK_PARTS.backup,
+  STACK_PARTS.audit,
+  STACK_PARTS.identity,
+  STACK_PARTS.network,
+] as const;
+
 function stackLines(name: string, ctx: PlanContext): string[] {
+  const stack = deploymentNames(name).stack;
   const app = ctx.appStack;
   const appLine =
     app.verdict === 'deletable'
@@ -90,9 +102,9 @@ function stackLines(name: string, ctx: PlanContext): string[] {
         : `${app.stackName}: WILL NOT be deleted, it is not recognisably this deployment's: ${app.reasons.join('; ')}`;
   return [
     `  ${appLine}`,
-    `  ${stackName(name, 'operations')}: kept until the final certificate (its state machine waits out the window and runs finalize)`,
-    `  ${['keys', 'data', 'backup', 'audit', 'identity', 'network'].map((p) => stackName(name, p)).join(', ')} (${ctx.region}),`,
-    `  ${stackName(name, 'dr')} (${ctx.drRegion}): kept. Stateful and termination-protected: they hold the ciphertext under`,
+    `  ${stack(STACK_PARTS.operations)}: kept until the final certificate (its state machine waits out the window and runs finalize)`,
+    `  ${PRIMARY_STATEFUL_PARTS.map(stack).join(', ')} (${ctx.region}),`,
+    `  ${stack(STACK_PARTS.dr)} (${ctx.drRegion}): kept. Stateful and termination-protected: they hold the ciphertext under`,
     '  Object Lock and Vault Lock until the retention ends, and the audit trail for its 6+ years.',
   ];
 }
@@ -188,7 +200,7 @@ export function formatWaitingWindow(outcome: FollowOutcome, pendingWindowDays: n
     `The keys are disabled and scheduled for deletion. KMS deletes them at the end of the ${pendingWindowDays}-day`,
     `waiting window, ${when}. The state machine then runs finalize, which checks that the keys are gone,`,
     'records the DeleteKey events and writes the final certificate next to this one.',
-    `Keep ${stackName(deployment, 'operations')} until then.`,
+    `Keep ${deploymentNames(deployment).stack(STACK_PARTS.operations)} until then.`,
     'Inside the window a mistake can still be undone (CancelKeyDeletion, then EnableKey): see',
     'docs/runbooks/crypto-erasure-and-teardown.md; CloudTrail records both calls.',
   ].join('\n');
@@ -207,7 +219,7 @@ export function formatStackDeletion(outcome: StackDeletionOutcome): string {
 
 /** What stays after the teardown, and when each part can go. */
 export function formatWhatRemains(deployment: string, region: string, configPath: string, finalizeDate?: string): string {
-  const ops = stackName(deployment, 'operations');
+  const ops = deploymentNames(deployment).stack(STACK_PARTS.operations);
   return [
     'What remains:',
     `  ${ops}: delete it after the final certificate${finalizeDate ? ` (finalize runs on or about ${finalizeDate})` : ''}:`,

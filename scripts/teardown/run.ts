@@ -24,8 +24,9 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import { errorName } from '../../lambda/shared/errors';
 import type { ErasurePlan } from '../../lambda/shared/key-lifecycle-contract';
-import { cryptoErasureFunctionName } from '../../lib/naming';
+import { deploymentNames, STACK_PARTS } from '../../lib/vocabulary';
 import { describeError, startRun, type StartDeps } from '../cli/start';
 import { systemClock, type Clock } from '../drill/restore';
 import { parseArgs, USAGE } from './args';
@@ -118,11 +119,13 @@ export async function runTeardown(argv: readonly string[], deps: TeardownDeps): 
   const clients = deps.createClients(region);
   const clock = deps.clock ?? systemClock;
   const scope: StackScope = { deployment: config.name, account: identity.account, region };
+  const names = deploymentNames(config.name);
+  const erasureFunction = names.cryptoErasureFunction;
 
   // 2. The plan (read-only calls only).
   let plan: ErasurePlan;
   try {
-    plan = await requestErasurePlan(clients.lambda, cryptoErasureFunctionName(config.name), identity.arn, deps.signal);
+    plan = await requestErasurePlan(clients.lambda, erasureFunction, identity.arn, deps.signal);
   } catch (e) {
     deps.err(`No plan, nothing was changed: ${e instanceof TeardownError ? e.message : describeError(e)}`);
     return EXIT.refused;
@@ -130,7 +133,7 @@ export async function runTeardown(argv: readonly string[], deps: TeardownDeps): 
   const scopeProblems = planScopeProblems(plan, { deployment: config.name, account: identity.account, regions: config.regions });
   if (scopeProblems.length > 0) {
     deps.err(
-      `Refusing the plan of ${cryptoErasureFunctionName(config.name)}: it reaches outside deployment ${config.name}. Nothing was changed.\n` +
+      `Refusing the plan of ${erasureFunction}: it reaches outside deployment ${config.name}. Nothing was changed.\n` +
         scopeProblems.map((p) => `  - ${p}`).join('\n'),
     );
     return EXIT.refused;
@@ -139,7 +142,11 @@ export async function runTeardown(argv: readonly string[], deps: TeardownDeps): 
   try {
     appStack = await checkAppStack(clients.cloudformation, scope);
   } catch (e) {
-    appStack = { verdict: 'refused', stackName: `${config.name}-app`, reasons: [`it could not be read: ${describeError(e)}`] };
+    appStack = {
+      verdict: 'refused',
+      stackName: names.stack(STACK_PARTS.app),
+      reasons: [`it could not be read: ${describeError(e)}`],
+    };
   }
   const phiBucket = await resolvePhiBucket(clients.cloudformation, config.name);
   deps.out(
@@ -243,7 +250,7 @@ export async function runTeardown(argv: readonly string[], deps: TeardownDeps): 
   } catch (e) {
     deps.err(`\nCould not start the erasure run: ${describeError(e)}`);
     // Errors Step Functions returns before creating an execution: nothing was started.
-    if (startRequested && NOT_STARTED_ERRORS.has((e as Error).name)) {
+    if (startRequested && NOT_STARTED_ERRORS.has(errorName(e))) {
       deps.err('Nothing was changed.');
       return EXIT.refused;
     }

@@ -1,7 +1,7 @@
 /**
  * Deleting the stateless App stack after the certificate, and nothing else.
  *
- * The only stack this module ever deletes is `stackName(config.name, 'app')`, and only when it proves
+ * The only stack this module ever deletes is the App stack (`<deployment>-app`), and only when it proves
  * to be this deployment's: in the caller's account and the primary region, tagged
  * `hipaa-crm:deployment=<name>` and `hipaa-crm:stateful=false`, without termination protection. It is
  * deleted by its stack ID (not its name), so a stack created under the same name meanwhile is never hit.
@@ -22,13 +22,9 @@ import {
   type Stack,
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
-import { TAG_DEPLOYMENT } from '../../lambda/shared/key-lifecycle-contract';
-import { stackName } from '../../lib/naming';
-import { TAG_STATEFUL } from '../../lib/stacks/deployment-stack-props';
+import { isAwsError } from '../../lambda/shared/errors';
+import { deploymentNames, STACK_PARTS, TAG } from '../../lib/vocabulary';
 import { formatElapsed, type Clock } from '../drill/restore';
-
-/** The only stack part teardown deletes. */
-export const APP_STACK_PART = 'app';
 
 export interface StackScope {
   readonly deployment: string;
@@ -53,13 +49,12 @@ const tagValue = (stack: Stack, key: string) => stack.Tags?.find((t) => t.Key ==
 
 /** CloudFormation's answer for a stack name that does not exist. */
 function isMissingStack(e: unknown): boolean {
-  const err = e as Error;
-  return err.name === 'ValidationError' && /does not exist/.test(err.message);
+  return isAwsError(e, 'ValidationError') && /does not exist/.test((e as Error).message);
 }
 
 /** Why `stack` must not be deleted as this deployment's App stack; empty when it may. */
 export function appStackProblems(stack: Stack, scope: StackScope): string[] {
-  const name = stackName(scope.deployment, APP_STACK_PART);
+  const name = deploymentNames(scope.deployment).stack(STACK_PARTS.app);
   const problems: string[] = [];
   const idPattern = new RegExp(
     `^arn:[a-z-]+:cloudformation:${escape(scope.region)}:${scope.account}:stack/${escape(name)}/[A-Za-z0-9-]+$`,
@@ -68,15 +63,15 @@ export function appStackProblems(stack: Stack, scope: StackScope): string[] {
   if (!stack.StackId || !idPattern.test(stack.StackId)) {
     problems.push(`its ID ${stack.StackId ?? '(none)'} is not a stack ${name} of account ${scope.account} in ${scope.region}`);
   }
-  const deployment = tagValue(stack, TAG_DEPLOYMENT);
+  const deployment = tagValue(stack, TAG.deployment);
   if (deployment !== scope.deployment) {
     problems.push(
-      `its ${TAG_DEPLOYMENT} tag is ${deployment === undefined ? 'missing' : `"${deployment}"`}, not "${scope.deployment}"`,
+      `its ${TAG.deployment} tag is ${deployment === undefined ? 'missing' : `"${deployment}"`}, not "${scope.deployment}"`,
     );
   }
-  const stateful = tagValue(stack, TAG_STATEFUL);
+  const stateful = tagValue(stack, TAG.stateful);
   if (stateful !== 'false') {
-    problems.push(`its ${TAG_STATEFUL} tag is ${stateful === undefined ? 'missing' : `"${stateful}"`}, not "false"`);
+    problems.push(`its ${TAG.stateful} tag is ${stateful === undefined ? 'missing' : `"${stateful}"`}, not "false"`);
   }
   if (stack.EnableTerminationProtection) problems.push('it has termination protection (only stateful stacks have it)');
   const status = stack.StackStatus ?? '';
@@ -88,7 +83,7 @@ export function appStackProblems(stack: Stack, scope: StackScope): string[] {
 
 /** Reads the App stack (read-only) and says whether teardown may delete it. */
 export async function checkAppStack(cfn: CloudFormationClient, scope: StackScope): Promise<AppStackCheck> {
-  const name = stackName(scope.deployment, APP_STACK_PART);
+  const name = deploymentNames(scope.deployment).stack(STACK_PARTS.app);
   let stack: Stack | undefined;
   try {
     stack = (await cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
@@ -174,7 +169,7 @@ async function deletionEvents(cfn: CloudFormationClient, stackId: string, since:
 
 /** The commands that delete the App stack by hand (after --keep-stacks, or when teardown could not). */
 export function manualAppStackDeletion(scope: StackScope): string[] {
-  const name = stackName(scope.deployment, APP_STACK_PART);
+  const name = deploymentNames(scope.deployment).stack(STACK_PARTS.app);
   return [
     `aws cloudformation describe-stack-resources --region ${scope.region} --stack-name ${name} --query "StackResources[?ResourceType=='${LOAD_BALANCER_TYPE}'].PhysicalResourceId" --output text`,
     `aws elbv2 modify-load-balancer-attributes --region ${scope.region} --load-balancer-arn <that ARN> --attributes Key=deletion_protection.enabled,Value=false`,

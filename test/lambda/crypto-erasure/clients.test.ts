@@ -1,8 +1,8 @@
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
-import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { HttpResponse, type HttpRequest } from '@smithy/core/protocols';
 import { Readable } from 'node:stream';
-import { RETRY, createClientsFor } from '../../../lambda/crypto-erasure/clients';
+import { createClientsFor } from '../../../lambda/crypto-erasure/clients';
+import { SDK_RETRY } from '../../../lambda/shared/clients';
 
 /** A request handler that answers from a script, recording the requests (no network). */
 function scriptedHandler(answers: { status: number; body: unknown; errorType?: string }[]) {
@@ -32,39 +32,18 @@ const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const KEY = 'arn:aws:kms:us-west-2:111122223333:key/33333333-3333-3333-3333-333333333333';
 
 describe('clients', () => {
-  test('throttling is retried by the SDK (adaptive mode) and the call then succeeds', async () => {
-    const throttled = {
-      status: 400,
-      errorType: 'ThrottlingException',
-      body: { __type: 'ThrottlingException', message: 'Rate exceeded' },
-    };
+  test('every client of a region is built with the shared retry settings and the given transport', async () => {
     const script = scriptedHandler([
-      throttled,
-      throttled,
       { status: 200, body: { KeyMetadata: { KeyId: '33333333-3333-3333-3333-333333333333', Arn: KEY, KeyState: 'Enabled' } } },
     ]);
-    const clientsFor = createClientsFor({ credentials, requestHandler: script.handler });
-    const out = await clientsFor('us-west-2').kms.send(new DescribeKeyCommand({ KeyId: KEY }));
+    const clients = createClientsFor({ credentials, requestHandler: script.handler })('us-west-2');
+    for (const client of Object.values(clients)) {
+      expect(await client.config.maxAttempts()).toBe(SDK_RETRY.maxAttempts);
+      expect(((await client.config.retryStrategy()) as { mode?: string }).mode).toBe(SDK_RETRY.retryMode);
+    }
+    const out = await clients.kms.send(new DescribeKeyCommand({ KeyId: KEY }));
     expect(out.KeyMetadata?.KeyState).toBe('Enabled');
-    expect(out.$metadata.attempts).toBe(3);
-    expect(script.requests).toHaveLength(3);
-    const strategy = (await clientsFor('us-west-2').kms.config.retryStrategy()) as { mode?: string };
-    expect(strategy.mode).toBe('adaptive');
-  });
-
-  test('CloudTrail LookupEvents throttling is retried too, and gives up after the configured attempts', async () => {
-    const throttled = {
-      status: 400,
-      errorType: 'ThrottlingException',
-      body: { __type: 'ThrottlingException', message: 'Rate exceeded' },
-    };
-    const script = scriptedHandler([throttled]);
-    const clientsFor = createClientsFor({ credentials, requestHandler: script.handler, maxAttempts: 3 });
-    await expect(clientsFor('us-east-1').cloudTrail.send(new LookupEventsCommand({}))).rejects.toMatchObject({
-      name: 'ThrottlingException',
-    });
-    expect(script.requests).toHaveLength(3);
-    expect(RETRY).toEqual({ retryMode: 'adaptive', maxAttempts: 8 });
+    expect(script.requests).toHaveLength(1);
   });
 
   test('each region has its own clients, sent to that region', async () => {

@@ -2,14 +2,7 @@ import { canonicalJson, planDigest } from '../../../lambda/crypto-erasure/canoni
 import { ErasureRefused } from '../../../lambda/crypto-erasure/errors';
 import { KIND } from '../../../lambda/crypto-erasure/inventory';
 import { buildPlan } from '../../../lambda/crypto-erasure/plan';
-import { keyAliasName as erasureAlias } from '../../../lambda/crypto-erasure/scope';
-import { CRYPTO_ERASURE_CANARY_CONTEXT } from '../../../lib/constructs/data-class-key';
-import {
-  ERASABLE_DATA_CLASSES,
-  ERASURE_CANARY_CONTEXT,
-  PROTECTED_DATA_CLASSES,
-} from '../../../lambda/shared/key-lifecycle-contract';
-import { keyAliasName } from '../../../lib/naming';
+import { ERASURE_CANARY_CONTEXT } from '../../../lambda/shared/key-lifecycle-contract';
 import {
   ACCOUNT,
   ARNS,
@@ -64,11 +57,6 @@ describe('plan: keys in scope', () => {
     expect(result.keys.map((k) => k.keyArn)).not.toEqual(expect.arrayContaining([ARNS.audit]));
     expect(result).toMatchObject({ deployment: DEPLOYMENT, account: ACCOUNT, missingKeys: [], blockers: [] });
     expect(result.digest).toMatch(/^[0-9a-f]{64}$/);
-  });
-
-  test('the aliases are the ones lib/naming gives the keys', () => {
-    for (const cls of [...ERASABLE_DATA_CLASSES, ...PROTECTED_DATA_CLASSES])
-      expect(erasureAlias(DEPLOYMENT, cls)).toBe(keyAliasName(DEPLOYMENT, cls));
   });
 
   test('DR keys are resolved, tagged-checked and inventoried through the DR-region clients only', async () => {
@@ -294,8 +282,7 @@ describe('plan: canaries', () => {
 
   test("the canary context carries the pair the erasable keys' policies require for Encrypt/Decrypt", async () => {
     const result = await plan();
-    expect(ERASURE_CANARY_CONTEXT).toEqual(CRYPTO_ERASURE_CANARY_CONTEXT);
-    for (const key of result.keys) expect(key.canaryEncryptionContext).toMatchObject(CRYPTO_ERASURE_CANARY_CONTEXT);
+    for (const key of result.keys) expect(key.canaryEncryptionContext).toMatchObject(ERASURE_CANARY_CONTEXT);
   });
 
   test('a disabled key gets no canary (it cannot encrypt) and the plan still stands', async () => {

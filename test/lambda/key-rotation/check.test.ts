@@ -10,7 +10,7 @@ import type { CheckResult } from '../../../lambda/key-rotation';
 import { createRotationHandler } from '../../../lambda/key-rotation';
 import type { KeyRotationReport, RotationCheckRecord } from '../../../lambda/key-rotation/check';
 import { OVERDUE_GRACE_DAYS } from '../../../lambda/key-rotation/policy';
-import { TAG_DATA_CLASS, TAG_DEPLOYMENT } from '../../../lambda/shared/key-lifecycle-contract';
+import { TAG } from '../../../lib/vocabulary';
 import { awsError, captureOutput, lambdaContext } from '../fixtures';
 import {
   ACCOUNT,
@@ -325,9 +325,9 @@ describe('key rotation check: keys that are not provably the deployment are refu
   });
 
   test.each([
-    ['missing-deployment-tag', { [TAG_DATA_CLASS]: 'phi' }],
-    ['other-deployment', { [TAG_DEPLOYMENT]: 'crm-prod', [TAG_DATA_CLASS]: 'phi' }],
-    ['missing-data-class-tag', { [TAG_DEPLOYMENT]: DEPLOYMENT }],
+    ['missing-deployment-tag', { [TAG.dataClass]: 'phi' }],
+    ['other-deployment', { [TAG.deployment]: 'crm-prod', [TAG.dataClass]: 'phi' }],
+    ['missing-data-class-tag', { [TAG.deployment]: DEPLOYMENT }],
   ])('%s: refused, rotation left as it is (off) and never rotated', async (finding, tags) => {
     const w = setup([deploymentKey('phi', { tags, rotationEnabled: false, periodDays: undefined })]);
     const result = await w.run();

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { TAG_DATA_CLASS, TAG_DEPLOYMENT } from '../../../lambda/shared/key-lifecycle-contract';
+import { TAG } from '../../../lib/vocabulary';
 import { awsError } from '../fixtures';
 
 export const ACCOUNT = '111122223333';
@@ -70,7 +70,7 @@ export function deploymentKey(dataClass: string, overrides: Partial<FakeKey> = {
     keySpec: 'SYMMETRIC_DEFAULT',
     origin: 'AWS_KMS',
     creationDate: daysAgo(500),
-    tags: { [TAG_DEPLOYMENT]: DEPLOYMENT, [TAG_DATA_CLASS]: dataClass, 'hipaa-crm:holds-phi': 'false' },
+    tags: { [TAG.deployment]: DEPLOYMENT, [TAG.dataClass]: dataClass, [TAG.holdsPhi]: 'false' },
     rotationEnabled: true,
     periodDays: PERIOD_DAYS,
     rotations: [{ KeyId: `key-${dataClass}`, RotationDate: daysAgo(100), RotationType: 'AUTOMATIC' }],
@@ -93,7 +93,7 @@ export function otherDeploymentKey(): FakeKey {
   return deploymentKey('phi', {
     keyId: 'key-other-deployment',
     aliases: ['alias/crm-demo2/phi'],
-    tags: { [TAG_DEPLOYMENT]: 'crm-demo2', [TAG_DATA_CLASS]: 'phi' },
+    tags: { [TAG.deployment]: 'crm-demo2', [TAG.dataClass]: 'phi' },
   });
 }
 

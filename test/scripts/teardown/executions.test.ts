@@ -33,7 +33,7 @@ afterEach(() => mocks.restore());
 
 const sfn = () => new SFNClient({ region: REGION });
 
-test('the run ID is teardown-<yyyymmddhhmmss> in UTC, and the state machine ARN comes from the naming helper', () => {
+test('the run ID is teardown-<yyyymmddhhmmss> in UTC, and the state machine ARN names the deployment state machine', () => {
   expect(teardownRunId(new Date('2026-03-01T12:34:56.789Z'))).toBe('teardown-20260301123456');
   expect(erasureStateMachineArn('crm-demo', REGION, '111122223333', 'aws')).toBe(STATE_MACHINE_ARN);
   expect(erasureStateMachineArn('crm-demo', 'us-gov-west-1', '111122223333', 'aws-us-gov')).toMatch(
