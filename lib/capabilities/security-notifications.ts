@@ -13,12 +13,17 @@ export interface SecurityNotificationsSettings {
   readonly displayName: string;
   /** Who is subscribed by e-mail (each confirms once): the security contact first, then the extra recipients. */
   readonly emailAddresses: readonly string[];
+  /**
+   * Pinned logical ID of the topic: a new topic would need every recipient to confirm again.
+   * @default - not pinned: derived from the construct path, as for any resource
+   */
+  readonly logicalId?: string;
 }
 
 /**
  * The security topic of a region: the security contact and `alerts.additionalEmails`, in the primary
- * region (`'primary'`, Audit stack) or the DR region (`'dr'`, DrOperations stack: alarm actions cannot
- * cross regions).
+ * region (`'primary'`, Audit stack; its topic's logical ID is pinned) or the DR region (`'dr'`,
+ * DrOperations stack: alarm actions cannot cross regions).
  */
 export function securityNotificationsSettings(
   config: DeploymentConfig,
@@ -28,6 +33,7 @@ export function securityNotificationsSettings(
   return {
     displayName: region === 'primary' ? names.securityTopicDisplayName : names.drSecurityTopicDisplayName,
     emailAddresses: [config.securityContactEmail, ...config.alerts.additionalEmails],
+    logicalId: region === 'primary' ? LOGICAL_IDS.audit.securityTopic : undefined,
   };
 }
 
@@ -47,10 +53,10 @@ export interface SecurityNotificationsProps extends SecurityNotificationsSetting
  *
  * The topic is this construct's `Default` child, which CDK leaves out of logical IDs: built with the id
  * `SecurityTopic`, the topic, its policy and subscriptions keep the IDs they had before this construct
- * existed. The topic's ID is pinned: a new topic would need every recipient to confirm again.
+ * existed, in either region.
  */
 export class SecurityNotifications extends Construct {
-  readonly topic: sns.ITopic;
+  readonly topic: sns.Topic;
 
   constructor(scope: Construct, id: string, props: SecurityNotificationsProps) {
     super(scope, id);
@@ -65,6 +71,6 @@ export class SecurityNotifications extends Construct {
     for (const email of props.emailAddresses) topic.addSubscription(new subscriptions.EmailSubscription(email));
     allowAlarmsOfThisAccount(topic);
     this.topic = topic;
-    pinLogicalId(topic, LOGICAL_IDS.audit.securityTopic);
+    if (props.logicalId) pinLogicalId(topic, props.logicalId);
   }
 }

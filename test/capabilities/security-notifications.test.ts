@@ -1,3 +1,5 @@
+import { Stack, type CfnElement } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   SecurityNotifications,
   securityNotificationsSettings,
@@ -5,7 +7,9 @@ import {
 } from '../../lib/capabilities/security-notifications';
 import type { DeploymentConfig } from '../../lib/config/schema';
 import { LOGICAL_IDS } from '../../lib/vocabulary';
+import { projectApp } from '../helpers/app';
 import { auditStandIns } from '../helpers/audit-stand-ins';
+import { TEMPLATE_ONLY } from '../helpers/cfn-values';
 import { crossStackRef, flatly, ofType, policyOf, resourcesIn, statementsOf } from '../helpers/cfn-matchers';
 import { SHIPPED_CONFIGS, shippedConfig } from '../helpers/config';
 
@@ -73,6 +77,19 @@ describe('SecurityNotifications settings', () => {
     expect(dr.displayName).toBe(`${config.name} security alerts (DR region)`);
     expect(dr.emailAddresses).toEqual(primary.emailAddresses);
     expect(primary.emailAddresses[0]).toBe(config.securityContactEmail);
+  });
+
+  test("the DR region's topic is not pinned: it keeps the ID of a topic built directly in its stack, and accepts alarms", () => {
+    const { stack, notifications, resources } = build(config, securityNotificationsSettings(config, 'dr'));
+    const direct = new Stack(projectApp({ context: TEMPLATE_ONLY }), 'Direct');
+    const directId = direct.resolve((new sns.Topic(direct, 'SecurityTopic').node.defaultChild as CfnElement).logicalId) as string;
+    expect(stack.resolve(notifications.topic.topicArn)).toEqual({ Ref: directId });
+    expect(resources[TOPIC_ID]).toBeUndefined();
+    const [, policy] = policyOf(resources, 'AWS::SNS::TopicPolicy', directId);
+    expect(statementsOf(policy).map((s) => s.Sid ?? s.Effect)).toEqual([
+      'AllowPublishThroughSSLOnly',
+      'AllowCloudWatchAlarmsOfThisAccount',
+    ]);
   });
 
   test('a topic without recipients is refused: nobody would be paged', () => {
