@@ -77,6 +77,12 @@ describe('the deployment as a whole', () => {
     expect(demo.data.dependencies).toContain(demo.backup);
   });
 
+  test('the audit stack deploys after the DR stack (evidence replication) and the Identity stack (sign-in log export)', () => {
+    for (const deployment of [demo, production]) {
+      expect(deployment.audit.dependencies).toEqual(expect.arrayContaining([deployment.dr, deployment.identity]));
+    }
+  });
+
   test('extra tags from the config reach every stack', () => {
     for (const stack of Object.values(production)) {
       for (const tags of resourceTags(stack)) {

@@ -9,8 +9,14 @@ export interface AuditReviewQueriesProps {
   /** The CloudTrail log group (management events and S3 data events on the PHI buckets). */
   readonly trailLogGroup: logs.ILogGroup;
   /** The Athena workgroup and the table of Cognito's user activity (sign-ins, failures, MFA). */
-  readonly athena: AthenaAuditReview;
+  readonly athena: UserActivityReview;
 }
+
+/** What the sign-in queries need of an `AthenaAuditReview`: its workgroup and the user-activity table. */
+export type UserActivityReview = Pick<
+  AthenaAuditReview,
+  'workGroup' | 'databaseName' | 'userActivityTable' | 'userActivityTableName'
+>;
 
 /** One saved Logs Insights query over the CloudTrail log group: what the review asks, and the query. */
 export interface AuditReviewQuery {

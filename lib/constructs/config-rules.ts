@@ -1,6 +1,7 @@
 import * as config from 'aws-cdk-lib/aws-config';
 import { Construct, type IDependable } from 'constructs';
 import type { HipaaControl } from '../compliance/acknowledge';
+import { deploymentNames } from '../vocabulary';
 import { DATABASE_BACKUP_RETENTION } from './phi-database';
 
 /** One AWS Config managed rule of the HIPAA rule set. */
@@ -323,7 +324,7 @@ export class HipaaConfigRules extends Construct {
     for (const r of props.rules ?? HIPAA_CONFIG_RULES) {
       const rule = new config.ManagedRule(this, r.name, {
         identifier: r.identifier,
-        configRuleName: `${props.deployment}-${r.name}`,
+        configRuleName: deploymentNames(props.deployment).configRule(r.name),
         description: `[HIPAA ${r.control}] Checks that ${r.checks}.`,
         inputParameters: r.inputParameters,
       });

@@ -4,7 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import type { HipaaControl } from '../compliance/acknowledge';
 
 /** Namespace of the metrics the security metric filters publish. */
@@ -263,20 +263,28 @@ export class SecurityAlarms extends Construct {
       this.alarms[d.name] = alarm;
     }
 
-    // Alarms of this account may publish to the topic (its policy replaces SNS's default one, which
-    // trusted the owner account). Another account's alarms cannot: both conditions name this account.
-    const stack = Stack.of(this);
-    props.topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsOfThisAccount',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [props.topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
-        },
-      }),
-    );
+    allowAlarmsOfThisAccount(props.topic, this);
   }
+}
+
+/**
+ * Lets CloudWatch alarms of the account and region of `alarms` (the topic's own by default) publish to
+ * the topic: a topic policy replaces SNS's default one, which trusted the owner account. Another
+ * account's alarms cannot: both conditions name this account. Adding it twice leaves one statement
+ * (CDK drops identical statements).
+ */
+export function allowAlarmsOfThisAccount(topic: sns.ITopic, alarms: IConstruct = topic): void {
+  const stack = Stack.of(alarms);
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsOfThisAccount',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+      },
+    }),
+  );
 }

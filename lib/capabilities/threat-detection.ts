@@ -1,0 +1,65 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { DeploymentConfig } from '../config/schema';
+import { DetectiveServices, type DetectiveServicesProps } from '../constructs/detective-services';
+import { pinLogicalId } from '../constructs/logical-ids';
+import { LOGICAL_IDS } from '../vocabulary';
+import { evidenceReplica } from './evidence-store';
+
+/** The config-derived part of `ThreatDetectionProps`: which services run, and where the Config history goes. */
+export type ThreatDetectionSettings = Pick<
+  DetectiveServicesProps,
+  'deployment' | 'guardDuty' | 'securityHub' | 'config' | 'configRetention' | 'configReplicateTo'
+>;
+
+/**
+ * Threat detection settings of a deployment: the `detection` toggles; the configuration history kept
+ * for the log retention and copied into the DR region's write-once evidence replica, next to the evidence.
+ */
+export function threatDetectionSettings(config: DeploymentConfig): ThreatDetectionSettings {
+  return {
+    deployment: config.name,
+    guardDuty: config.detection.guardDuty,
+    securityHub: config.detection.securityHub,
+    config: config.detection.config,
+    configRetention: Duration.days(config.logs.retentionDays),
+    configReplicateTo: evidenceReplica(config),
+  };
+}
+
+export interface ThreatDetectionProps extends ThreatDetectionSettings {
+  /** Buckets GuardDuty scans for malware (Malware Protection for S3): every PHI bucket. @default - none */
+  readonly phiBuckets?: readonly s3.IBucket[];
+  /** Encrypts the AWS Config history (with `config`): the audit key. */
+  readonly auditKey: kms.IKey;
+}
+
+/**
+ * The detective services of the account and region (HIPAA 164.308(a)(1)(ii)(D), 164.308(a)(6)(ii),
+ * 164.312(b)): GuardDuty, Security Hub and AWS Config, each on unless the organisation already runs it
+ * (`DetectiveServices`), and the HIPAA Config rules.
+ *
+ * The services are this construct's `Default` child, which CDK leaves out of logical IDs: built with the
+ * id `Detection`, everything keeps the ID it had before this construct existed. The detector, the hub,
+ * the recorder, the delivery channel and the history buckets are pinned besides: there is one of each
+ * per account and region, so a replacement could never be created next to the original.
+ */
+export class ThreatDetection extends Construct {
+  readonly services: DetectiveServices;
+
+  constructor(scope: Construct, id: string, props: ThreatDetectionProps) {
+    super(scope, id);
+    const services = new DetectiveServices(this, 'Default', props);
+    this.services = services;
+    if (services.detector) pinLogicalId(services.detector, LOGICAL_IDS.audit.guardDutyDetector);
+    if (services.hub) pinLogicalId(services.hub, LOGICAL_IDS.audit.securityHub);
+    if (services.recording) {
+      pinLogicalId(services.recording.recorder, LOGICAL_IDS.audit.configRecorder);
+      pinLogicalId(services.recording.deliveryChannel, LOGICAL_IDS.audit.configDeliveryChannel);
+      pinLogicalId(services.recording.bucket, LOGICAL_IDS.audit.configHistoryBucket);
+      pinLogicalId(services.recording.accessLogs.bucket, LOGICAL_IDS.audit.configHistoryAccessLogBucket);
+    }
+  }
+}

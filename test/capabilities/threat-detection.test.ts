@@ -1,0 +1,164 @@
+import { HIPAA_CONFIG_RULES } from '../../lib/constructs/config-rules';
+import { ThreatDetection, threatDetectionSettings } from '../../lib/capabilities/threat-detection';
+import type { DeploymentConfig } from '../../lib/config/schema';
+import { LOGICAL_IDS } from '../../lib/vocabulary';
+import { auditStandIns } from '../helpers/audit-stand-ins';
+import { flat, PRIVATE_BUCKET } from '../helpers/cfn-values';
+import {
+  at,
+  crossStackRef,
+  flatly,
+  ofType,
+  resourcesIn,
+  retained,
+  statementsOf,
+  type CfnResources,
+} from '../helpers/cfn-matchers';
+import { SHIPPED_CONFIGS, shippedConfig } from '../helpers/config';
+
+const IDS = LOGICAL_IDS.audit;
+type Detection = DeploymentConfig['detection'];
+const ALL_ON: Detection = { guardDuty: true, securityHub: true, config: true };
+
+/** The capability from a shipped config with the detection toggles set, next to stand-ins for the key and the PHI bucket. */
+function build(file: string, detection: Detection = ALL_ON) {
+  const config = shippedConfig(file, { detection });
+  const { auditKey, phiBucket, auditStack } = auditStandIns(config);
+  const stack = auditStack();
+  const detective = new ThreatDetection(stack, 'Detection', {
+    ...threatDetectionSettings(config),
+    auditKey,
+    phiBuckets: [phiBucket],
+  });
+  return { config, detective, resources: resourcesIn(stack) };
+}
+
+const DETECTION_TYPES = {
+  guardDuty: ['AWS::GuardDuty::Detector', 'AWS::GuardDuty::MalwareProtectionPlan'],
+  securityHub: ['AWS::SecurityHub::Hub', 'AWS::SecurityHub::Standard'],
+  config: ['AWS::Config::ConfigurationRecorder', 'AWS::Config::DeliveryChannel'],
+} as const;
+
+const typesIn = (resources: CfnResources) => new Set(Object.values(resources).map((r) => r.Type));
+
+describe.each(SHIPPED_CONFIGS)('ThreatDetection from %s', (file) => {
+  const on = build(file);
+
+  test('every service on by default, with pinned logical IDs (one of each per account and region)', () => {
+    expect(shippedConfig(file).detection).toEqual(ALL_ON);
+    expect(on.detective.services.detector).toBeDefined();
+    expect(on.resources[IDS.guardDutyDetector].Type).toBe('AWS::GuardDuty::Detector');
+    expect(on.resources[IDS.securityHub].Type).toBe('AWS::SecurityHub::Hub');
+    expect(on.resources[IDS.configRecorder].Type).toBe('AWS::Config::ConfigurationRecorder');
+    expect(on.resources[IDS.configDeliveryChannel].Type).toBe('AWS::Config::DeliveryChannel');
+    expect(on.resources[IDS.configHistoryBucket]).toMatchObject(retained('AWS::S3::Bucket'));
+    expect(on.resources[IDS.configHistoryAccessLogBucket]).toMatchObject(retained('AWS::S3::Bucket'));
+  });
+
+  test('GuardDuty scans the PHI documents bucket (Data stack) and may decrypt it with the PHI key through S3 only', () => {
+    const plans = ofType(on.resources, 'AWS::GuardDuty::MalwareProtectionPlan');
+    expect(plans).toHaveLength(1);
+    expect(at(plans[0][1].Properties, 'ProtectedResource', 'S3Bucket', 'BucketName')).toEqual(
+      crossStackRef(LOGICAL_IDS.data.documentsBucket, 'Ref'),
+    );
+    const malwarePolicies = ofType(on.resources, 'AWS::IAM::ManagedPolicy').filter(([, r]) =>
+      statementsOf(r).some((s) => s.Sid === 'ScanAndTagObjects'),
+    );
+    expect(malwarePolicies).toHaveLength(1);
+    expect(statementsOf(malwarePolicies[0][1]).find((s) => s.Sid === 'DecryptThroughS3')).toMatchObject({
+      Resource: crossStackRef(LOGICAL_IDS.keys.phi, 'Arn'),
+      Condition: { StringEquals: { 'kms:ViaService': `s3.${on.config.regions.primary}.amazonaws.com` } },
+    });
+  });
+
+  test('Security Hub standards name the primary region', () => {
+    const arns = ofType(on.resources, 'AWS::SecurityHub::Standard')
+      .map(([, r]) => flat(r.Properties.StandardsArn))
+      .sort();
+    const region = on.config.regions.primary;
+    expect(arns).toEqual([
+      `arn:<AWS::Partition>:securityhub:${region}::standards/aws-foundational-security-best-practices/v/1.0.0`,
+      `arn:<AWS::Partition>:securityhub:${region}::standards/cis-aws-foundations-benchmark/v/1.4.0`,
+      `arn:<AWS::Partition>:securityhub:${region}::standards/nist-800-53/v/5.0.0`,
+    ]);
+  });
+
+  test('Config delivers under config/ into its own private bucket, encrypted with the audit key', () => {
+    expect(on.resources[IDS.configDeliveryChannel].Properties).toMatchObject({
+      S3BucketName: { Ref: IDS.configHistoryBucket },
+      S3KeyPrefix: 'config',
+      S3KmsKeyArn: crossStackRef(LOGICAL_IDS.keys.audit, 'Arn'),
+    });
+    expect(on.resources[IDS.configHistoryBucket].Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { KMSMasterKeyID: crossStackRef(LOGICAL_IDS.keys.audit, 'Arn') } },
+        ],
+      },
+      ...PRIVATE_BUCKET,
+    });
+  });
+
+  test('the configuration history is replicated into the DR evidence replica under the audit-dr key', () => {
+    const { config } = on;
+    expect(at(on.resources[IDS.configHistoryBucket].Properties, 'ReplicationConfiguration', 'Rules')).toMatchObject([
+      {
+        Destination: {
+          Bucket: flatly(`arn:<AWS::Partition>:s3:::${config.name}-evidence-dr-<AWS::AccountId>-${config.regions.dr}`),
+          EncryptionConfiguration: {
+            ReplicaKmsKeyID: flatly(
+              new RegExp(
+                `^arn:<AWS::Partition>:kms:${config.regions.dr}:(<AWS::AccountId>|\\d{12}):alias/${config.name}/audit-dr$`,
+              ),
+            ),
+          },
+        },
+      },
+    ]);
+  });
+
+  test("the HIPAA managed rules are named after the deployment and wait for this capability's recorder", () => {
+    const rules = ofType(on.resources, 'AWS::Config::ConfigRule').map(([, r]) => r);
+    expect(rules).toHaveLength(HIPAA_CONFIG_RULES.length);
+    expect(rules.map((r) => r.Properties.ConfigRuleName).sort()).toEqual(
+      HIPAA_CONFIG_RULES.map((r) => `${on.config.name}-${r.name}`).sort(),
+    );
+    for (const r of rules) expect([...(r.DependsOn ?? [])].sort()).toEqual([IDS.configDeliveryChannel, IDS.configRecorder]);
+  });
+
+  test.each(Object.keys(DETECTION_TYPES) as (keyof Detection)[])('%s off removes exactly its resources', (service) => {
+    const off = build(file, { ...ALL_ON, [service]: false });
+    const before = typesIn(on.resources);
+    const after = typesIn(off.resources);
+    for (const [s, types] of Object.entries(DETECTION_TYPES)) {
+      for (const t of types) {
+        expect(before).toContain(t);
+        if (s === service) expect(after).not.toContain(t);
+        else expect(after).toContain(t);
+      }
+    }
+    // guardDuty: detector, plan, role, policy; securityHub: hub, 3 standards; config: recorder, channel,
+    // history and access-log buckets and their policies, replication role and policy.
+    expect(Object.keys(on.resources).length - Object.keys(off.resources).length).toBe(
+      { guardDuty: 4, securityHub: 4, config: 8 }[service],
+    );
+  });
+
+  test("config off: no recorder, channel or history bucket, and the managed rules stay for the organisation's recorder", () => {
+    const off = build(file, { ...ALL_ON, config: false });
+    expect(off.detective.services.recording).toBeUndefined();
+    expect(off.resources[IDS.configHistoryBucket]).toBeUndefined();
+    expect(off.resources[IDS.configHistoryAccessLogBucket]).toBeUndefined();
+    const rules = ofType(off.resources, 'AWS::Config::ConfigRule');
+    expect(rules).toHaveLength(HIPAA_CONFIG_RULES.length);
+    for (const [, r] of rules) expect(r.DependsOn).toBeUndefined();
+  });
+});
+
+test('with every service off only the managed rules remain', () => {
+  const off = build('config/production.example.json', { guardDuty: false, securityHub: false, config: false });
+  const types = typesIn(off.resources);
+  for (const t of Object.values(DETECTION_TYPES).flat()) expect(types).not.toContain(t);
+  expect(ofType(off.resources, 'AWS::Config::ConfigRule')).toHaveLength(HIPAA_CONFIG_RULES.length);
+  expect(Object.values(off.resources).every((r) => r.Type === 'AWS::Config::ConfigRule')).toBe(true);
+});
