@@ -33,8 +33,9 @@ export interface BackupAssuranceSettings {
   readonly expectedTables: readonly string[];
   /** Objects of a restored bucket read back and checked (`sampleObjectCount`). */
   readonly sampleObjectCount: number;
-  /** Recovery point and recovery time objectives every restore is measured against (`backup.targets`). */
+  /** Recovery point objective every restore is measured against (`backup.targets.rpoMinutes`). */
   readonly rpoMinutes: number;
+  /** Recovery time objective every restore is measured against; also the Backup Audit Manager restore-time target. */
   readonly rtoMinutes: number;
   /** How often the integrity canary writes its row (`backup.canaryIntervalMinutes`). */
   readonly canaryInterval: Duration;
@@ -42,8 +43,9 @@ export interface BackupAssuranceSettings {
   readonly databaseName: string;
   /** Retention of the daily recovery points (`backup.dailyRetentionDays`): the Backup Audit Manager minimum. */
   readonly dailyRetentionDays: number;
-  /** Vault Lock retention bounds (`backup.vaultLock`); the minimum is also every recovery point's minimum. */
+  /** Vault Lock minimum retention (`backup.vaultLock.minRetentionDays`); also every recovery point's minimum. */
   readonly vaultLockMinRetentionDays: number;
+  /** Vault Lock maximum retention (`backup.vaultLock.maxRetentionDays`). */
   readonly vaultLockMaxRetentionDays: number;
   /** Region every recovery point must be copied to (`regions.dr`). */
   readonly copyRegion: string;

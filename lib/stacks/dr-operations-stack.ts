@@ -21,7 +21,8 @@ export interface DrOperationsStackProps extends StackProps {
 
 /**
  * Stateless, DR region: what must run next to the DR region's keys (`DrKeyLifecycle`), with its own
- * alert topic under the audit-dr key: alarm actions cannot cross regions.
+ * alert topic under the audit-dr key: alarm actions cannot cross regions. The capability builds its parts
+ * in this stack itself (`partsScope`), where they were deployed before it existed.
  */
 export class DrOperationsStack extends Stack {
   /** Alerts of the DR region, to the same people as the primary security topic. */

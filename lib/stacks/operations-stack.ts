@@ -42,7 +42,8 @@ export interface OperationsStackProps extends StackProps {
  * Stateless: the operational capabilities of the primary region. Access governance (session
  * revocation, access reviews), backup assurance (restore tests and their validation, the integrity
  * canary, failed-job notifications, Backup Audit Manager) and the key lifecycle (rotation enforcement,
- * crypto-erasure). Each capability owns its resources, names, alarms and pinned logical IDs.
+ * crypto-erasure). Each capability owns its resources, names, alarms and pinned logical IDs, and builds
+ * them in this stack itself (`partsScope`), where they were deployed before the capabilities existed.
  */
 export class OperationsStack extends Stack {
   readonly accessGovernance: AccessGovernance;
