@@ -49,7 +49,10 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
   );
   const drOperations = new DrOperationsStack(app, 'DrOperations', {
     ...props('dr-operations', 'DR region: rotation enforcement of the DR keys and its alerts', false, config.regions.dr),
-    dr,
+    phiDrKey: dr.phiDrKey,
+    auditDrKey: dr.auditDrKey,
+    backupDrKey: dr.backupDrKey,
+    evidenceBucket: dr.evidenceReplica.bucket,
   });
   const backup = new BackupStack(app, 'Backup', {
     ...props('backup', 'AWS Backup vault with Vault Lock, backup plan and backup role', true),
@@ -99,17 +102,23 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
       'session revocation, access reviews, restore tests and their validation, key rotation and crypto-erasure',
       false,
     ),
-    identity,
+    userPool: identity.userPool,
     evidenceBucket: audit.evidenceBucket,
     securityTopic: audit.securityTopic,
-    auditKey: keys.auditKey,
     vpc: network.vpc,
-    database: data.database,
+    database: {
+      instance: data.database.instance,
+      port: data.database.port,
+      securityGroup: data.database.securityGroup,
+      subnetGroupName: data.database.subnetGroup.subnetGroupName,
+      parameterGroupName: data.database.parameterGroup.bindToInstance({}).parameterGroupName,
+    },
     documentsBucket: data.documents.bucket,
-    phiKey: keys.phiKey,
     backupVault: backup.vault,
     backupPlan: backup.plan,
     backupRole: backup.role,
+    phiKey: keys.phiKey,
+    auditKey: keys.auditKey,
     backupKey: keys.backupKey,
     certificateSigningKey: keys.certificateSigningKey,
   });

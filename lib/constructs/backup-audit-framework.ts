@@ -3,6 +3,7 @@ import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { deploymentNames } from '../vocabulary';
 
 /** Key prefix of the Backup Audit Manager reports in the evidence bucket (AWS Backup adds `/Backup/<account>/<region>/...`). */
 export const BACKUP_REPORT_PREFIX = 'backup-reports';
@@ -97,7 +98,7 @@ export class BackupAuditFramework extends Construct {
     if (!Number.isInteger(ageHours) || ageHours < 1 || ageHours > 744) {
       throw new Error(`${this.node.path}: maxRecoveryPointAgeHours must be a whole number of hours from 1 to 744`);
     }
-    const baseName = props.deployment.replace(/-/g, '_');
+    const baseName = deploymentNames(props.deployment).backupAuditBaseName;
     this.controls = backupControls({ ...props, maxRecoveryPointAgeHours: ageHours });
 
     this.framework = new backup.CfnFramework(this, 'Framework', {

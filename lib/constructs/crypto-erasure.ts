@@ -19,7 +19,7 @@ import {
 } from '../../lambda/shared/key-lifecycle-contract';
 import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
-import { cryptoErasureFunctionName, cryptoErasureStateMachineName, keyAliasName } from '../naming';
+import { deploymentNames } from '../vocabulary';
 import { CERTIFICATE_SIGNING_ALGORITHM } from './certificate-signing-key';
 import { SecureFunction } from './secure-function';
 import { acknowledgeWildcardResource } from './wildcard-acknowledgement';
@@ -48,8 +48,10 @@ export interface ErasureVault {
 }
 
 export interface CryptoErasureProps {
-  /** Deployment name: function, role, state machine and alarm names; the keys in scope carry its tag. */
+  /** Deployment name: role, state machine and alarm names; the keys in scope carry its tag. */
   readonly deployment: string;
+  /** Name of the function (`deploymentNames(deployment).cryptoErasureFunction`). */
+  readonly functionName: string;
   /** The primary region and the DR region: the keys and the resources they protect live in both. */
   readonly regions: { readonly primary: string; readonly dr: string };
   /** The account (`Stack.account`): any key or resource elsewhere is refused by the function. */
@@ -110,7 +112,7 @@ export interface CryptoErasureProps {
 export class CryptoErasure extends Construct {
   /** Name of the function's role: fixed, so that key policies in both regions can name its ARN. */
   static roleName(deployment: string): string {
-    return `${deployment}-crypto-erasure`;
+    return deploymentNames(deployment).cryptoErasureRole;
   }
 
   /** ARN of the function's role in the account of `scope`'s stack (IAM is global: the same in every region). */
@@ -140,7 +142,7 @@ export class CryptoErasure extends Construct {
     if (Token.isUnresolved(props.deployment)) throw new Error(`${this.node.path}: deployment must be a literal`);
 
     this.handler = this.createFunction(props);
-    const stateMachineName = cryptoErasureStateMachineName(props.deployment);
+    const stateMachineName = deploymentNames(props.deployment).cryptoErasureStateMachine;
 
     // Step Functions delivers its logs as vended logs: a `/aws/vendedlogs/` name keeps CloudWatch Logs'
     // resource policy from growing by one entry per log group.
@@ -198,17 +200,16 @@ export class CryptoErasure extends Construct {
 
   private createFunction(props: CryptoErasureProps): SecureFunction {
     const stack = Stack.of(this);
-    const functionName = cryptoErasureFunctionName(props.deployment);
     const bothRegions = { StringEquals: { 'aws:RequestedRegion': [props.regions.primary, props.regions.dr] } };
     const certificates = props.evidenceBucket.arnForObjects(`${ERASURE_EVIDENCE_PREFIX}*`);
     const keysOfBothRegions = [props.regions.primary, props.regions.dr].map(
       (region) => `arn:${stack.partition}:kms:${region}:${props.account}:key/*`,
     );
-    const protectedAliases = PROTECTED_DATA_CLASSES.map((dataClass) => keyAliasName(props.deployment, dataClass));
+    const protectedAliases = PROTECTED_DATA_CLASSES.map((dataClass) => deploymentNames(props.deployment).keyAlias(dataClass));
 
     const handler = new SecureFunction(this, 'Handler', {
       entry: props.entry ?? path.join(__dirname, '..', '..', 'lambda', 'crypto-erasure', 'index.ts'),
-      functionName,
+      functionName: props.functionName,
       // The erasable keys' policies name this role by ARN (two of them in the DR region, which cannot
       // reference this stack), so its name is fixed.
       roleName: CryptoErasure.roleName(props.deployment),

@@ -15,13 +15,12 @@ import {
   METRIC_SERVICE,
   RDS_CA_BUNDLE_ENV,
 } from '../../lambda/shared/restore-validation-contract';
-import { integrityCanaryFunctionName } from '../naming';
 import { FunctionAlarms } from './function-alarms';
 import { SecureFunction, type SecureFunctionNetwork } from './secure-function';
 
 export interface IntegrityCanaryProps {
-  /** Deployment name: function name `integrityCanaryFunctionName(deployment)`, alarm names. */
-  readonly deployment: string;
+  /** Name of the function (`deploymentNames(deployment).integrityCanaryFunction`); also the default alarm name prefix. */
+  readonly functionName: string;
   /** How often a row is written (`backup.canaryIntervalMinutes`), 5 to 60 minutes. */
   readonly interval: Duration;
   /** The live database: its endpoint and resource ID (`instanceResourceId`, for the IAM grant). */
@@ -41,7 +40,7 @@ export interface IntegrityCanaryProps {
   readonly alarmTopic: sns.ITopic;
   /** Consecutive intervals without a written row that raise the alarm. @default 3 */
   readonly missedIntervalsToAlarm?: number;
-  /** Prefix of the alarm names. @default the function name, `<deployment>-integrity-canary` */
+  /** Prefix of the alarm names. @default functionName */
   readonly alarmNamePrefix?: string;
   /** TypeScript entry of the function. @default lambda/integrity-canary/index.ts */
   readonly entry?: string;
@@ -87,7 +86,7 @@ export class IntegrityCanary extends Construct {
     }
     const resourceId = props.database.instanceResourceId;
     if (!resourceId) throw new Error(`${this.node.path}: the database does not expose its instanceResourceId`);
-    const functionName = integrityCanaryFunctionName(props.deployment);
+    const functionName = props.functionName;
     const canaryDbUser = `arn:${stack.partition}:rds-db:${stack.region}:${stack.account}:dbuser:${resourceId}/${CANARY_DB_USER}`;
 
     this.handler = new SecureFunction(this, 'Handler', {

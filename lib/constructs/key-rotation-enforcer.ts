@@ -21,7 +21,7 @@ import { acknowledgeWildcardResource } from './wildcard-acknowledgement';
 export interface KeyRotationEnforcerProps {
   /** Deployment name: the function checks the keys behind `alias/<deployment>/*` tagged with it. */
   readonly deployment: string;
-  /** `keyRotationFunctionName(deployment, 'primary' | 'dr')`; also the default alarm name prefix. */
+  /** Name of the function (`deploymentNames(deployment).keyRotationFunction` or `.drKeyRotationFunction`); also the default alarm name prefix. */
   readonly functionName: string;
   /** EventBridge schedule expression (UTC) of the check (`keys.rotationCheckSchedule`), e.g. `cron(0 6 * * ? *)`. */
   readonly schedule: string;

@@ -3,15 +3,7 @@ import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { RESTORE_TESTING_SELECTIONS, restoreTestingPlanName } from '../naming';
-
-/**
- * Name prefix AWS Backup gives every resource that restore testing creates (RDS instance identifiers,
- * S3 bucket names: https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html).
- * The validator's permissions on restored copies are scoped by it and by the drill's `<deployment>-drill-` prefix
- * (see `restoredCopyPrefixes` in restore-validation.ts).
- */
-export const RESTORED_RESOURCE_PREFIX = 'awsbackup-restore-test-';
+import { deploymentNames, RESTORE_TESTING_SELECTIONS } from '../vocabulary';
 
 /**
  * Recovery point types a test may restore: point-in-time (continuous) and snapshots. The latest within
@@ -24,7 +16,7 @@ export const RESTORE_TEST_RECOVERY_POINT_TYPES = ['CONTINUOUS', 'SNAPSHOT'] as c
 const LIMITS = { maxHours: 168, maxSelectionWindowDays: 365, maxPlanNameLength: 50 } as const;
 
 export interface RestoreTestingProps {
-  /** Deployment name; the plan is named `restoreTestingPlanName(deployment)`. */
+  /** Deployment name; the plan is named `deploymentNames(deployment).restoreTestingPlan`. */
   readonly deployment: string;
   /** When the tests run, an AWS Backup cron expression in UTC (`backup.restoreTesting.schedule`). */
   readonly schedule: string;
@@ -75,6 +67,10 @@ export interface RestoreTestingProps {
  * bucket from the primary vault on the schedule, keeps the copies for the validation window and then
  * deletes them. The restore validator (`RestoreValidation`) checks each copy.
  *
+ * AWS Backup names every copy with `RESTORED_RESOURCE_PREFIX` (vocabulary; see
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html): the
+ * validator's permissions on restored copies are scoped by it.
+ *
  * Where the copies go is stated, never inferred (the VPC has no default VPC or subnets to fall back on):
  * - database (`RESTORE_TESTING_SELECTIONS.database`): the isolated data subnets' DB subnet group, a
  *   security group of its own (`restoreSecurityGroup`, no ingress unless granted, no egress), Single-AZ,
@@ -107,7 +103,7 @@ export class RestoreTesting extends Construct {
     checkRange(this, 'validationWindowHours', props.validationWindowHours, 1, LIMITS.maxHours);
     checkRange(this, 'selectionWindowDays', selectionWindowDays, 1, LIMITS.maxSelectionWindowDays);
     if (!Token.isUnresolved(props.databasePort)) checkRange(this, 'databasePort', props.databasePort, 1150, 65535);
-    this.planName = restoreTestingPlanName(props.deployment);
+    this.planName = deploymentNames(props.deployment).restoreTestingPlan;
     if (this.planName.length > LIMITS.maxPlanNameLength) {
       throw new Error(`${this.node.path}: restore testing plan name ${this.planName} is longer than 50 characters`);
     }

@@ -19,9 +19,8 @@ import {
   VALIDATOR_DB_USER,
   VALIDATOR_ENV,
 } from '../../lambda/shared/restore-validation-contract';
-import { restoreValidatorFunctionName } from '../naming';
+import { deploymentNames, RESTORED_RESOURCE_PREFIX } from '../vocabulary';
 import { FunctionAlarms } from './function-alarms';
-import { RESTORED_RESOURCE_PREFIX } from './restore-testing';
 import { SecureFunction, type SecureFunctionNetwork } from './secure-function';
 import { acknowledgeWildcardResource } from './wildcard-acknowledgement';
 import type { HipaaControl } from '../compliance/acknowledge';
@@ -31,7 +30,7 @@ import type { HipaaControl } from '../compliance/acknowledge';
  * drill copies (`<deployment>-drill-<yyyymmddhhmm>[-<account>]`, named by `scripts/drill`).
  */
 export function restoredCopyPrefixes(deployment: string): string[] {
-  return [RESTORED_RESOURCE_PREFIX, `${deployment}-drill-`];
+  return [RESTORED_RESOURCE_PREFIX, deploymentNames(deployment).drillCopyPrefix];
 }
 
 /** Evidence bucket prefixes the validator writes to: scheduled restore tests and operator drills. */
@@ -93,8 +92,10 @@ export function restoreTestCadence(schedule: string): RestoreTestCadence {
 }
 
 export interface RestoreValidationProps {
-  /** Deployment name: function name `restoreValidatorFunctionName(deployment)`, evidence, alarm names. */
+  /** Deployment name: the drill copies it may read (`<deployment>-drill-*`), evidence, default alarm names. */
   readonly deployment: string;
+  /** Name of the function (`deploymentNames(deployment).restoreValidatorFunction`: the drill invokes it by name). */
+  readonly functionName: string;
   /** ARN of the restore testing plan; only restore jobs of its tests are validated. */
   readonly restoreTestingPlanArn: string;
   /** Cron schedule of the restore tests; sets the look-back of the missing-test alarm (see `restoreTestCadence`). */
@@ -135,7 +136,7 @@ export interface RestoreValidationProps {
   /** Encrypts the log group and the dead-letter queue (the audit key). */
   readonly encryptionKey: kms.IKey;
   readonly logRetentionDays: number;
-  /** Prefix of the alarm names. @default `<deployment>-restore` */
+  /** Prefix of the alarm names. @default `deploymentNames(deployment).alarmPrefix.restore`, `<deployment>-restore` */
   readonly alarmNamePrefix?: string;
   /** TypeScript entry of the function. @default lambda/restore-validator/index.ts */
   readonly entry?: string;
@@ -185,7 +186,7 @@ export class RestoreValidation extends Construct {
     const stack = Stack.of(this);
     const evidenceKey = props.evidenceKey ?? props.evidenceBucket.encryptionKey;
     if (!evidenceKey) throw new Error(`${this.node.path}: the evidence bucket has no KMS key; pass evidenceKey`);
-    const functionName = restoreValidatorFunctionName(props.deployment);
+    const functionName = props.functionName;
     const cadence = restoreTestCadence(props.restoreSchedule);
 
     const prefixes = restoredCopyPrefixes(props.deployment);
@@ -379,7 +380,7 @@ export class RestoreValidation extends Construct {
   }
 
   private createAlarms(props: RestoreValidationProps, cadence: RestoreTestCadence): Record<string, cloudwatch.Alarm> {
-    const prefix = props.alarmNamePrefix ?? `${props.deployment}-restore`;
+    const prefix = props.alarmNamePrefix ?? deploymentNames(props.deployment).alarmPrefix.restore;
     const action = new actions.SnsAction(props.alarmTopic);
     const alarms: Record<string, cloudwatch.Alarm> = {};
     const metric = (metricName: string, resourceType: string, statistic: string, period: Duration) =>

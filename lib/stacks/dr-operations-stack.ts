@@ -1,41 +1,42 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { DrKeyLifecycle, drKeyLifecycleSettings } from '../capabilities/key-lifecycle';
 import type { DeploymentConfig } from '../config/schema';
-import { KeyRotationEnforcer } from '../constructs/key-rotation-enforcer';
-import { keyRotationFunctionName } from '../naming';
-import type { DrStack } from './dr-stack';
-import { pinLogicalId } from '../constructs/logical-ids';
+import { deploymentNames } from '../vocabulary';
 
 export interface DrOperationsStackProps extends StackProps {
   readonly config: DeploymentConfig;
-  /** The DR region's keys and evidence replica. */
-  readonly dr: DrStack;
+  /** The DR region's keys (Dr stack): each is checked by the rotation enforcer. */
+  readonly phiDrKey: kms.IKey;
+  readonly auditDrKey: kms.IKey;
+  readonly backupDrKey: kms.IKey;
+  /** The DR evidence replica (Dr stack, write-once, audit-dr key): the enforcer's evidence. */
+  readonly evidenceBucket: s3.IBucket;
 }
 
 /**
- * Stateless, DR region: what must run next to the DR region's keys. KMS is regional and the primary
- * VPC has no NAT and no endpoint for another region, so the rotation enforcer of the DR keys runs
- * here (HIPAA 164.312(a)(2)(iv)), with its own alert topic (alarm actions cannot cross regions) under
- * the audit-dr key, and its evidence in the DR evidence replica (write-once, audit-dr key).
- *
- * The DR region has no VPC by design (nothing but replicas and vaults lives there), so the function
- * runs outside any VPC; it calls KMS and S3 only, TLS and SigV4-signed, and logs key IDs and dates.
+ * Stateless, DR region: what must run next to the DR region's keys (`DrKeyLifecycle`), with its own
+ * alert topic under the audit-dr key: alarm actions cannot cross regions. The capability builds its parts
+ * in this stack itself (`partsScope`), where they were deployed before it existed.
  */
 export class DrOperationsStack extends Stack {
   /** Alerts of the DR region, to the same people as the primary security topic. */
   readonly securityTopic: sns.Topic;
-  readonly keyRotation: KeyRotationEnforcer;
+  readonly keyLifecycle: DrKeyLifecycle;
 
   constructor(scope: Construct, id: string, props: DrOperationsStackProps) {
     super(scope, id, props);
-    const { config, dr } = props;
+    const { config } = props;
 
+    // To be replaced by the SecurityNotifications capability of the Audit stack.
     this.securityTopic = new sns.Topic(this, 'SecurityTopic', {
-      displayName: `${config.name} security alerts (DR region)`,
-      masterKey: dr.auditDrKey,
+      displayName: deploymentNames(config.name).drSecurityTopicDisplayName,
+      masterKey: props.auditDrKey,
       enforceSSL: true,
     });
     for (const email of [config.securityContactEmail, ...config.alerts.additionalEmails]) {
@@ -56,29 +57,13 @@ export class DrOperationsStack extends Stack {
       }),
     );
 
-    this.keyRotation = new KeyRotationEnforcer(this, 'KeyRotation', {
-      deployment: config.name,
-      functionName: keyRotationFunctionName(config.name, 'dr'),
-      schedule: config.keys.rotationCheckSchedule,
-      rotationPeriodDays: config.keys.rotationPeriodDays,
-      // Every key behind alias/<name>/ in this region: one missing here fails each check (AccessDenied) and alarms.
-      keyArns: [dr.phiDrKey.keyArn, dr.auditDrKey.keyArn, dr.backupDrKey.keyArn],
-      evidenceBucket: dr.evidenceReplica.bucket,
-      evidenceKey: dr.auditDrKey,
-      placement: {
-        outsideVpc: {
-          reason:
-            'the DR region has no VPC by design (only replicas, vaults and their keys live there), and KMS is regional: ' +
-            'the primary VPC cannot reach this region without NAT. It calls KMS and S3 only, and holds and logs no PHI: ' +
-            'key IDs, dates and counts.',
-        },
-      },
-      encryptionKey: dr.auditDrKey,
-      logRetentionDays: config.logs.retentionDays,
+    this.keyLifecycle = new DrKeyLifecycle(this, 'KeyLifecycle', {
+      ...drKeyLifecycleSettings(config),
+      partsScope: this,
+      keys: [props.phiDrKey, props.auditDrKey, props.backupDrKey],
+      evidenceBucket: props.evidenceBucket,
+      auditKey: props.auditDrKey,
       alarmTopic: this.securityTopic,
     });
-
-    // Six years of logs: a refactor must not orphan them for a new, empty group.
-    pinLogicalId(this.keyRotation.handler.logGroup, 'KeyRotationLogGroup');
   }
 }

@@ -33,6 +33,7 @@ function build(overrides: Partial<CryptoErasureProps> = {}, appProps: AppProps =
   const ops = new Stack(app, 'Ops', { env: ENV });
   const erasure = new CryptoErasure(ops, 'CryptoErasure', {
     deployment: 'crm-demo',
+    functionName: 'crm-demo-crypto-erasure',
     regions: { primary: 'us-east-1', dr: 'us-west-2' },
     account: ops.account,
     pendingWindowDays: 30,

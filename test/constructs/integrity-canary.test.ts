@@ -37,7 +37,7 @@ function setup(overrides: Partial<IntegrityCanaryProps> = {}) {
   const auditKey = new kms.Key(ops, 'AuditKey', { enableKeyRotation: true });
   const topic = new sns.Topic(ops, 'Topic', { masterKey: auditKey });
   const canary = new IntegrityCanary(ops, 'IntegrityCanary', {
-    deployment: 'crm-demo',
+    functionName: 'crm-demo-integrity-canary',
     interval: Duration.minutes(15),
     database,
     databaseSecurityGroup: dbSg,

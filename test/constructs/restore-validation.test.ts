@@ -34,6 +34,7 @@ function setup(overrides: Partial<RestoreValidationProps> = {}) {
   const restoredSg = new ec2.SecurityGroup(stack, 'RestoredSg', { vpc, allowAllOutbound: false });
   const validation = new RestoreValidation(stack, 'RestoreValidation', {
     deployment: 'crm-demo',
+    functionName: 'crm-demo-restore-validator',
     restoreTestingPlanArn: PLAN_ARN,
     restoreSchedule: 'cron(0 5 ? * SUN *)',
     validationWindowHours: 6,

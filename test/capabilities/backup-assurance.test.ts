@@ -1,0 +1,168 @@
+import { BackupAssurance, backupAssuranceSettings } from '../../lib/capabilities/backup-assurance';
+import type { DeploymentConfig } from '../../lib/config/schema';
+import { LOGICAL_IDS, SUBNET_GROUPS } from '../../lib/vocabulary';
+import { isCrossStackRef } from '../helpers/cfn-values';
+import { SHIPPED_CONFIGS } from '../helpers/config';
+import { refersToStack, standIns, StackTemplate, type CfnResource, type PrimaryStandIns } from '../helpers/operations-stand-ins';
+
+/** The capability in an Operations stack; what it checks and reports into, in stand-ins of their stacks. */
+function build(file: string) {
+  const { config, stack, primary: p } = standIns(file);
+  const ops = stack('Operations', 'operations');
+  const assurance = new BackupAssurance(ops, 'BackupAssurance', {
+    ...backupAssuranceSettings(config),
+    vpc: p.vpc,
+    database: p.database,
+    documentsBucket: p.documentsBucket,
+    phiKey: p.phiKey,
+    backupVault: p.backupVault,
+    backupPlan: p.backupPlan,
+    restoreRole: p.backupRole,
+    evidenceBucket: p.evidenceBucket,
+    securityTopic: p.securityTopic,
+    auditKey: p.auditKey,
+  });
+  return { config, primary: p, assurance, t: new StackTemplate(ops) };
+}
+
+interface Selection {
+  readonly ProtectedResourceArns: unknown[];
+  readonly IamRoleArn: unknown;
+  readonly ValidationWindowHours: number;
+  readonly RestoreMetadataOverrides: Record<string, unknown>;
+}
+interface EventRule {
+  readonly EventPattern?: { source: string[]; 'detail-type': string[]; detail: Record<string, unknown[]> };
+  readonly Targets: { Arn: unknown; DeadLetterConfig?: unknown }[];
+}
+
+describe.each(SHIPPED_CONFIGS)('BackupAssurance from %s', (file) => {
+  let config: DeploymentConfig;
+  let p: PrimaryStandIns;
+  let assurance: BackupAssurance;
+  let t: StackTemplate;
+
+  beforeAll(() => {
+    ({ config, primary: p, assurance, t } = build(file));
+  });
+
+  const selection = (type: 'RDS' | 'S3') =>
+    t.only('AWS::Backup::RestoreTestingSelection', (r) => r.Properties.ProtectedResourceType === type)[1]
+      .Properties as unknown as Selection;
+  const rules = () => t.ofType('AWS::Events::Rule').map(([id, r]) => [id, r.Properties as unknown as EventRule] as const);
+
+  test('the plan draws from the primary vault of the Backup stack on the configured schedule', () => {
+    const plan = t.only('AWS::Backup::RestoreTestingPlan')[1].Properties as {
+      ScheduleExpression: string;
+      StartWindowHours: number;
+      RecoveryPointSelection: { IncludeVaults: unknown[] };
+    };
+    expect(plan.ScheduleExpression).toBe(config.backup.restoreTesting.schedule);
+    expect(plan.StartWindowHours).toBe(config.backup.restoreTesting.startWindowHours);
+    expect(plan.RecoveryPointSelection.IncludeVaults).toHaveLength(1);
+    expect(refersToStack(plan.RecoveryPointSelection.IncludeVaults[0], p.backup)).toBe(true);
+  });
+
+  test('the selections name the live database and documents bucket of the Data stack, restored by the backup role', () => {
+    const database = selection('RDS');
+    const documents = selection('S3');
+    for (const sel of [database, documents]) {
+      expect(sel.ProtectedResourceArns).toHaveLength(1);
+      expect(refersToStack(sel.ProtectedResourceArns[0], p.data)).toBe(true);
+      expect(refersToStack(sel.IamRoleArn, p.backup)).toBe(true);
+      expect(sel.ValidationWindowHours).toBe(config.backup.restoreTesting.validationWindowHours);
+    }
+    expect(JSON.stringify(database.ProtectedResourceArns[0])).toMatch(/PhiDatabase/);
+    expect(JSON.stringify(documents.ProtectedResourceArns[0])).toMatch(/PhiDocumentsBucket/);
+  });
+
+  test('a restored database lands in the data subnet group of the Data stack, behind the restore security group', () => {
+    const overrides = selection('RDS').RestoreMetadataOverrides;
+    const [subnetGroupKey] = Object.keys(overrides).filter((k) => /subnetgroupname/i.test(k));
+    expect(refersToStack(overrides[subnetGroupKey], p.data)).toBe(true);
+    expect(JSON.stringify(overrides[subnetGroupKey])).toMatch(/PhiDatabaseSubnetGroup/);
+    const [sgKey] = Object.keys(overrides).filter((k) => /securitygroupids/i.test(k));
+    expect(JSON.stringify(overrides[sgKey])).toContain(t.id(assurance.restoreTesting.restoreSecurityGroup));
+  });
+
+  test('completed restore jobs of this plan trigger the validator', () => {
+    const validatorId = t.id(assurance.restoreValidation.handler.function);
+    expect(t.of(assurance.restoreValidation.handler.function).Properties.FunctionName).toBe(`${config.name}-restore-validator`);
+    const toValidator = rules()
+      .filter(([, r]) => r.EventPattern?.['detail-type']?.includes('Restore Job State Change'))
+      .filter(([, r]) => r.Targets.some((target) => JSON.stringify(target.Arn).includes(validatorId)));
+    expect(toValidator).toHaveLength(1);
+    const pattern = toValidator[0][1].EventPattern!;
+    expect(pattern.source).toEqual(['aws.backup']);
+    expect(pattern.detail.status).toContain('COMPLETED');
+    expect(JSON.stringify(pattern.detail.restoreTestingPlanArn)).toContain(t.id(assurance.restoreTesting.plan));
+  });
+
+  test('the canary writes into the live database: ingress on its security group, IAM auth as hipaa_canary only', () => {
+    const ingress = t.of(assurance.integrityCanary.databaseIngress).Properties;
+    expect(refersToStack(ingress.GroupId, p.data)).toBe(true);
+    expect(ingress.FromPort).toBe(p.database.port);
+    const connect = t.statements(t.of(assurance.integrityCanary.handler.policy)).filter((st) => st.Action === 'rds-db:connect');
+    expect(connect).toHaveLength(1);
+    expect(JSON.stringify(connect[0].Resource)).toMatch(/dbuser:.*hipaa_canary/);
+    expect(refersToStack(connect[0].Resource, p.data)).toBe(true);
+  });
+
+  test('failed backup, copy and restore jobs notify the security topic', () => {
+    const notificationRules = Object.values(assurance.backupJobNotifications.rules).map(
+      (rule) => t.of(rule).Properties as unknown as EventRule,
+    );
+    const detailTypes = notificationRules.flatMap((r) => r.EventPattern!['detail-type']).sort();
+    expect(detailTypes).toEqual(['Backup Job State Change', 'Copy Job State Change', 'Restore Job State Change']);
+    for (const r of notificationRules) {
+      expect(r.Targets).toHaveLength(1);
+      expect(isCrossStackRef(r.Targets[0].Arn, 'SecurityTopic', 'Ref')).toBe(true);
+      expect(r.Targets[0].DeadLetterConfig).toBeDefined();
+    }
+  });
+
+  test('Backup Audit Manager reports go to the evidence bucket of the Audit stack', () => {
+    type ReportPlan = {
+      ReportSetting: { ReportTemplate: string };
+      ReportDeliveryChannel: { S3BucketName: unknown; S3KeyPrefix: string };
+    };
+    const plans = t.ofType('AWS::Backup::ReportPlan').map(([, r]) => r.Properties as unknown as ReportPlan);
+    expect(plans.map((plan) => plan.ReportSetting.ReportTemplate).sort()).toEqual([
+      'BACKUP_JOB_REPORT',
+      'CONTROL_COMPLIANCE_REPORT',
+      'COPY_JOB_REPORT',
+      'RESTORE_JOB_REPORT',
+    ]);
+    for (const plan of plans) {
+      expect(refersToStack(plan.ReportDeliveryChannel.S3BucketName, p.audit)).toBe(true);
+      expect(plan.ReportDeliveryChannel.S3KeyPrefix).toMatch(/^backup-reports/);
+    }
+    const framework = t.only('AWS::Backup::Framework')[1].Properties as {
+      FrameworkControls: { ControlName: string; ControlInputParameters?: unknown }[];
+    };
+    const rto = framework.FrameworkControls.find((c) => c.ControlName === 'RESTORE_TIME_FOR_RESOURCES_MEET_TARGET')!;
+    expect(JSON.stringify(rto.ControlInputParameters)).toContain(String(config.backup.targets.rtoMinutes));
+  });
+
+  test('the validator and canary log groups keep their pinned logical IDs', () => {
+    const pins: [CfnResource, string][] = [
+      [t.of(assurance.restoreValidation.handler.logGroup), LOGICAL_IDS.operations.restoreValidatorLogGroup],
+      [t.of(assurance.integrityCanary.handler.logGroup), LOGICAL_IDS.operations.integrityCanaryLogGroup],
+    ];
+    for (const [group, id] of pins) {
+      expect(t.resources[id]).toBe(group);
+      expect(group.Type).toBe('AWS::Logs::LogGroup');
+      expect(group.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  test('the validator and the canary run in the workload subnets by default, each with its own security group', () => {
+    const network = new StackTemplate(p.network);
+    const workload = p.vpc.selectSubnets({ subnetGroupName: SUBNET_GROUPS.workload }).subnets.map((subnet) => network.id(subnet));
+    for (const handler of [assurance.restoreValidation.handler, assurance.integrityCanary.handler]) {
+      const vpcConfig = t.of(handler.function).Properties.VpcConfig as { SubnetIds: unknown[]; SecurityGroupIds: unknown[] };
+      expect(vpcConfig.SubnetIds.map((subnet) => workload.find((id) => JSON.stringify(subnet).includes(id)))).toEqual(workload);
+      expect(vpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [t.id(handler.securityGroup!), 'GroupId'] }]);
+    }
+  });
+});
