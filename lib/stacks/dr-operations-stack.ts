@@ -1,13 +1,11 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { DrKeyLifecycle, drKeyLifecycleSettings } from '../capabilities/key-lifecycle';
+import { SecurityNotifications, securityNotificationsSettings } from '../capabilities/security-notifications';
 import type { DeploymentConfig } from '../config/schema';
-import { deploymentNames } from '../vocabulary';
 
 export interface DrOperationsStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -33,29 +31,10 @@ export class DrOperationsStack extends Stack {
     super(scope, id, props);
     const { config } = props;
 
-    // To be replaced by the SecurityNotifications capability of the Audit stack.
-    this.securityTopic = new sns.Topic(this, 'SecurityTopic', {
-      displayName: deploymentNames(config.name).drSecurityTopicDisplayName,
-      masterKey: props.auditDrKey,
-      enforceSSL: true,
-    });
-    for (const email of [config.securityContactEmail, ...config.alerts.additionalEmails]) {
-      this.securityTopic.addSubscription(new subscriptions.EmailSubscription(email));
-    }
-    // The topic's policy (TLS only) replaces SNS's default one: alarms of this account and region must be
-    // allowed to publish explicitly (the audit-dr key lets them encrypt for it).
-    this.securityTopic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsOfThisAccount',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.securityTopic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': this.account },
-          ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*` },
-        },
-      }),
-    );
+    this.securityTopic = new SecurityNotifications(this, 'SecurityTopic', {
+      ...securityNotificationsSettings(config, 'dr'),
+      encryptionKey: props.auditDrKey,
+    }).topic;
 
     this.keyLifecycle = new DrKeyLifecycle(this, 'KeyLifecycle', {
       ...drKeyLifecycleSettings(config),
