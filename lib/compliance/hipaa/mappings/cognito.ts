@@ -1,4 +1,7 @@
-/** Amazon Cognito: unique user identification, MFA, password policy, admin-only sign-up, threat protection, token lifetimes and the role groups. */
+/**
+ * Amazon Cognito: unique user identification, MFA, password policy, admin-only sign-up, threat protection,
+ * token lifetimes and the role groups.
+ */
 import { asArray, isRecord, isTrue, literalText, prop, str } from '../../../assembly/template-facts';
 import type { ResourceSpecMapping } from './mapping';
 

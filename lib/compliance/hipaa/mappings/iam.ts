@@ -1,13 +1,14 @@
 /** AWS IAM: the break-glass role, MFA in trust policies and who may assume each role. */
-import { num, prop, str, trustedPrincipals, trustRequiresMfa } from '../../../assembly/template-facts';
-import type { ResourceSpecMapping } from './mapping';
+import { num, prop, trustedPrincipals, trustRequiresMfa } from '../../../assembly/template-facts';
+import { LOGICAL_IDS } from '../../../vocabulary';
+import { isFixedName, type ResourceSpecMapping } from './mapping';
 
 export const IAM_MAPPINGS: readonly ResourceSpecMapping[] = [
   {
     type: 'AWS::IAM::Role',
     specs: ['164.312(a)(2)(ii)'],
     describe: (r) =>
-      /break-glass$/.test(str(prop(r, 'RoleName')) ?? '') || r.logicalId === 'BreakGlassRole'
+      isFixedName(prop(r, 'RoleName'), (n) => n.breakGlassRole) || r.logicalId === LOGICAL_IDS.identity.breakGlassRole
         ? `emergency access role${trustRequiresMfa(r) ? ', assumable only with MFA' : ''}${num(prop(r, 'MaxSessionDuration')) ? `, sessions of at most ${num(prop(r, 'MaxSessionDuration'))} seconds` : ''}`
         : undefined,
   },

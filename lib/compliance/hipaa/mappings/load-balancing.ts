@@ -1,4 +1,7 @@
-/** Elastic Load Balancing and AWS Certificate Manager: HTTPS listeners, the HTTP redirect, Cognito authentication, access logs and the TLS certificate. */
+/**
+ * Elastic Load Balancing and AWS Certificate Manager: HTTPS listeners, the HTTP redirect, Cognito
+ * authentication, access logs and the TLS certificate.
+ */
 import type { TemplateResource } from '../../../assembly/model';
 import { asArray, isRecord, isTrue, literalText, num, prop } from '../../../assembly/template-facts';
 import type { ResourceSpecMapping } from './mapping';

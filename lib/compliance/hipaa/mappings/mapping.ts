@@ -6,6 +6,7 @@
 import type { KeyInfo } from '../../../assembly/assembly-index';
 import type { TemplateResource } from '../../../assembly/model';
 import { literalText, prop } from '../../../assembly/template-facts';
+import { deploymentNames, type DeploymentNames } from '../../../vocabulary';
 
 /** What a mapping may look up beyond the resource itself (lib/assembly's AssemblyIndex provides it). */
 export interface MappingContext {
@@ -29,6 +30,15 @@ export function keyText(ctx: MappingContext, r: TemplateResource, value: unknown
   if (key) return `KMS key ${key.logicalId}${key.dataClass ? ` (${key.dataClass})` : ''}`;
   const literal = literalText(value);
   return literal && !literal.startsWith('<') ? `KMS key ${literal}` : 'a KMS key';
+}
+
+/**
+ * Whether `name` is the fixed name `pick` gives a resource in some deployment (`<deployment>-break-glass`):
+ * a mapping reads one template at a time and does not know the deployment's name.
+ */
+export function isFixedName(name: unknown, pick: (names: DeploymentNames) => string): boolean {
+  const suffix = pick(deploymentNames(''));
+  return typeof name === 'string' && name.length > suffix.length && name.endsWith(suffix);
 }
 
 /** Encryption and decryption (164.312(a)(2)(iv)) for a resource of `type` whose `keyProperty` names a KMS key. */

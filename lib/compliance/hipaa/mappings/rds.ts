@@ -1,4 +1,7 @@
-/** Amazon RDS: the database instance (encryption, availability, backups, authentication, logs) and its parameter group (TLS, pgaudit). */
+/**
+ * Amazon RDS: the database instance (encryption, availability, backups, authentication, logs) and its
+ * parameter group (TLS, pgaudit).
+ */
 import { asArray, days, isRecord, isTrue, num, prop, str } from '../../../assembly/template-facts';
 import { kmsEncrypted, type ResourceSpecMapping } from './mapping';
 

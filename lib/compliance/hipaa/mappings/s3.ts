@@ -1,4 +1,7 @@
-/** Amazon S3: bucket encryption, integrity (versioning, Object Lock), replication, access logs, public access, and what bucket policies deny. */
+/**
+ * Amazon S3: bucket encryption, integrity (versioning, Object Lock), replication, access logs, public
+ * access, and what bucket policies deny.
+ */
 import type { TemplateResource } from '../../../assembly/model';
 import {
   bucketEncryption,

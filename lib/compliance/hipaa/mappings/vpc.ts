@@ -1,4 +1,7 @@
-/** Amazon VPC (EC2 networking): flow logs, private endpoints, security groups, isolated subnets and the emptied default security group. */
+/**
+ * Amazon VPC (EC2 networking): flow logs, private endpoints, security groups, isolated subnets and the
+ * emptied default security group.
+ */
 import { literalText, prop, tagValue } from '../../../assembly/template-facts';
 import type { ResourceSpecMapping } from './mapping';
 
