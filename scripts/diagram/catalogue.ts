@@ -8,7 +8,7 @@
  * matches and that is not plumbing is reported (see `uncoveredResources`), so a new key, bucket or
  * function cannot be left out of the picture unnoticed.
  */
-import type { ResourceModel } from './model';
+import type { TemplateResource } from '../../lib/assembly/model';
 
 /** Which resources of a stack a node stands for. */
 export interface Matcher {
@@ -33,7 +33,7 @@ export interface NodeSpec {
   readonly parts?: readonly Matcher[];
   /** Drawn outside the stacks (a person, a mailbox): it is implied by a resource but is not one. */
   readonly external?: boolean;
-  readonly label: string | ((matched: readonly ResourceModel[], parts: readonly ResourceModel[]) => string);
+  readonly label: string | ((matched: readonly TemplateResource[], parts: readonly TemplateResource[]) => string);
 }
 
 export interface EdgeSpec {
@@ -577,7 +577,6 @@ export const EDGES: readonly EdgeSpec[] = [
  */
 export const PLUMBING: readonly Matcher[] = [
   ...[
-    'AWS::CDK::Metadata',
     'AWS::IAM::Role',
     'AWS::IAM::ManagedPolicy',
     'AWS::IAM::Policy',
