@@ -38,8 +38,13 @@ export interface Diagram {
   readonly edges: readonly DiagramEdge[];
 }
 
+function matchesLogicalId(pattern: string | RegExp | undefined, logicalId: string): boolean {
+  if (pattern === undefined) return true;
+  return typeof pattern === 'string' ? pattern === logicalId : pattern.test(logicalId);
+}
+
 function matches(m: Matcher, r: TemplateResource): boolean {
-  return r.type === m.type && (m.logicalId?.test(r.logicalId) ?? true) && (m.where?.(r.properties) ?? true);
+  return r.type === m.type && matchesLogicalId(m.logicalId, r.logicalId) && (m.where?.(r.properties) ?? true);
 }
 
 function stackOrder(id: string): number {
