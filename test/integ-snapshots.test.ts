@@ -33,6 +33,17 @@ function synthesizedNow(file: string): string {
 
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
+test('the committed snapshots hold no staged asset, only its hash in the asset manifests', () => {
+  for (const file of files) {
+    expect([path.basename(file), fs.readdirSync(snapshotDirOf(file)).filter((f) => f.startsWith('asset.'))]).toEqual([
+      path.basename(file),
+      [],
+    ]);
+    const synthesized = fs.readdirSync(synthesizedNow(file)).filter((f) => f.startsWith('asset.'));
+    expect(synthesized.length).toBeGreaterThan(0);
+  }
+});
+
 test('the key-lifecycle and restore-drill integ tests are among the checked files', () => {
   expect(files.map((file) => path.relative(REPO_ROOT, file))).toEqual(
     expect.arrayContaining([
@@ -119,25 +130,43 @@ describe('the snapshot comparison', () => {
     expect(problems[0]).toMatch(/\.Properties\.expected: .*AUTOMATIC.* → .*ON_DEMAND/);
   });
 
-  test('ignores what integ-runner ignores: asset hashes (diffAssets false) and the assertion salt', () => {
-    const actual = synthesizedNow(keyRotation);
+  /** The assertion stack's staged asset (the assertion handler bundle): its hash and a hash replacer. */
+  function assertionHandler(actual: string) {
     const { id, templateFile } = assertionStack(actual);
     const [assetId] = Object.entries(readJson<AssetManifest>(actual, `${id}.assets.json`).files).find(([, asset]) =>
       asset.source.path.startsWith('asset.'),
     )!;
+    const replaceHash = <T>(json: T): T => JSON.parse(JSON.stringify(json).split(assetId).join('f'.repeat(64))) as T;
+    return { id, templateFile, assetId, replaceHash };
+  }
+
+  test('ignores the assertion salt, which integ-tests-alpha changes on every synth', () => {
+    const actual = synthesizedNow(keyRotation);
+    const { templateFile } = assertionHandler(actual);
+    const edited = editedSnapshot((read) => {
+      for (const resource of Object.values(read<Template>(templateFile).Resources)) {
+        if (resource.Type.startsWith('Custom::DeployAssert@')) resource.Properties.salt = '1795355015000';
+      }
+    });
+    expect(compareSnapshots(edited, actual)).toEqual([]);
+  });
+
+  test('ignores asset hashes in templates (diffAssets false), but reports a staged asset whose hash changed', () => {
+    const actual = synthesizedNow(keyRotation);
+    const { id, templateFile, assetId, replaceHash } = assertionHandler(actual);
     expect(fs.readFileSync(path.join(actual, templateFile), 'utf8')).toContain(assetId);
-    const otherHash = 'f'.repeat(64);
-    const replaceHash = <T>(json: T): T => JSON.parse(JSON.stringify(json).split(assetId).join(otherHash)) as T;
     const edited = editedSnapshot((read) => {
       const template = read<Template>(templateFile);
       template.Resources = replaceHash(template.Resources);
-      for (const resource of Object.values(template.Resources)) {
-        if (resource.Type.startsWith('Custom::DeployAssert@')) resource.Properties.salt = '1795355015000';
-      }
       const assets = read<AssetManifest>(`${id}.assets.json`);
       assets.files = replaceHash(assets.files);
     });
-    expect(compareSnapshots(edited, actual)).toEqual([]);
+    // The snapshot keeps only the hash of the handler bundle, so a new bundle must show.
+    expect(compareSnapshots(edited, actual)).toEqual([
+      `Stack ${id} stages other assets than the snapshot records (their hashes are all the snapshot keeps of them):\n` +
+        `    - asset.${'f'.repeat(64)}.bundle\n` +
+        `    + asset.${assetId}.bundle`,
+    ]);
   });
 
   test('reports a template the snapshot does not have', () => {

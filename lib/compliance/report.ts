@@ -1,35 +1,12 @@
 /**
- * Reads `validation-report.json`, which CDK writes into the cloud assembly after every plugin ran.
- * Open findings (any severity) fail the build; acknowledged ones are listed with their reasons.
+ * What the findings of `validation-report.json` (read by lib/assembly/validation-report.ts) mean for
+ * the build: open findings (any severity) fail it; acknowledged ones are listed with their reasons.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readValidationReport, VALIDATION_REPORT_FILE, type ValidationReport } from '../assembly/validation-report';
 
-export const VALIDATION_REPORT_FILE = 'validation-report.json';
-
-interface ViolatingConstruct {
-  readonly constructPath: string;
-}
-interface Violation {
-  readonly ruleName: string;
-  readonly description: string;
-  readonly severity?: string;
-  readonly violatingConstructs: readonly ViolatingConstruct[];
-}
-interface SuppressedViolation extends Violation {
-  readonly acknowledgedId: string;
-  readonly reason: string;
-  readonly acknowledgedAt: string;
-}
-interface PluginReport {
-  readonly pluginName: string;
-  readonly conclusion: string;
-  readonly violations: readonly Violation[];
-  readonly suppressedViolations?: readonly SuppressedViolation[];
-}
-export interface ValidationReport {
-  readonly pluginReports: readonly PluginReport[];
-}
+// The report's format and reader belong to the cloud assembly (lib/assembly); callers keep importing them from here.
+export { readValidationReport, VALIDATION_REPORT_FILE, type ValidationReport };
 
 /** One finding on one construct. */
 export interface Finding {
@@ -45,14 +22,6 @@ export interface AcknowledgedFinding extends Finding {
   readonly acknowledgedId: string;
   readonly acknowledgedAt: string;
   readonly reason: string;
-}
-
-export function readValidationReport(assemblyDir: string): ValidationReport {
-  const file = path.join(assemblyDir, VALIDATION_REPORT_FILE);
-  if (!fs.existsSync(file)) {
-    throw new Error(`${file} is missing: no validation plugin ran, so nothing was checked`);
-  }
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as ValidationReport;
 }
 
 export function openFindings(report: ValidationReport): Finding[] {

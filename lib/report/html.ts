@@ -2,7 +2,7 @@
  * Renders the report model as one standalone HTML page: inline CSS, no scripts, no external assets,
  * every text escaped (values come from templates, configs and acknowledgement reasons).
  */
-import { RULE_PARTS, type RulePart } from '../compliance/hipaa-catalogue';
+import { RULE_PARTS, type RulePart } from '../compliance/hipaa/specifications';
 import type { CheckKind, ExceptionEntry, ReportModel, SpecSection } from './model';
 import type { ResourceLabel } from './policies';
 

@@ -2,7 +2,7 @@
  * Renders the report model as Markdown. Text from templates, configs and reasons is escaped for
  * table cells and inline HTML, so a value can neither break a table nor inject markup.
  */
-import { RULE_PARTS, type RulePart } from '../compliance/hipaa-catalogue';
+import { RULE_PARTS, type RulePart } from '../compliance/hipaa/specifications';
 import type { CheckKind, ExceptionEntry, ReportModel, SpecSection } from './model';
 import type { ResourceLabel } from './policies';
 

@@ -3,24 +3,21 @@
  * it, the checks that verify it and the exceptions acknowledged against it, plus summary figures and
  * the policies from the config. Pure: everything it reads is passed in, so it is tested on a fixture.
  */
-import {
-  CONTROL_TOWER_OBJECTIVE_SPECS,
-  HIPAA_CATALOGUE,
-  PROJECT_GUARDS,
-  parseHipaaCitations,
-  resolveCitation,
-  specsForResource,
-  type HipaaSpec,
-  type Responsibility,
-} from '../compliance/hipaa-catalogue';
+import { AssemblyIndex } from '../assembly/assembly-index';
+import type { CloudAssembly, ValidatedAssembly } from '../assembly/model';
+import { AssemblyError } from '../assembly/read';
+import { literalText, prop, str } from '../assembly/template-facts';
+import { parseHipaaCitations, resolveCitation } from '../compliance/hipaa/citations';
+import { CONTROL_TOWER_OBJECTIVE_SPECS } from '../compliance/hipaa/control-tower-objectives';
+import { PROJECT_GUARDS } from '../compliance/hipaa/project-guards';
+import { specsForResource } from '../compliance/hipaa/resource-specs';
+import { HIPAA_SPECIFICATIONS, type HipaaSpec, type Responsibility } from '../compliance/hipaa/specifications';
 import { eligibilityOf } from '../compliance/hipaa-eligible-services';
 import { acknowledgedFindings, COMPLIANCE_PLUGIN_NAMES, openFindings, type Finding } from '../compliance/report';
 import type { DeploymentConfig } from '../config/schema';
 import { HIPAA_CONFIG_RULES } from '../constructs/config-rules';
-import { AssemblyError, AssemblyIndex, type CloudAssembly } from './assembly';
 import { labelOf, policiesFrom, type Policies, type ResourceLabel } from './policies';
 import type { Applicability, GuardRule, PackRule } from './rule-packs';
-import { literalText, prop, str } from './template-facts';
 
 export interface ImplementingResource extends ResourceLabel {
   readonly how: string;
@@ -104,7 +101,7 @@ export interface ReportModel {
 }
 
 export interface ReportInput {
-  readonly assembly: CloudAssembly;
+  readonly assembly: ValidatedAssembly;
   readonly config: DeploymentConfig;
   readonly configFile: string;
   readonly packRules: readonly PackRule[];
@@ -127,7 +124,7 @@ export function assertAssemblyMatchesConfig(assembly: CloudAssembly, config: Dep
 
 const ACK_CITATION = /^\[HIPAA ([^\]]+)\]\s*/;
 
-function exceptionsOf(assembly: CloudAssembly, index: AssemblyIndex): { entry: ExceptionEntry; specId?: string }[] {
+function exceptionsOf(assembly: ValidatedAssembly, index: AssemblyIndex): { entry: ExceptionEntry; specId?: string }[] {
   return acknowledgedFindings(assembly.validation).map((a) => {
     const cited = ACK_CITATION.exec(a.reason)?.[1];
     const spec = cited
@@ -267,7 +264,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     else otherExceptions.push(entry);
   }
 
-  const sections = HIPAA_CATALOGUE.map((spec): SpecSection => ({
+  const sections = HIPAA_SPECIFICATIONS.map((spec): SpecSection => ({
     spec,
     resources: resourcesBySpec.get(spec.id) ?? [],
     checks: checksBySpec.get(spec.id) ?? [],
@@ -275,7 +272,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   }));
 
   const byResponsibility: Record<Responsibility, number> = { infrastructure: 0, shared: 0, customer: 0 };
-  for (const s of HIPAA_CATALOGUE) byResponsibility[s.responsibility]++;
+  for (const s of HIPAA_SPECIFICATIONS) byResponsibility[s.responsibility]++;
   const open = openFindings(assembly.validation);
   const reported = new Set(assembly.validation.pluginReports.map((p) => p.pluginName));
   const countRules = (pack: string) => packRules.filter((r) => r.pack === pack).length;
@@ -289,7 +286,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     })),
     resources: index.resources.length,
     resourceTypes: typesPresent.size,
-    specs: HIPAA_CATALOGUE.length,
+    specs: HIPAA_SPECIFICATIONS.length,
     byResponsibility,
     specsWithResources: sections.filter((s) => s.resources.length > 0).length,
     specsWithChecks: sections.filter((s) => s.checks.length > 0).length,

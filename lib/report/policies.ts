@@ -8,8 +8,8 @@ import { baaGateIssues } from '../config/baa-gate';
 import { SIX_YEARS_IN_DAYS, type DeploymentConfig } from '../config/schema';
 import type { IntegrationConfig } from '../config/schema-integrations';
 import type { CrmScope } from '../config/schema-identity';
-import type { DataClass, DrDataClass } from '../naming';
-import { resourceName, type AssemblyIndex } from './assembly';
+import type { AssemblyIndex } from '../assembly/assembly-index';
+import type { TemplateResource } from '../assembly/model';
 import {
   asArray,
   bucketEncryption,
@@ -26,8 +26,8 @@ import {
   prop,
   replications,
   str,
-  type TemplateResource,
-} from './template-facts';
+} from '../assembly/template-facts';
+import { ERASABLE_DATA_CLASSES, PROTECTED_DATA_CLASSES } from '../vocabulary';
 
 /** Where a resource is, for tables. */
 export interface ResourceLabel {
@@ -39,6 +39,15 @@ export interface ResourceLabel {
 
 export function labelOf(r: TemplateResource): ResourceLabel {
   return { stack: r.stack, region: r.region, type: r.type, logicalId: r.logicalId };
+}
+
+/** A short label for a resource: its name property when it has one, else its logical ID. */
+export function resourceName(r: TemplateResource): string {
+  for (const key of ['BucketName', 'DBInstanceIdentifier', 'BackupVaultName', 'TableName', 'LogGroupName', 'Name']) {
+    const v = str(r.properties[key]) ?? (r.properties[key] !== undefined ? literalText(r.properties[key]) : undefined);
+    if (v) return v;
+  }
+  return r.logicalId;
 }
 
 /** What each CRM scope lets a role see or do, in plain words. */
@@ -89,8 +98,11 @@ export function roleMatrix(config: DeploymentConfig, index: AssemblyIndex): Role
   });
 }
 
-/** Key data classes whose stores hold PHI: the PHI itself and the backups of it, in both regions. */
-export const PHI_DATA_CLASSES: readonly (DataClass | DrDataClass)[] = ['phi', 'phi-dr', 'backup', 'backup-dr'];
+/**
+ * Key data classes whose stores hold PHI: the PHI itself and the backups of it, in both regions. They
+ * are the erasable ones: crypto-erasure destroys exactly the keys of the stores that hold PHI.
+ */
+export const PHI_DATA_CLASSES: readonly string[] = ERASABLE_DATA_CLASSES;
 
 /** Stores of data, and where each one names its KMS key. */
 const STORES: Readonly<Record<string, (r: TemplateResource) => unknown>> = {
@@ -191,7 +203,7 @@ export function dataClassification(index: AssemblyIndex): StoreRow[] {
         resource: labelOf(r),
         name: resourceName(r),
         dataClass,
-        holdsPhi: dataClass !== undefined && (PHI_DATA_CLASSES as readonly string[]).includes(dataClass),
+        holdsPhi: dataClass !== undefined && PHI_DATA_CLASSES.includes(dataClass),
         controls: storeControls(r, index),
       };
     });
@@ -251,7 +263,8 @@ export function retentionTable(index: AssemblyIndex): RetentionRow[] {
       noncurrent !== undefined ? `overwritten versions after ${days(noncurrent)}` : '',
     ].filter(Boolean);
     // Only audit records (trail, evidence, sign-in and Config history) fall under the six-year floor.
-    const isRecordStore = /^audit/.test(index.keyOf(b, bucketEncryption(b)?.kmsKey)?.dataClass ?? '');
+    const dataClass = index.keyOf(b, bucketEncryption(b)?.kmsKey)?.dataClass;
+    const isRecordStore = dataClass !== undefined && (PROTECTED_DATA_CLASSES as readonly string[]).includes(dataClass);
     const keptDays = expire ?? Number.POSITIVE_INFINITY;
     rows.push({
       what: `Bucket ${resourceName(b)}`,

@@ -19,9 +19,9 @@ import {
   type IApplyRule,
   type NagPack,
 } from 'cdk-nag';
-import { parseHipaaCitations } from '../compliance/hipaa-catalogue';
-import type { CloudAssembly } from './assembly';
-import { isRecord, type ResourceRef } from './template-facts';
+import type { CloudAssembly, ResourceRef } from '../assembly/model';
+import { isRecord } from '../assembly/template-facts';
+import { parseHipaaCitations } from '../compliance/hipaa/citations';
 
 /** One rule of a cdk-nag pack. */
 export interface PackRule {

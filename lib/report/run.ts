@@ -4,16 +4,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { AssemblyError, readAssembly } from '../assembly/read';
 import { UsageError } from '../cli/args';
 import { ConfigError, loadConfig } from '../config/load';
 import { parseArgs, USAGE } from './args';
-import { AssemblyError, readAssembly } from './assembly';
 import { renderHtml } from './html';
 import { renderMarkdown } from './markdown';
 import { assertAssemblyMatchesConfig, buildReportModel, type ReportModel } from './model';
 import { controlTowerGuardRules, hipaaRuleApplicability, packRules } from './rule-packs';
 
 export const MARKDOWN_FILE = 'hipaa-report.md';
+const SYNTH_HINT = 'run `npm run synth` first (or pass the assembly directory with --assembly <dir>)';
 export const HTML_FILE = 'hipaa-report.html';
 
 export interface ReportDeps {
@@ -40,7 +41,10 @@ export function runReport(argv: readonly string[], deps: ReportDeps): ReportResu
       return { exitCode: 0 };
     }
     const config = loadConfig(args.configPath, deps.cwd);
-    const assembly = readAssembly(path.resolve(deps.cwd, args.assemblyDir));
+    const assembly = readAssembly(path.resolve(deps.cwd, args.assemblyDir), {
+      hint: SYNTH_HINT,
+      requireValidationReport: true,
+    });
     assertAssemblyMatchesConfig(assembly, config, args.configPath);
     model = buildReportModel({
       assembly: { ...assembly, dir: args.assemblyDir },

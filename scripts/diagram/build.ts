@@ -1,6 +1,7 @@
-/** Turns a model of the synthesized app into the nodes and edges of the diagram (pure). */
+/** Turns the synthesized deployment into the nodes and edges of the diagram (pure). */
+import type { AssemblyStack, TemplateResource } from '../../lib/assembly/model';
 import { EDGES, NODES, PLUMBING, STACK_ORDER, type EdgeSpec, type Matcher, type NodeSpec, type Shape } from './catalogue';
-import type { AppModel, ResourceModel, StackModel } from './model';
+import { regionOf, type DiagramSource } from './model';
 
 export interface DiagramNode {
   readonly id: string;
@@ -37,8 +38,13 @@ export interface Diagram {
   readonly edges: readonly DiagramEdge[];
 }
 
-function matches(m: Matcher, r: ResourceModel): boolean {
-  return r.type === m.type && (m.logicalId?.test(r.logicalId) ?? true) && (m.where?.(r.properties) ?? true);
+function matchesLogicalId(pattern: string | RegExp | undefined, logicalId: string): boolean {
+  if (pattern === undefined) return true;
+  return typeof pattern === 'string' ? pattern === logicalId : pattern.test(logicalId);
+}
+
+function matches(m: Matcher, r: TemplateResource): boolean {
+  return r.type === m.type && matchesLogicalId(m.logicalId, r.logicalId) && (m.where?.(r.properties) ?? true);
 }
 
 function stackOrder(id: string): number {
@@ -47,9 +53,9 @@ function stackOrder(id: string): number {
 }
 
 /** Whether `spec` draws resources of `stack`. */
-const inStack = (spec: NodeSpec, stack: StackModel) => spec.stack === '*' || spec.stack === stack.id;
+const inStack = (spec: NodeSpec, stack: AssemblyStack) => spec.stack === '*' || spec.stack === stack.id;
 
-function drawNode(spec: NodeSpec, stacks: readonly StackModel[]): DiagramNode | undefined {
+function drawNode(spec: NodeSpec, stacks: readonly AssemblyStack[]): DiagramNode | undefined {
   const resources = stacks.filter((s) => inStack(spec, s)).flatMap((s) => s.resources);
   const matched = resources.filter((r) => matches(spec.match, r));
   if (matched.length === 0) return undefined;
@@ -58,26 +64,32 @@ function drawNode(spec: NodeSpec, stacks: readonly StackModel[]): DiagramNode | 
   return { id: spec.id, label, shape: spec.shape, stack: spec.external ? undefined : spec.stack };
 }
 
-/** The diagram of `model`: nodes for what the catalogue finds in it, edges whose ends are both drawn. */
-export function buildDiagram(model: AppModel, nodes: readonly NodeSpec[] = NODES, edges: readonly EdgeSpec[] = EDGES): Diagram {
-  const drawn = nodes.flatMap((spec) => drawNode(spec, model.stacks) ?? []);
+/** The diagram of `source`: nodes for what the catalogue finds in it, edges whose ends are both drawn. */
+export function buildDiagram(
+  source: DiagramSource,
+  nodes: readonly NodeSpec[] = NODES,
+  edges: readonly EdgeSpec[] = EDGES,
+): Diagram {
+  const { stacks } = source.assembly;
+  const drawn = nodes.flatMap((spec) => drawNode(spec, stacks) ?? []);
   const drawnIds = new Set(drawn.map((n) => n.id));
   const drawnStacks = new Set(drawn.flatMap((n) => (n.stack ? [n.stack] : [])));
   const present = (end: string) => (end.startsWith('stack:') ? drawnStacks.has(end.slice('stack:'.length)) : drawnIds.has(end));
 
-  const regionOf = (role: string, region: string): DiagramRegion => ({
+  const drawRegion = (role: string, region: string): DiagramRegion => ({
     region,
     role,
-    stacks: model.stacks
-      .filter((s) => s.region === region && drawnStacks.has(s.id))
+    stacks: stacks
+      .filter((s) => regionOf(s) === region && drawnStacks.has(s.id))
       .sort((a, b) => stackOrder(a.id) - stackOrder(b.id) || a.id.localeCompare(b.id))
-      .map((s) => ({ id: s.id, region: s.region, nodes: drawn.filter((n) => n.stack === s.id) })),
+      .map((s) => ({ id: s.id, region, nodes: drawn.filter((n) => n.stack === s.id) })),
   });
-  const others = [...new Set(model.stacks.map((s) => s.region))].filter((r) => r !== model.primaryRegion && r !== model.drRegion);
+  const { primary, dr } = source.regions;
+  const others = [...new Set(stacks.map(regionOf))].filter((r) => r !== primary && r !== dr);
   const regions = [
-    regionOf('primary', model.primaryRegion),
-    regionOf('DR', model.drRegion),
-    ...others.sort().map((r) => regionOf('other', r)),
+    drawRegion('primary', primary),
+    drawRegion('DR', dr),
+    ...others.sort().map((r) => drawRegion('other', r)),
   ].filter((r) => r.stacks.length > 0);
 
   return {
@@ -93,8 +105,8 @@ export function buildDiagram(model: AppModel, nodes: readonly NodeSpec[] = NODES
  * Resources the diagram neither draws nor lists as plumbing, as `Stack/LogicalId (Type)`: a new key,
  * bucket, function or service that should get a node (or a place in PLUMBING).
  */
-export function uncoveredResources(model: AppModel, nodes: readonly NodeSpec[] = NODES): string[] {
-  return model.stacks.flatMap((stack) =>
+export function uncoveredResources(source: DiagramSource, nodes: readonly NodeSpec[] = NODES): string[] {
+  return source.assembly.stacks.flatMap((stack) =>
     stack.resources
       .filter((r) => !PLUMBING.some((m) => matches(m, r)))
       .filter((r) => !nodes.some((n) => inStack(n, stack) && [n.match, ...(n.parts ?? [])].some((m) => matches(m, r))))

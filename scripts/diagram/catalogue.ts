@@ -8,13 +8,14 @@
  * matches and that is not plumbing is reported (see `uncoveredResources`), so a new key, bucket or
  * function cannot be left out of the picture unnoticed.
  */
-import type { ResourceModel } from './model';
+import type { TemplateResource } from '../../lib/assembly/model';
+import { deploymentNames, LOGICAL_IDS, type DeploymentNames } from '../../lib/vocabulary';
 
 /** Which resources of a stack a node stands for. */
 export interface Matcher {
   readonly type: string;
-  /** Logical ID pattern; logical IDs of stateful resources are pinned (lib/stacks/logical-ids.ts). */
-  readonly logicalId?: RegExp;
+  /** The logical ID (pinned ones come from LOGICAL_IDS of lib/vocabulary.ts), or a pattern of them. */
+  readonly logicalId?: string | RegExp;
   readonly where?: (properties: Readonly<Record<string, unknown>>) => boolean;
 }
 
@@ -33,7 +34,7 @@ export interface NodeSpec {
   readonly parts?: readonly Matcher[];
   /** Drawn outside the stacks (a person, a mailbox): it is implied by a resource but is not one. */
   readonly external?: boolean;
-  readonly label: string | ((matched: readonly ResourceModel[], parts: readonly ResourceModel[]) => string);
+  readonly label: string | ((matched: readonly TemplateResource[], parts: readonly TemplateResource[]) => string);
 }
 
 export interface EdgeSpec {
@@ -63,16 +64,20 @@ export const STACK_ORDER = [
 
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
-/** Matches a resource whose name property (any of the usual ones) ends with `suffix`. */
-const named =
-  (suffix: string) =>
-  (p: Readonly<Record<string, unknown>>): boolean =>
+/**
+ * Matches a resource whose name property (any of the usual ones) is the fixed name `pick` gives it in
+ * any deployment (`<deployment>-break-glass`): the catalogue draws every deployment.
+ */
+const named = (pick: (names: DeploymentNames) => string) => {
+  const suffix = pick(deploymentNames(''));
+  return (p: Readonly<Record<string, unknown>>): boolean =>
     [p.FunctionName, p.StateMachineName, p.BackupVaultName, p.RoleName].some((n) => typeof n === 'string' && n.endsWith(suffix));
-const fn = (id: string, nameSuffix: string, label: string, stack = 'Operations'): NodeSpec => ({
+};
+const fn = (id: string, name: (names: DeploymentNames) => string, label: string, stack = 'Operations'): NodeSpec => ({
   id,
   stack,
   shape: 'function',
-  match: { type: 'AWS::Lambda::Function', where: named(nameSuffix) },
+  match: { type: 'AWS::Lambda::Function', where: named(name) },
   label: `λ ${label}`,
 });
 const alarms = (id: string, stack: string, what: string): NodeSpec => ({
@@ -104,20 +109,32 @@ export const NODES: readonly NodeSpec[] = [
   },
 
   // Keys (primary region).
-  { id: 'phiKey', stack: 'Keys', shape: 'key', match: { type: 'AWS::KMS::Key', logicalId: /^PhiKey$/ }, label: 'phi key' },
-  { id: 'auditKey', stack: 'Keys', shape: 'key', match: { type: 'AWS::KMS::Key', logicalId: /^AuditKey$/ }, label: 'audit key' },
+  {
+    id: 'phiKey',
+    stack: 'Keys',
+    shape: 'key',
+    match: { type: 'AWS::KMS::Key', logicalId: LOGICAL_IDS.keys.phi },
+    label: 'phi key',
+  },
+  {
+    id: 'auditKey',
+    stack: 'Keys',
+    shape: 'key',
+    match: { type: 'AWS::KMS::Key', logicalId: LOGICAL_IDS.keys.audit },
+    label: 'audit key',
+  },
   {
     id: 'backupKey',
     stack: 'Keys',
     shape: 'key',
-    match: { type: 'AWS::KMS::Key', logicalId: /^BackupKey$/ },
+    match: { type: 'AWS::KMS::Key', logicalId: LOGICAL_IDS.keys.backup },
     label: 'backup key',
   },
   {
     id: 'signingKey',
     stack: 'Keys',
     shape: 'key',
-    match: { type: 'AWS::KMS::Key', logicalId: /^CertificateSigningKey$/ },
+    match: { type: 'AWS::KMS::Key', logicalId: LOGICAL_IDS.keys.certificateSigning },
     label: (m) => `certificate-signing key<br/>${str(m[0]?.properties.KeySpec) ?? 'asymmetric'}`,
   },
 
@@ -194,7 +211,7 @@ export const NODES: readonly NodeSpec[] = [
     id: 'breakGlass',
     stack: 'Identity',
     shape: 'box',
-    match: { type: 'AWS::IAM::Role', where: named('-break-glass') },
+    match: { type: 'AWS::IAM::Role', where: named((n) => n.breakGlassRole) },
     label: 'break-glass role',
   },
 
@@ -276,7 +293,7 @@ export const NODES: readonly NodeSpec[] = [
     id: 'phiDocs',
     stack: 'Data',
     shape: 'store',
-    match: { type: 'AWS::S3::Bucket', logicalId: /^PhiDocumentsBucket$/ },
+    match: { type: 'AWS::S3::Bucket', logicalId: LOGICAL_IDS.data.documentsBucket },
     label: 'PHI documents bucket<br/>Object Lock, phi key',
   },
   {
@@ -318,14 +335,14 @@ export const NODES: readonly NodeSpec[] = [
     id: 'trailBucket',
     stack: 'Audit',
     shape: 'store',
-    match: { type: 'AWS::S3::Bucket', logicalId: /^TrailBucket$/ },
+    match: { type: 'AWS::S3::Bucket', logicalId: LOGICAL_IDS.audit.trailBucket },
     label: 'trail bucket',
   },
   {
     id: 'trailLogs',
     stack: 'Audit',
     shape: 'store',
-    match: { type: 'AWS::Logs::LogGroup', logicalId: /^TrailLogGroup$/ },
+    match: { type: 'AWS::Logs::LogGroup', logicalId: LOGICAL_IDS.audit.trailLogGroup },
     label: 'trail log group',
   },
   alarms('securityAlarms', 'Audit', 'security'),
@@ -334,7 +351,7 @@ export const NODES: readonly NodeSpec[] = [
     id: 'evidence',
     stack: 'Audit',
     shape: 'store',
-    match: { type: 'AWS::S3::Bucket', logicalId: /^EvidenceBucket$/ },
+    match: { type: 'AWS::S3::Bucket', logicalId: LOGICAL_IDS.audit.evidenceBucket },
     label: (m) => {
       const lock = m[0]?.properties.ObjectLockConfiguration as { Rule?: { DefaultRetention?: { Mode?: string } } } | undefined;
       return `evidence bucket<br/>write-once${lock?.Rule?.DefaultRetention?.Mode ? ` ${lock.Rule.DefaultRetention.Mode}` : ''}`;
@@ -344,7 +361,7 @@ export const NODES: readonly NodeSpec[] = [
     id: 'signInLog',
     stack: 'Audit',
     shape: 'store',
-    match: { type: 'AWS::S3::Bucket', logicalId: /^SignInLogBucket$/ },
+    match: { type: 'AWS::S3::Bucket', logicalId: LOGICAL_IDS.audit.signInLogBucket },
     parts: [{ type: 'AWS::Cognito::LogDeliveryConfiguration' }],
     label: 'sign-in log bucket',
   },
@@ -404,13 +421,13 @@ export const NODES: readonly NodeSpec[] = [
     id: 'configHistory',
     stack: 'Audit',
     shape: 'store',
-    match: { type: 'AWS::S3::Bucket', logicalId: /^ConfigHistoryBucket$/ },
+    match: { type: 'AWS::S3::Bucket', logicalId: LOGICAL_IDS.audit.configHistoryBucket },
     label: 'Config history bucket',
   },
 
   // Operations.
-  fn('sessionRevocation', '-session-revocation', 'session revocation'),
-  fn('accessReview', '-access-review', 'access review'),
+  fn('sessionRevocation', (n) => n.sessionRevocationFunction, 'session revocation'),
+  fn('accessReview', (n) => n.accessReviewFunction, 'access review'),
   {
     id: 'restoreTesting',
     stack: 'Operations',
@@ -419,8 +436,8 @@ export const NODES: readonly NodeSpec[] = [
     parts: [{ type: 'AWS::Backup::RestoreTestingSelection' }],
     label: (_m, parts) => `restore testing plan<br/>${count(parts.length, 'selection')}`,
   },
-  fn('restoreValidator', '-restore-validator', 'restore validator'),
-  fn('integrityCanary', '-integrity-canary', 'integrity canary'),
+  fn('restoreValidator', (n) => n.restoreValidatorFunction, 'restore validator'),
+  fn('integrityCanary', (n) => n.integrityCanaryFunction, 'integrity canary'),
   {
     id: 'backupJobAlerts',
     stack: 'Operations',
@@ -436,7 +453,7 @@ export const NODES: readonly NodeSpec[] = [
     parts: [{ type: 'AWS::Backup::ReportPlan' }],
     label: (_m, parts) => `Backup Audit Manager<br/>${count(parts.length, 'report plan')}`,
   },
-  fn('keyRotation', '-key-rotation', 'key rotation enforcer'),
+  fn('keyRotation', (n) => n.keyRotationFunction, 'key rotation enforcer'),
   {
     id: 'erasureStateMachine',
     stack: 'Operations',
@@ -444,44 +461,50 @@ export const NODES: readonly NodeSpec[] = [
     match: { type: 'AWS::StepFunctions::StateMachine' },
     label: 'crypto-erasure<br/>state machine',
   },
-  fn('cryptoErasure', '-crypto-erasure', 'crypto-erasure'),
+  fn('cryptoErasure', (n) => n.cryptoErasureFunction, 'crypto-erasure'),
   alarms('operationsAlarms', 'Operations', 'operations'),
 
   // DR region.
-  { id: 'phiDrKey', stack: 'Dr', shape: 'key', match: { type: 'AWS::KMS::Key', logicalId: /^PhiDrKey$/ }, label: 'phi-dr key' },
+  {
+    id: 'phiDrKey',
+    stack: 'Dr',
+    shape: 'key',
+    match: { type: 'AWS::KMS::Key', logicalId: LOGICAL_IDS.dr.phiKey },
+    label: 'phi-dr key',
+  },
   {
     id: 'auditDrKey',
     stack: 'Dr',
     shape: 'key',
-    match: { type: 'AWS::KMS::Key', logicalId: /^AuditDrKey$/ },
+    match: { type: 'AWS::KMS::Key', logicalId: LOGICAL_IDS.dr.auditKey },
     label: 'audit-dr key',
   },
   {
     id: 'backupDrKey',
     stack: 'Dr',
     shape: 'key',
-    match: { type: 'AWS::KMS::Key', logicalId: /^BackupDrKey$/ },
+    match: { type: 'AWS::KMS::Key', logicalId: LOGICAL_IDS.dr.backupKey },
     label: 'backup-dr key',
   },
   {
     id: 'phiReplica',
     stack: 'Dr',
     shape: 'store',
-    match: { type: 'AWS::S3::Bucket', logicalId: /^PhiReplicaBucket$/ },
+    match: { type: 'AWS::S3::Bucket', logicalId: LOGICAL_IDS.dr.phiReplicaBucket },
     label: 'PHI replica bucket<br/>phi-dr key',
   },
   {
     id: 'evidenceReplica',
     stack: 'Dr',
     shape: 'store',
-    match: { type: 'AWS::S3::Bucket', logicalId: /^EvidenceReplicaBucket$/ },
+    match: { type: 'AWS::S3::Bucket', logicalId: LOGICAL_IDS.dr.evidenceReplicaBucket },
     label: 'evidence replica bucket<br/>audit-dr key',
   },
   {
     id: 'trailReplica',
     stack: 'Dr',
     shape: 'store',
-    match: { type: 'AWS::S3::Bucket', logicalId: /^TrailReplicaBucket$/ },
+    match: { type: 'AWS::S3::Bucket', logicalId: LOGICAL_IDS.dr.trailReplicaBucket },
     label: 'trail replica bucket<br/>audit-dr key',
   },
   {
@@ -491,7 +514,7 @@ export const NODES: readonly NodeSpec[] = [
     match: { type: 'AWS::Backup::BackupVault' },
     label: (m) => `DR backup vault${m[0]?.properties.LockConfiguration ? '<br/>Vault Lock' : ''}, backup-dr key`,
   },
-  fn('drKeyRotation', '-key-rotation-dr', 'key rotation enforcer', 'DrOperations'),
+  fn('drKeyRotation', (n) => n.drKeyRotationFunction, 'key rotation enforcer', 'DrOperations'),
   {
     id: 'drSecurityTopic',
     stack: 'DrOperations',
@@ -577,7 +600,6 @@ export const EDGES: readonly EdgeSpec[] = [
  */
 export const PLUMBING: readonly Matcher[] = [
   ...[
-    'AWS::CDK::Metadata',
     'AWS::IAM::Role',
     'AWS::IAM::ManagedPolicy',
     'AWS::IAM::Policy',

@@ -1,34 +1,19 @@
 /**
- * What the diagram is drawn from: the synthesized templates reduced to stacks and their resources.
- * Plain data, so the drawing rules can be tested on a hand-made or trimmed model without a synth.
+ * What the diagram is drawn from: the synthesized deployment in the shared assembly model
+ * (lib/assembly) and its regions. Plain data, so the drawing rules can be tested on a trimmed or
+ * hand-made assembly without a synth.
  */
+import type { AssemblyStack, CloudAssembly } from '../../lib/assembly/model';
 
-/** One resource of a template. */
-export interface ResourceModel {
-  readonly logicalId: string;
-  /** CloudFormation type, e.g. `AWS::S3::Bucket`. */
-  readonly type: string;
-  readonly properties: Readonly<Record<string, unknown>>;
+export interface DiagramSource {
+  readonly assembly: CloudAssembly;
+  /** The deployment's primary and DR regions (`config.regions`). */
+  readonly regions: { readonly primary: string; readonly dr: string };
 }
 
-/** One stack: its construct id (`Keys`, `Dr`, ...), its region and its resources. */
-export interface StackModel {
-  readonly id: string;
-  readonly region: string;
-  readonly resources: readonly ResourceModel[];
-}
+/** CDK's placeholder region, for a stack that pins none (the deployment's stacks all do). */
+const UNKNOWN_REGION = 'unknown-region';
 
-/** A whole deployment. */
-export interface AppModel {
-  readonly primaryRegion: string;
-  readonly drRegion: string;
-  readonly stacks: readonly StackModel[];
-}
-
-/** The model without any resource of the given types (what the drawing does when a resource is removed). */
-export function withoutTypes(model: AppModel, types: readonly string[]): AppModel {
-  return {
-    ...model,
-    stacks: model.stacks.map((s) => ({ ...s, resources: s.resources.filter((r) => !types.includes(r.type)) })),
-  };
+export function regionOf(stack: AssemblyStack): string {
+  return stack.region ?? UNKNOWN_REGION;
 }

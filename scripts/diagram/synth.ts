@@ -1,27 +1,29 @@
 /**
- * Builds a deployment in this process and reduces its templates to an `AppModel`. Uses
- * `buildDeployment` (not the checked variant): the compliance packs and CloudFormation's template
- * validation do not change templates, and Lambda bundling is skipped (CDK puts a stand-in asset in
- * place, the template is otherwise the same), so a synth takes seconds.
+ * Builds a deployment in this process, synthesizes it into a temporary directory and reads it back
+ * through the shared assembly reader (lib/assembly). Uses `buildDeployment` (not the checked
+ * variant): the compliance packs and CloudFormation's template validation do not change templates,
+ * and Lambda bundling is skipped (CDK puts a stand-in asset in place, the template is otherwise the
+ * same), so a synth takes seconds.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { readAssembly } from '../../lib/assembly/read';
 import { buildDeployment } from '../../lib/app';
 import { loadConfig } from '../../lib/config/load';
-import type { AppModel } from './model';
+import type { DiagramSource } from './model';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..');
 
-/** The feature flags and context of cdk.json, so the model is what `cdk synth` builds. */
+/** The feature flags and context of cdk.json, so the templates are what `cdk synth` builds. */
 function projectContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
   return cdkJson.context;
 }
 
-/** Synthesizes the deployment of `configFile` (relative to the repository) and returns its model. */
-export function synthesizeModel(configFile = 'config/demo.json'): AppModel {
+/** Synthesizes the deployment of `configFile` (relative to the repository) and reads what the diagram is drawn from. */
+export function synthesizeSource(configFile = 'config/demo.json'): DiagramSource {
   const config = loadConfig(configFile, REPO_ROOT);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'diagram-'));
   try {
@@ -34,18 +36,8 @@ export function synthesizeModel(configFile = 'config/demo.json'): AppModel {
       },
     });
     buildDeployment(app, config);
-    const assembly = app.synth();
-    return {
-      primaryRegion: config.regions.primary,
-      drRegion: config.regions.dr,
-      stacks: assembly.stacks.map((s) => ({
-        id: s.id,
-        region: s.environment.region,
-        resources: Object.entries(
-          (s.template as { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> }).Resources ?? {},
-        ).map(([logicalId, r]) => ({ logicalId, type: r.Type, properties: r.Properties ?? {} })),
-      })),
-    };
+    app.synth();
+    return { assembly: readAssembly(outdir), regions: config.regions };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -11,9 +11,18 @@
  *   (.cache) and, in manifest.json, the `trace` of metadata entries (machine-specific stack traces).
  *   Since schema 55 those creation stack traces live in `<stack>.metadata.json`; their
  *   `aws:cdk:creationStack` entries (absolute paths of this machine) are removed there for the same reason.
+ *
+ * Unlike integ-runner, a committed snapshot holds no staged asset (`asset.<hash>...`: the assertion
+ * handler bundle of integ-tests-alpha, Lambda code): only its hash, in the stack's asset manifest. The
+ * comparison checks those hashes instead (see test/integ/README.md).
+ *
+ * The assembly itself is read through the shared reader (lib/assembly); integ.json is integ-runner's.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { MANIFEST_FILE, type ManifestJson, type MetadataJson } from '../../lib/assembly/manifest';
+import type { AssemblyStack, CfnTemplate, CloudAssembly } from '../../lib/assembly/model';
+import { readAssembly } from '../../lib/assembly/read';
 import { jsonDiff } from './json-diff';
 
 /** A test case of integ.json (the fields this harness uses). */
@@ -30,29 +39,6 @@ export interface IntegManifest {
   readonly enableLookups?: boolean;
 }
 
-interface MetadataEntry {
-  readonly type: string;
-  readonly data?: unknown;
-  readonly trace?: readonly string[];
-}
-
-interface Artifact {
-  readonly type: string;
-  readonly properties?: { readonly file?: string; readonly templateFile?: string };
-  readonly metadata?: Record<string, MetadataEntry[]>;
-  readonly additionalMetadataFile?: string;
-}
-
-interface AssemblyManifest {
-  readonly artifacts?: Record<string, Artifact>;
-}
-
-interface AssetManifest {
-  readonly files?: Record<string, { readonly source: { readonly path?: string } }>;
-  readonly dockerImages?: Record<string, { readonly source: { readonly directory?: string } }>;
-}
-
-const STACK = 'aws:cloudformation:stack';
 const CREATION_STACK = 'aws:cdk:creationStack';
 
 function readJson<T>(file: string): T {
@@ -63,38 +49,14 @@ export function readIntegManifest(dir: string): IntegManifest {
   return readJson<IntegManifest>(path.join(dir, 'integ.json'));
 }
 
-function readAssemblyManifest(dir: string): AssemblyManifest {
-  return readJson<AssemblyManifest>(path.join(dir, 'manifest.json'));
-}
-
-/** The asset manifest of a stack artifact, if it has one (integ-runner looks for `<stack>.assets.json`). */
-function readAssetManifest(dir: string, stackId: string): AssetManifest | undefined {
-  const file = path.join(dir, `${stackId}.assets.json`);
-  return fs.existsSync(file) ? readJson<AssetManifest>(file) : undefined;
-}
-
 /** Asset IDs of a stack's staged assets and nested templates: the hashes that `diffAssets: false` ignores. */
-function assetIdsOfStack(dir: string, stackId: string): string[] {
-  const manifest = readAssetManifest(dir, stackId);
-  const files = Object.entries(manifest?.files ?? {})
-    .filter(([, asset]) => asset.source.path?.startsWith('asset.') || asset.source.path?.endsWith('nested.template.json'))
-    .map(([id]) => id);
-  const images = Object.entries(manifest?.dockerImages ?? {})
-    .filter(([, asset]) => asset.source.directory?.startsWith('asset.'))
-    .map(([id]) => id);
-  return [...files, ...images];
+function assetIdsOfStack(stack: AssemblyStack | undefined): string[] {
+  return (stack?.assets ?? []).filter((a) => a.staged || a.source.endsWith('nested.template.json')).map((a) => a.id);
 }
 
 /** Files and directories of a stack's staged assets (not its nested templates). */
-function assetLocationsOfStack(dir: string, stackId: string): string[] {
-  const manifest = readAssetManifest(dir, stackId);
-  const files = Object.values(manifest?.files ?? {})
-    .map((asset) => asset.source.path)
-    .filter((p): p is string => !!p && p.startsWith('asset.'));
-  const images = Object.values(manifest?.dockerImages ?? {})
-    .map((asset) => asset.source.directory)
-    .filter((d): d is string => !!d && d.startsWith('asset.'));
-  return [...files, ...images];
+function stagedAssetsOfStack(stack: AssemblyStack | undefined): string[] {
+  return (stack?.assets ?? []).filter((a) => a.staged).map((a) => a.source);
 }
 
 /** The stack artifacts of a test case (its test stacks and its assertion stack) and whether it diffs asset hashes. */
@@ -109,19 +71,15 @@ function stacksOfTestCases(manifest: IntegManifest): Map<string, { readonly diff
 
 /** The templates of the given stacks and of their nested stacks, by template ID (integ-runner's naming). */
 function templatesOf(
-  dir: string,
+  assembly: CloudAssembly,
   stackIds: Iterable<string>,
-): Map<string, { readonly stackId: string; readonly template: unknown }> {
-  const artifacts = readAssemblyManifest(dir).artifacts ?? {};
-  const templates = new Map<string, { readonly stackId: string; readonly template: unknown }>();
+): Map<string, { readonly stackId: string; readonly template: CfnTemplate }> {
+  const templates = new Map<string, { readonly stackId: string; readonly template: CfnTemplate }>();
   for (const stackId of stackIds) {
-    const artifact = artifacts[stackId];
-    if (artifact?.type !== STACK || !artifact.properties?.templateFile) continue;
-    templates.set(stackId, { stackId, template: readJson(path.join(dir, artifact.properties.templateFile)) });
-    const nested = Object.values(readAssetManifest(dir, stackId)?.files ?? {})
-      .map((asset) => asset.source.path)
-      .filter((p): p is string => !!p && p.endsWith('.nested.template.json'));
-    for (const file of nested) templates.set(file.split('.', 1)[0], { stackId, template: readJson(path.join(dir, file)) });
+    const stack = assembly.stacks.find((s) => s.id === stackId);
+    if (!stack) continue;
+    templates.set(stackId, { stackId, template: stack.template });
+    for (const nested of stack.nestedTemplates) templates.set(nested.id, { stackId, template: nested.template });
   }
   return templates;
 }
@@ -177,8 +135,11 @@ export function compareSnapshots(expectedDir: string, actualDir: string): string
 
   const expectedStacks = stacksOfTestCases(expected);
   const actualStacks = stacksOfTestCases(actual);
-  const expectedTemplates = templatesOf(expectedDir, expectedStacks.keys());
-  const actualTemplates = templatesOf(actualDir, actualStacks.keys());
+  const expectedAssembly = readAssembly(expectedDir);
+  const actualAssembly = readAssembly(actualDir);
+  const stackOf = (assembly: CloudAssembly, id: string) => assembly.stacks.find((s) => s.id === id);
+  const expectedTemplates = templatesOf(expectedAssembly, expectedStacks.keys());
+  const actualTemplates = templatesOf(actualAssembly, actualStacks.keys());
   for (const id of expectedTemplates.keys()) {
     if (!actualTemplates.has(id)) problems.push(`Template ${id} is in the snapshot but no longer synthesized.`);
   }
@@ -194,13 +155,26 @@ export function compareSnapshots(expectedDir: string, actualDir: string): string
     const lines = diffAssets
       ? jsonDiff(was, now)
       : jsonDiff(
-          canonicalizeTemplate(was, assetIdsOfStack(expectedDir, committed.stackId)),
-          canonicalizeTemplate(now, assetIdsOfStack(actualDir, stackId)),
+          canonicalizeTemplate(was, assetIdsOfStack(stackOf(expectedAssembly, committed.stackId))),
+          canonicalizeTemplate(now, assetIdsOfStack(stackOf(actualAssembly, stackId))),
         );
     if (lines.length)
       problems.push(
         `Template ${id} differs (~ snapshot → synthesized now, - only in the snapshot, + only synthesized now):\n${indent(lines)}`,
       );
+  }
+  for (const stackId of actualStacks.keys()) {
+    const was = stagedAssetsOfStack(stackOf(expectedAssembly, stackId)).sort();
+    const now = stagedAssetsOfStack(stackOf(actualAssembly, stackId)).sort();
+    if (JSON.stringify(was) !== JSON.stringify(now)) {
+      problems.push(
+        `Stack ${stackId} stages other assets than the snapshot records (their hashes are all the snapshot keeps of them):\n` +
+          indent([
+            ...was.filter((a) => !now.includes(a)).map((a) => `- ${a}`),
+            ...now.filter((a) => !was.includes(a)).map((a) => `+ ${a}`),
+          ]),
+      );
+    }
   }
   return problems;
 }
@@ -219,14 +193,15 @@ export function cleanSnapshot(dir: string): void {
   const withoutUpdateWorkflow = Object.values(integ.testCases)
     .filter((testCase) => testCase.stackUpdateWorkflow === false)
     .flatMap((testCase) => testCase.stacks);
+  const assembly = readAssembly(dir);
   for (const stackId of withoutUpdateWorkflow) {
-    for (const location of assetLocationsOfStack(dir, stackId))
+    for (const location of stagedAssetsOfStack(assembly.stacks.find((s) => s.id === stackId)))
       fs.rmSync(path.join(dir, location), { recursive: true, force: true });
   }
   fs.rmSync(path.join(dir, '.cache'), { recursive: true, force: true });
 
-  const manifestFile = path.join(dir, 'manifest.json');
-  const manifest = readAssemblyManifest(dir);
+  const manifestFile = path.join(dir, MANIFEST_FILE);
+  const manifest = readJson<ManifestJson>(manifestFile);
   const artifacts = Object.values(manifest.artifacts ?? {});
   if (artifacts.some((artifact) => Object.values(artifact.metadata ?? {}).some((entries) => entries.some((e) => e.trace)))) {
     for (const artifact of artifacts) {
@@ -237,16 +212,26 @@ export function cleanSnapshot(dir: string): void {
   for (const artifact of artifacts) {
     if (!artifact.additionalMetadataFile) continue;
     const file = path.join(dir, artifact.additionalMetadataFile);
-    fs.writeFileSync(file, JSON.stringify(withoutTraces(readJson<Record<string, MetadataEntry[]>>(file)), undefined, 2));
+    fs.writeFileSync(file, JSON.stringify(withoutTraces(readJson<MetadataJson>(file)), undefined, 2));
   }
 }
 
 /** Metadata without stack traces: no `trace` fields, no creation-stack entries, no paths left empty by that. */
-function withoutTraces(metadata: Record<string, MetadataEntry[]>): Record<string, MetadataEntry[]> {
-  const cleaned: Record<string, MetadataEntry[]> = {};
+function withoutTraces(metadata: MetadataJson): MetadataJson {
+  const cleaned: MetadataJson = {};
   for (const [constructPath, entries] of Object.entries(metadata)) {
     const kept = entries.filter((entry) => entry.type !== CREATION_STACK).map(({ type, data }) => ({ type, data }));
     if (kept.length) cleaned[constructPath] = kept;
   }
   return cleaned;
+}
+
+/**
+ * Removes the staged assets from a snapshot about to be committed: they are generated (the same
+ * assertion handler bundle in every snapshot), and their hashes stay in the asset manifests.
+ */
+export function removeStagedAssets(dir: string): void {
+  for (const stack of readAssembly(dir).stacks) {
+    for (const location of stagedAssetsOfStack(stack)) fs.rmSync(path.join(dir, location), { recursive: true, force: true });
+  }
 }

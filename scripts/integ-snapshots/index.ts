@@ -1,12 +1,12 @@
 /**
  * Writes and checks the snapshots of the integ tests in test/integ, in integ-runner's layout
- * (`test/integ/<file>.snapshot/`: the cloud assembly of the test app). Used by
- * `npm run integ:snapshot [-- --check] [files]` and by test/integ-snapshots.test.ts.
+ * (`test/integ/<file>.snapshot/`: the cloud assembly of the test app, without its staged assets). Used
+ * by `npm run integ:snapshot [-- --check | --deployable <dir>] [files]` and by test/integ-snapshots.test.ts.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cleanSnapshot, compareSnapshots, readIntegManifest } from './assembly';
+import { cleanSnapshot, compareSnapshots, readIntegManifest, removeStagedAssets } from './assembly';
 import { REPO_ROOT, synthesizeIntegApp } from './synth';
 
 export const INTEG_DIR = path.join(REPO_ROOT, 'test', 'integ');
@@ -43,12 +43,16 @@ export function snapshotDirOf(file: string): string {
  */
 export async function synthesizeSnapshot(file: string, outdir: string): Promise<void> {
   await synthesizeIntegApp(file, outdir);
+  refuseLookups(file, outdir);
+  cleanSnapshot(outdir);
+}
+
+function refuseLookups(file: string, outdir: string): void {
   if (readIntegManifest(outdir).enableLookups) {
     throw new Error(
       `${path.relative(REPO_ROOT, file)} enables lookups, which this harness does not support (see scripts/integ-snapshots).`,
     );
   }
-  cleanSnapshot(outdir);
 }
 
 async function withTempDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
@@ -82,8 +86,25 @@ export function writeSnapshot(file: string): Promise<string[] | undefined> {
     await synthesizeSnapshot(file, actual);
     const target = snapshotDirOf(file);
     const changes = fs.existsSync(target) ? compareSnapshots(target, actual) : undefined;
+    removeStagedAssets(actual);
     fs.rmSync(target, { recursive: true, force: true });
     fs.cpSync(actual, target, { recursive: true });
     return changes;
   });
+}
+
+/**
+ * Synthesizes `file` into `outdir` whole, staged assets included, so that it can be deployed with
+ * `npx cdk deploy --app <outdir>`; refuses when it is not what the committed snapshot records (the
+ * reviewed templates and asset hashes). Returns the problems (empty when it was written).
+ */
+export async function writeDeployable(file: string, outdir: string): Promise<string[]> {
+  if (fs.existsSync(outdir) && fs.readdirSync(outdir).length > 0) {
+    throw new Error(`${outdir} is not empty: give an empty or new directory for the deployable assembly.`);
+  }
+  await synthesizeIntegApp(file, outdir);
+  refuseLookups(file, outdir);
+  const problems = compareSnapshots(snapshotDirOf(file), outdir);
+  if (problems.length) fs.rmSync(outdir, { recursive: true, force: true });
+  return problems;
 }

@@ -1,31 +1,19 @@
 /**
- * The report over the real demo app, built in-process as `npm run synth` builds it (Lambda bundling
- * skipped: the templates are the same).
+ * The report over the real demo app: the shared assembly of the test run (test/helpers/shipped-assembly.ts),
+ * synthesized as `npm run synth` synthesizes it (Lambda bundling skipped: the templates are the same).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { buildCheckedDeployment } from '../../lib/app';
-import { readAssembly } from '../../lib/report/assembly';
-import type { ReportModel } from '../../lib/report/model';
-import { projectApp } from '../helpers/app';
-import { shippedConfig } from '../helpers/config';
-import { modelOf } from './fixture';
+import { shippedAssembly } from '../helpers/shipped-assembly';
+import { modelOf, reportAssembly } from './fixture';
 
-function demoReport(): { model: ReportModel; stackIds: string[] } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-demo-'));
-  const app = projectApp({ outdir });
-  const deployment = buildCheckedDeployment(app, shippedConfig('config/demo.json'));
-  app.synth();
-  return { model: modelOf(readAssembly(outdir)), stackIds: Object.values(deployment).map((s) => s.node.id) };
-}
+const demo = shippedAssembly('config/demo.json');
+const model = modelOf(reportAssembly(demo.dir));
 
 describe('the report of the demo deployment', () => {
-  const { model, stackIds } = demoReport();
   const section = (id: string) => model.sections.find((s) => s.spec.id === id)!;
 
   test('covers every stack, the DR region included', () => {
-    expect(model.summary.stacks.map((s) => s.id).sort()).toEqual([...stackIds].sort());
+    expect(demo.synthFailed).toBe(false);
+    expect(model.summary.stacks.map((s) => s.id).sort()).toEqual([...demo.stackIds].sort());
     expect(model.summary.stacks.find((s) => s.id === 'Dr')?.region).toBe('us-west-2');
     expect(model.notes.filter((n) => /could not be worked out/.test(n))).toEqual([]);
   });

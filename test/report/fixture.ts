@@ -1,30 +1,21 @@
-/**
- * The small fixture assembly under test/fixtures/report-assembly (stacks Keys and Data of deployment
- * crm-demo, one acknowledged finding), and the report model built from it.
- */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { readAssembly, type CloudAssembly } from '../../lib/report/assembly';
+/** The report model built from the fixture assembly (test/assembly/fixture.ts) and the demo config. */
+import type { ValidatedAssembly } from '../../lib/assembly/model';
+import { readAssembly } from '../../lib/assembly/read';
 import { buildReportModel, type ReportModel } from '../../lib/report/model';
 import { controlTowerGuardRules, hipaaRuleApplicability, packRules } from '../../lib/report/rule-packs';
-import { REPO_ROOT, shippedConfig } from '../helpers/config';
+import { FIXTURE_DIR } from '../assembly/fixture';
+import { shippedConfig } from '../helpers/config';
 
-export const FIXTURE_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'report-assembly');
+export { FIXTURE_DIR, fixtureCopy } from '../assembly/fixture';
+
 export const NOW = new Date('2026-03-01T12:00:00Z');
 
-/** A copy of the fixture assembly in a temporary directory, changed by `change` (file name -> JSON). */
-export function fixtureCopy(change: (file: string, json: Record<string, unknown>) => void = () => undefined): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-fixture-'));
-  for (const file of fs.readdirSync(FIXTURE_DIR)) {
-    const json = JSON.parse(fs.readFileSync(path.join(FIXTURE_DIR, file), 'utf8')) as Record<string, unknown>;
-    change(file, json);
-    fs.writeFileSync(path.join(dir, file), JSON.stringify(json));
-  }
-  return dir;
+/** The assembly in `dir`, as the report reads it (its validation report required). */
+export function reportAssembly(dir: string): ValidatedAssembly {
+  return readAssembly(dir, { requireValidationReport: true });
 }
 
-export function modelOf(assembly: CloudAssembly, configOverrides: Record<string, unknown> = {}): ReportModel {
+export function modelOf(assembly: ValidatedAssembly, configOverrides: Record<string, unknown> = {}): ReportModel {
   return buildReportModel({
     assembly,
     config: shippedConfig('config/demo.json', configOverrides),
@@ -37,5 +28,5 @@ export function modelOf(assembly: CloudAssembly, configOverrides: Record<string,
 }
 
 export function fixtureModel(configOverrides: Record<string, unknown> = {}): ReportModel {
-  return modelOf(readAssembly(FIXTURE_DIR), configOverrides);
+  return modelOf(reportAssembly(FIXTURE_DIR), configOverrides);
 }

@@ -1,7 +1,7 @@
-import { AssemblyError, readAssembly } from '../../lib/report/assembly';
+import { AssemblyError } from '../../lib/assembly/read';
 import { assertAssemblyMatchesConfig } from '../../lib/report/model';
 import { shippedConfig } from '../helpers/config';
-import { FIXTURE_DIR, fixtureCopy, fixtureModel, modelOf } from './fixture';
+import { FIXTURE_DIR, fixtureCopy, fixtureModel, modelOf, reportAssembly } from './fixture';
 
 const ACK_REASON_START = 'Fixture: this bucket holds the server access logs of the PHI documents bucket';
 
@@ -97,7 +97,7 @@ describe('findings the model must not hide', () => {
         violatingConstructs: [{ constructPath: 'Data/PhiDocuments/AccessLogs/Bucket/Resource' }],
       });
     });
-    const model = modelOf(readAssembly(dir));
+    const model = modelOf(reportAssembly(dir));
     expect(model.summary.openFindings).toBe(1);
     expect(model.openFindings.map((f) => f.rule)).toEqual(['HIPAA.Security-S3BucketLoggingEnabled']);
   });
@@ -108,7 +108,7 @@ describe('findings the model must not hide', () => {
       const reports = json.pluginReports as { suppressedViolations: { reason: string }[] }[];
       reports[0].suppressedViolations[0].reason = '[HIPAA 164.999(z)] A reason citing a section that does not exist.';
     });
-    const model = modelOf(readAssembly(dir));
+    const model = modelOf(reportAssembly(dir));
     expect(model.sections.flatMap((s) => s.exceptions)).toEqual([]);
     expect(model.otherExceptions.map((e) => [e.citation, e.reason])).toEqual([
       ['164.999(z)', 'A reason citing a section that does not exist.'],
@@ -118,7 +118,7 @@ describe('findings the model must not hide', () => {
 
 describe('assertAssemblyMatchesConfig', () => {
   test('refuses an assembly synthesized from another deployment config', () => {
-    const assembly = readAssembly(FIXTURE_DIR);
+    const assembly = reportAssembly(FIXTURE_DIR);
     expect(() => assertAssemblyMatchesConfig(assembly, shippedConfig('config/demo.json'), 'config/demo.json')).not.toThrow();
     expect(() =>
       assertAssemblyMatchesConfig(assembly, shippedConfig('config/production.example.json'), 'config/production.example.json'),

@@ -1,4 +1,5 @@
-import { AssemblyIndex, readAssembly } from '../../lib/report/assembly';
+import { AssemblyIndex } from '../../lib/assembly/assembly-index';
+import { readAssembly } from '../../lib/assembly/read';
 import { baaRecord, dataClassification, retentionTable, roleMatrix } from '../../lib/report/policies';
 import { shippedConfig } from '../helpers/config';
 import { FIXTURE_DIR, NOW } from './fixture';

@@ -1,4 +1,4 @@
-import { readAssembly } from '../../lib/report/assembly';
+import { readAssembly } from '../../lib/assembly/read';
 import { controlTowerGuardRules, hipaaRuleApplicability, packRules } from '../../lib/report/rule-packs';
 import { FIXTURE_DIR } from './fixture';
 

@@ -1,41 +1,51 @@
+/**
+ * The architecture diagram, drawn from the shared assembly of the demo config (test/helpers/shipped-assembly.ts),
+ * read through lib/assembly as `npm run diagram` reads its own synth.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { assemblyStack, cloudAssembly, withoutResourceTypes } from '../../lib/assembly/model';
+import { readAssembly } from '../../lib/assembly/read';
 import { buildDiagram, type Diagram } from '../../scripts/diagram/build';
 import { currentBlock, END_MARKER, replaceBlock, START_MARKER } from '../../scripts/diagram/document';
 import { coverageProblems, diagramDrift, DOCUMENT, expectedBlock } from '../../scripts/diagram/generate';
 import { renderMermaid } from '../../scripts/diagram/mermaid';
-import { withoutTypes, type AppModel } from '../../scripts/diagram/model';
-import { REPO_ROOT, synthesizeModel } from '../../scripts/diagram/synth';
+import type { DiagramSource } from '../../scripts/diagram/model';
+import { REPO_ROOT } from '../../scripts/diagram/synth';
+import { shippedAssembly } from '../helpers/shipped-assembly';
 
 const nodeIds = (d: Diagram) => [...d.external, ...d.regions.flatMap((r) => r.stacks.flatMap((s) => s.nodes))].map((n) => n.id);
 const edgeKeys = (d: Diagram) => d.edges.map((e) => `${e.from} -> ${e.to}`);
 const stackOf = (d: Diagram, id: string) => d.regions.flatMap((r) => r.stacks).find((s) => s.nodes.some((n) => n.id === id));
 const regionOf = (d: Diagram, id: string) => d.regions.find((r) => r.stacks.some((s) => s.nodes.some((n) => n.id === id)));
 
-let model: AppModel;
-let diagram: Diagram;
-beforeAll(() => {
-  model = synthesizeModel('config/demo.json');
-  diagram = buildDiagram(model);
+const demo = shippedAssembly('config/demo.json');
+const source: DiagramSource = { assembly: readAssembly(demo.dir), regions: demo.config.regions };
+const diagram: Diagram = buildDiagram(source);
+
+/** The demo app without any resource of `types`. */
+const without = (types: readonly string[]): DiagramSource => ({
+  ...source,
+  assembly: withoutResourceTypes(source.assembly, types),
 });
 
 describe('docs/architecture.md', () => {
   const document = () => fs.readFileSync(path.join(REPO_ROOT, DOCUMENT), 'utf8');
 
   test('holds the diagram of the synthesized demo app (run npm run diagram when this fails)', () => {
-    expect(diagramDrift(document(), model)).toBeUndefined();
+    expect(diagramDrift(document(), source)).toBeUndefined();
   });
 
   test('the check reports a stale diagram and says how to fix it', () => {
     const stale = document().replace('flowchart LR', 'flowchart TD');
     expect(stale).not.toEqual(document());
-    expect(diagramDrift(stale, model)).toBe(
+    expect(diagramDrift(stale, source)).toBe(
       'the diagram in docs/architecture.md is not the one of the synthesized app: run npm run diagram',
     );
   });
 
   test('every key, bucket, function and service of the app is drawn or deliberately left out as plumbing', () => {
-    expect(coverageProblems(model)).toEqual([]);
+    expect(coverageProblems(source)).toEqual([]);
   });
 });
 
@@ -143,7 +153,7 @@ describe('the diagram of the demo app', () => {
 
 describe('nodes come from the resources', () => {
   test('removing the state machine removes its node and its edges, and nothing else', () => {
-    const trimmed = buildDiagram(withoutTypes(model, ['AWS::StepFunctions::StateMachine']));
+    const trimmed = buildDiagram(without(['AWS::StepFunctions::StateMachine']));
     expect(nodeIds(trimmed)).not.toContain('erasureStateMachine');
     expect(edgeKeys(trimmed)).not.toContain('erasureStateMachine -> cryptoErasure');
     expect(nodeIds(trimmed)).toEqual(nodeIds(diagram).filter((id) => id !== 'erasureStateMachine'));
@@ -151,41 +161,46 @@ describe('nodes come from the resources', () => {
   });
 
   test('removing the backup vaults removes both vaults and the cross-region copy', () => {
-    const trimmed = buildDiagram(withoutTypes(model, ['AWS::Backup::BackupVault']));
+    const trimmed = buildDiagram(without(['AWS::Backup::BackupVault']));
     expect(nodeIds(trimmed)).not.toContain('backupVault');
     expect(nodeIds(trimmed)).not.toContain('drVault');
     expect(edgeKeys(trimmed).filter((e) => /backupVault|drVault/.test(e))).toEqual([]);
   });
 
   test('without the WAF, staff reach the load balancer directly', () => {
-    const trimmed = buildDiagram(withoutTypes(model, ['AWS::WAFv2::WebACL']));
+    const trimmed = buildDiagram(without(['AWS::WAFv2::WebACL']));
     expect(nodeIds(trimmed)).not.toContain('waf');
     expect(edgeKeys(trimmed)).toContain('staff -> alb');
   });
 
   test('a stack left without nodes is not drawn, and neither are edges to it', () => {
-    const trimmed = buildDiagram(withoutTypes(model, ['AWS::KMS::Key']));
+    const trimmed = buildDiagram(without(['AWS::KMS::Key']));
     expect(trimmed.regions.flatMap((r) => r.stacks.map((s) => s.id))).not.toContain('Keys');
     expect(edgeKeys(trimmed)).not.toContain('keyRotation -> stack:Keys');
   });
 
   test('a new resource that no node draws is reported', () => {
-    const grown: AppModel = {
-      ...model,
-      stacks: model.stacks.map((s) =>
-        s.id === 'Operations'
-          ? {
-              ...s,
-              resources: [
-                ...s.resources,
-                { logicalId: 'ExportHandler', type: 'AWS::Lambda::Function', properties: { FunctionName: 'crm-demo-export' } },
-                { logicalId: 'ExportTable', type: 'AWS::DynamoDB::Table', properties: {} },
-              ],
-            }
-          : s,
-      ),
+    const grown: DiagramSource = {
+      ...source,
+      assembly: cloudAssembly({
+        stacks: source.assembly.stacks.map((s) =>
+          s.id === 'Operations'
+            ? assemblyStack({
+                ...s,
+                template: {
+                  ...s.template,
+                  Resources: {
+                    ...s.template.Resources,
+                    ExportHandler: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'crm-demo-export' } },
+                    ExportTable: { Type: 'AWS::DynamoDB::Table' },
+                  },
+                },
+              })
+            : s,
+        ),
+      }),
     };
-    const before = coverageProblems(model);
+    const before = coverageProblems(source);
     expect(coverageProblems(grown).filter((p) => !before.includes(p))).toEqual([
       'Operations/ExportHandler (AWS::Lambda::Function): no node of scripts/diagram/catalogue.ts draws it (add one, or list it in PLUMBING)',
       'Operations/ExportTable (AWS::DynamoDB::Table): no node of scripts/diagram/catalogue.ts draws it (add one, or list it in PLUMBING)',
@@ -194,21 +209,22 @@ describe('nodes come from the resources', () => {
 });
 
 describe('renderMermaid', () => {
-  const tiny: AppModel = {
-    primaryRegion: 'us-east-1',
-    drRegion: 'us-west-2',
-    stacks: [
-      {
-        id: 'Data',
-        region: 'us-east-1',
-        resources: [{ logicalId: 'PhiDocumentsBucket', type: 'AWS::S3::Bucket', properties: {} }],
-      },
-      {
-        id: 'Dr',
-        region: 'us-west-2',
-        resources: [{ logicalId: 'PhiReplicaBucket', type: 'AWS::S3::Bucket', properties: {} }],
-      },
-    ],
+  const tiny: DiagramSource = {
+    regions: { primary: 'us-east-1', dr: 'us-west-2' },
+    assembly: cloudAssembly({
+      stacks: [
+        assemblyStack({
+          id: 'Data',
+          region: 'us-east-1',
+          template: { Resources: { PhiDocumentsBucket: { Type: 'AWS::S3::Bucket' } } },
+        }),
+        assemblyStack({
+          id: 'Dr',
+          region: 'us-west-2',
+          template: { Resources: { PhiReplicaBucket: { Type: 'AWS::S3::Bucket' } } },
+        }),
+      ],
+    }),
   };
 
   test('nests stacks in their region and labels edges', () => {
@@ -246,13 +262,13 @@ describe('the generated block of the document', () => {
   const doc = `# Title\n\n## Diagram\n\n${START_MARKER}\nold\n${END_MARKER}\n\n## Next\n`;
 
   test('replaces only what is between the markers, and a second run changes nothing', () => {
-    const block = expectedBlock(model);
+    const block = expectedBlock(source);
     const once = replaceBlock(doc, block);
     expect(once.startsWith(`# Title\n\n## Diagram\n\n${START_MARKER}\n\n`)).toBe(true);
     expect(once.endsWith(`\n\n${END_MARKER}\n\n## Next\n`)).toBe(true);
     expect(currentBlock(once)).toBe(block.trim());
     expect(replaceBlock(once, block)).toBe(once);
-    expect(diagramDrift(once, model)).toBeUndefined();
+    expect(diagramDrift(once, source)).toBeUndefined();
   });
 
   test('refuses a document without both markers', () => {

@@ -1,26 +1,9 @@
 /**
  * Reading facts out of synthesized CloudFormation templates: property paths, the encryption of a
  * bucket, what a bucket policy denies. Pure functions over template JSON, shared by the HIPAA
- * catalogue's resource mapping and the report's policy tables, so both read a template the same way.
+ * mappings (lib/compliance/hipaa) and the report's policy tables, so both read a template the same way.
  */
-
-/** One resource of a synthesized template, with where it lives. */
-export interface TemplateResource {
-  /** Construct id of the stack artifact in the cloud assembly, e.g. `Data`. */
-  readonly stack: string;
-  /** Region of the stack, when the assembly pins it. */
-  readonly region?: string;
-  readonly logicalId: string;
-  /** CloudFormation type, e.g. `AWS::S3::Bucket`. */
-  readonly type: string;
-  readonly properties: Readonly<Record<string, unknown>>;
-}
-
-/** A resource a property points to (Ref, GetAtt, cross-stack output or key alias). */
-export interface ResourceRef {
-  readonly stack: string;
-  readonly logicalId: string;
-}
+import type { TemplateResource } from './model';
 
 /** The value at a dotted property path (`BucketEncryption.ServerSideEncryptionConfiguration`), if any. */
 export function prop(resource: Pick<TemplateResource, 'properties'>, path: string): unknown {

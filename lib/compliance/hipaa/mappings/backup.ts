@@ -1,0 +1,98 @@
+/** AWS Backup: plans, selections, vaults (encryption, Vault Lock, the DR copy), restore testing and audit frameworks. */
+import { asArray, deniedDeleteActions, isRecord, isTrue, literalText, num, prop, str } from '../../../assembly/template-facts';
+import { kmsEncrypted, type ResourceSpecMapping, type MappingContext } from './mapping';
+
+/** The backup vault names that some backup plan copies recovery points into. */
+function copyDestinations(ctx: MappingContext): string[] {
+  return ctx.resources
+    .filter((r) => r.type === 'AWS::Backup::BackupPlan')
+    .flatMap((plan) => asArray(prop(plan, 'BackupPlan.BackupPlanRule')))
+    .flatMap((rule) => (isRecord(rule) ? asArray(rule.CopyActions) : []))
+    .map((copy) => (isRecord(copy) ? literalText(copy.DestinationBackupVaultArn) : ''));
+}
+
+export const BACKUP_MAPPINGS: readonly ResourceSpecMapping[] = [
+  {
+    type: 'AWS::Backup::BackupPlan',
+    specs: ['164.308(a)(7)(ii)(A)'],
+    describe: (r) => {
+      const rules = asArray(prop(r, 'BackupPlan.BackupPlanRule')).filter(isRecord);
+      if (!rules.length) return undefined;
+      return `rules: ${rules
+        .map(
+          (x) =>
+            `${literalText(x.RuleName)}${isTrue(x.EnableContinuousBackup) ? ' (continuous)' : ''} kept ${num(isRecord(x.Lifecycle) ? x.Lifecycle.DeleteAfterDays : undefined) ?? '?'} days`,
+        )
+        .join('; ')}`;
+    },
+  },
+  {
+    type: 'AWS::Backup::BackupPlan',
+    specs: ['164.308(a)(7)(ii)(B)', '164.310(d)(2)(iv)'],
+    describe: (r) => {
+      const copies = asArray(prop(r, 'BackupPlan.BackupPlanRule')).filter(
+        (x) => isRecord(x) && asArray(x.CopyActions).length > 0,
+      );
+      return copies.length ? `copies the recovery points of ${copies.length} rule(s) to another vault` : undefined;
+    },
+  },
+  {
+    type: 'AWS::Backup::BackupSelection',
+    specs: ['164.308(a)(7)(ii)(A)'],
+    describe: (r) => `selects ${asArray(prop(r, 'BackupSelection.Resources')).length} resource(s) by ARN for the backup plan`,
+  },
+  kmsEncrypted('AWS::Backup::BackupVault', 'EncryptionKeyArn', 'backup vault'),
+  {
+    type: 'AWS::Backup::BackupVault',
+    specs: ['164.312(c)(1)'],
+    describe: (r) => {
+      const lock = prop(r, 'LockConfiguration');
+      const denied = deniedDeleteActions(prop(r, 'AccessPolicy'));
+      const parts: string[] = [];
+      if (isRecord(lock)) {
+        parts.push(
+          `Vault Lock ${lock.ChangeableForDays !== undefined ? 'COMPLIANCE' : 'GOVERNANCE'} ` +
+            `(retention ${literalText(lock.MinRetentionDays)}-${literalText(lock.MaxRetentionDays)} days)`,
+        );
+      }
+      if (denied.length) parts.push(`denies ${denied.join(', ')} to every principal`);
+      return parts.length ? parts.join('; ') : undefined;
+    },
+  },
+  {
+    type: 'AWS::Backup::BackupVault',
+    specs: ['164.308(a)(7)(ii)(A)'],
+    describe: (r) => `holds recovery points (vault ${literalText(prop(r, 'BackupVaultName'))})`,
+  },
+  {
+    // The DR vault: a vault some backup plan copies into.
+    type: 'AWS::Backup::BackupVault',
+    specs: ['164.308(a)(7)(ii)(B)', '164.310(d)(2)(iv)'],
+    describe: (r, ctx) => {
+      const name = str(prop(r, 'BackupVaultName'));
+      return name && copyDestinations(ctx).some((arn) => arn.endsWith(`:backup-vault:${name}`))
+        ? `receives the copies of scheduled recovery points${r.region ? ` in ${r.region}` : ''}`
+        : undefined;
+    },
+  },
+  {
+    type: 'AWS::Backup::RestoreTestingPlan',
+    specs: ['164.308(a)(7)(ii)(D)'],
+    describe: (r) => `restore tests on ${literalText(prop(r, 'ScheduleExpression'))}`,
+  },
+  {
+    type: 'AWS::Backup::RestoreTestingSelection',
+    specs: ['164.308(a)(7)(ii)(D)'],
+    describe: (r) => `restores the ${literalText(prop(r, 'ProtectedResourceType'))} recovery points in every test`,
+  },
+  {
+    type: 'AWS::Backup::Framework',
+    specs: ['164.308(a)(7)(ii)(D)'],
+    describe: (r) => `Backup Audit Manager framework with ${asArray(prop(r, 'FrameworkControls')).length} controls`,
+  },
+  {
+    type: 'AWS::Backup::ReportPlan',
+    specs: ['164.308(a)(7)(ii)(D)'],
+    describe: (r) => `delivers the ${literalText(prop(r, 'ReportSetting.ReportTemplate'))} report`,
+  },
+];

@@ -1,0 +1,28 @@
+/** AWS IAM: the break-glass role, MFA in trust policies and who may assume each role. */
+import { num, prop, trustedPrincipals, trustRequiresMfa } from '../../../assembly/template-facts';
+import { LOGICAL_IDS } from '../../../vocabulary';
+import { isFixedName, type ResourceSpecMapping } from './mapping';
+
+export const IAM_MAPPINGS: readonly ResourceSpecMapping[] = [
+  {
+    type: 'AWS::IAM::Role',
+    specs: ['164.312(a)(2)(ii)'],
+    describe: (r) =>
+      isFixedName(prop(r, 'RoleName'), (n) => n.breakGlassRole) || r.logicalId === LOGICAL_IDS.identity.breakGlassRole
+        ? `emergency access role${trustRequiresMfa(r) ? ', assumable only with MFA' : ''}${num(prop(r, 'MaxSessionDuration')) ? `, sessions of at most ${num(prop(r, 'MaxSessionDuration'))} seconds` : ''}`
+        : undefined,
+  },
+  {
+    type: 'AWS::IAM::Role',
+    specs: ['164.312(d)'],
+    describe: (r) => (trustRequiresMfa(r) ? 'can be assumed only with MFA' : undefined),
+  },
+  {
+    type: 'AWS::IAM::Role',
+    specs: ['164.312(a)(1)'],
+    describe: (r) => {
+      const who = trustedPrincipals(r);
+      return who.length ? `role assumable by ${who.join(', ')} only` : undefined;
+    },
+  },
+];
