@@ -134,9 +134,16 @@ test('no source file outside the vocabulary spells a tag key or a pinned logical
   const offenders: string[] = [];
   for (const file of ['bin', 'lib', 'lambda', 'scripts'].flatMap(sourceFiles)) {
     if (file === path.join('lib', 'vocabulary.ts')) continue;
-    const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    // Comments may mention a name; code may not spell it.
+    const text = fs
+      .readFileSync(path.join(ROOT, file), 'utf8')
+      .split('\n')
+      .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line))
+      .join('\n');
     if (/['"`]hipaa-crm:/.test(text)) offenders.push(`${file}: a hipaa-crm: tag key`);
-    for (const id of SPELLED_ONCE) if (new RegExp(`['"\`]${id}['"\`]`).test(text)) offenders.push(`${file}: '${id}'`);
+    // A construct ID (`new X(this, 'Id', ...)`) may equal a logical ID: it is a path segment, not the pin.
+    const code = text.replace(/\((?:this|scope|stack|parent|partsScope|[a-z]\w*Scope), '[A-Za-z]+'/g, '(scope');
+    for (const id of SPELLED_ONCE) if (new RegExp(`['"\`]${id}['"\`]`).test(code)) offenders.push(`${file}: '${id}'`);
   }
   expect(offenders).toEqual([]);
 });

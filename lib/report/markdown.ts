@@ -3,6 +3,7 @@
  * table cells and inline HTML, so a value can neither break a table nor inject markup.
  */
 import { RULE_PARTS, type RulePart } from '../compliance/hipaa/specifications';
+import { TAG } from '../vocabulary';
 import type { CheckKind, ExceptionEntry, ReportModel, SpecSection } from './model';
 import type { ResourceLabel } from './policies';
 
@@ -186,7 +187,7 @@ export function renderMarkdown(m: ReportModel): string {
     '',
     '### Data classification',
     '',
-    'Data class is the `hipaa-crm:data-class` tag of the KMS key that encrypts the store; stores of classes phi, phi-dr, backup and backup-dr are PHI stores (backups hold copies of the PHI).' +
+    `Data class is the \`${TAG.dataClass}\` tag of the KMS key that encrypts the store; stores of classes phi, phi-dr, backup and backup-dr are PHI stores (backups hold copies of the PHI).` +
       (m.holdsPhi ? '' : ' While holdsPhi is false they must hold no real PHI.'),
     '',
     ...table(
