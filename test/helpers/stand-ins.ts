@@ -26,8 +26,11 @@ export const logicalIdOf = (element: CfnElement): string => Stack.of(element).re
 export const logicalIdOfL2 = (construct: { node: { defaultChild?: unknown } }): string =>
   logicalIdOf(construct.node.defaultChild as CfnElement);
 
-/** An app with the project's context, for template checks (no Lambda bundling, no CloudFormation checks). */
-export const templateApp = (): App => projectApp({ context: TEMPLATE_ONLY });
+/**
+ * An app with the project's context, for template checks: no Lambda bundling, and none of CloudFormation's
+ * own template checks (they run, with every rule pack, in the app-wide compliance test).
+ */
+export const templateApp = (): App => projectApp({ context: TEMPLATE_ONLY, builtinCloudFormationValidation: false });
 
 /** The environment of a deployment's primary region (or `region`). */
 export const envOf = (config: DeploymentConfig, region?: string) => ({
