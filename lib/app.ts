@@ -14,6 +14,7 @@ import { IdentityStack } from './stacks/identity-stack';
 import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { OperationsStack } from './stacks/operations-stack';
+import type { StackPart } from './vocabulary';
 
 /** The stacks of one deployment. */
 export interface Deployment {
@@ -31,7 +32,7 @@ export interface Deployment {
 
 /** Builds every stack of one deployment into `app`. Stacks wire; constructs own each concern. */
 export function buildDeployment(app: App, config: DeploymentConfig): Deployment {
-  const props = (part: string, purpose: string, stateful: boolean, region?: string) => ({
+  const props = (part: StackPart, purpose: string, stateful: boolean, region?: string) => ({
     ...deploymentStackProps(config, { part, purpose, stateful, region }),
     config,
   });
@@ -90,7 +91,7 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
   const web = new AppStack(app, 'App', {
     ...props('app', 'load balancer, WAF and the CRM service', false),
     vpc: network.vpc,
-    identity,
+    signIn: { userPool: identity.userPool, client: identity.albClient, domain: identity.userPoolDomain },
     database: data.database,
     documentsBucket: data.documents.bucket,
     phiKey: keys.phiKey,

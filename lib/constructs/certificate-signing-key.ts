@@ -2,12 +2,12 @@ import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TAG_DATA_CLASS, TAG_DEPLOYMENT } from '../stacks/deployment-stack-props';
 import { certificateSigningKeyAlias } from '../naming';
+import { CERTIFICATE_SIGNING_DATA_CLASS, TAG } from '../vocabulary';
 import { denyGrantsExceptForAwsResources } from './data-class-key';
 
-/** Data-class tag of the signing key: not an erasable class, so crypto-erasure refuses it. */
-export const CERTIFICATE_SIGNING_DATA_CLASS = 'certificate-signing';
+/** Data-class tag of the signing key: not an erasable class, so crypto-erasure refuses it (spelled in the vocabulary). */
+export { CERTIFICATE_SIGNING_DATA_CLASS };
 
 /** The one algorithm certificates are signed with (ECC_NIST_P256 keys sign with ECDSA_SHA_256 only). */
 export const CERTIFICATE_SIGNING_ALGORITHM = 'ECDSA_SHA_256';
@@ -55,8 +55,8 @@ export class CertificateSigningKey extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     denyGrantsExceptForAwsResources(this.key);
-    Tags.of(this.key).add(TAG_DEPLOYMENT, props.deployment);
-    Tags.of(this.key).add(TAG_DATA_CLASS, CERTIFICATE_SIGNING_DATA_CLASS);
+    Tags.of(this.key).add(TAG.deployment, props.deployment);
+    Tags.of(this.key).add(TAG.dataClass, CERTIFICATE_SIGNING_DATA_CLASS);
   }
 
   /**

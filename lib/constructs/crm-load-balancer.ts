@@ -1,4 +1,4 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -184,6 +184,8 @@ export class CrmLoadBalancer extends Construct {
     }
     if (zone && !props.certificateArn) {
       return new acm.Certificate(this, 'Certificate', {
+        // Its Name tag: `<stack>/<id>/Certificate`, so that moving this construct does not rename it.
+        certificateName: `${Stack.of(this).node.path}/${this.node.id}/Certificate`,
         domainName: props.domainName,
         validation: acm.CertificateValidation.fromDns(zone),
       });

@@ -2,9 +2,9 @@ import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TAG_DATA_CLASS } from '../stacks/deployment-stack-props';
 import { keyAliasName, type DataClass, type DrDataClass } from '../naming';
 import { ERASABLE_DATA_CLASSES, ERASURE_CANARY_CONTEXT } from '../../lambda/shared/key-lifecycle-contract';
+import { TAG } from '../vocabulary';
 
 export interface DataClassKeyProps {
   /** Deployment name; prefixes the alias. */
@@ -65,7 +65,7 @@ export class DataClassKey extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     denyGrantsExceptForAwsResources(this.key);
-    Tags.of(this.key).add(TAG_DATA_CLASS, props.dataClass);
+    Tags.of(this.key).add(TAG.dataClass, props.dataClass);
   }
 
   /**

@@ -1,10 +1,11 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledge';
+import { SUBNET_GROUPS } from '../vocabulary';
 
-/** Subnet group names of the VPC: one public tier for the load balancer, two isolated tiers. */
-export const SUBNET_GROUPS = { public: 'Public', workload: 'Workload', data: 'Data' } as const;
+/** Subnet group names of the VPC (spelled in the vocabulary; re-exported for this construct's users). */
+export { SUBNET_GROUPS };
 
 /** Netmask of each subnet tier for a VPC prefix of /16 to /22. */
 export interface SubnetMasks {
@@ -46,7 +47,9 @@ export interface IsolatedVpcProps {
  *
  * Logical IDs of the stateful resources are pinned, derived from this construct's id: the VPC is
  * `<id>`, subnets `<id><group>Subnet<n>` (e.g. `VpcWorkloadSubnet1`). Moving the construct in the
- * tree therefore cannot replace them; renaming its id would. Use one per stack.
+ * tree therefore cannot replace them; renaming its id would. Use one per stack. Their `Name` tags
+ * are derived the same way (`<stack path>/<id>/Resource[/<subnet>]`), so moving the construct does not
+ * rename the VPC, its subnets or route tables either.
  */
 export class IsolatedVpc extends Construct {
   readonly vpc: ec2.Vpc;
@@ -54,7 +57,9 @@ export class IsolatedVpc extends Construct {
   constructor(scope: Construct, id: string, props: IsolatedVpcProps) {
     super(scope, id);
     const masks = subnetMasks(props.cidr);
+    const nameTag = `${Stack.of(this).node.path}/${id}/Resource`;
     this.vpc = new ec2.Vpc(this, 'Resource', {
+      vpcName: nameTag,
       ipAddresses: ec2.IpAddresses.cidr(props.cidr),
       availabilityZones: props.availabilityZones,
       natGateways: 0,
@@ -74,6 +79,9 @@ export class IsolatedVpc extends Construct {
       restrictDefaultSecurityGroup: true,
     });
 
+    for (const subnet of [...this.vpc.publicSubnets, ...this.vpc.isolatedSubnets]) {
+      Tags.of(subnet).add('Name', `${nameTag}/${subnet.node.id}`);
+    }
     this.pinLogicalIds(id);
     this.acknowledgeInternetRoutes();
     this.acknowledgeDefaultSecurityGroupHandler();

@@ -30,7 +30,7 @@ export interface VpcFlowLogProps {
  * account may assume it (confused-deputy protection, as the VPC user guide recommends).
  *
  * The log group's logical ID is pinned to `<id>Group` (e.g. `FlowLogGroup`) so that a refactor
- * cannot replace it. Use one per stack.
+ * cannot replace it, and the flow log's `Name` tag to `<stack path>/<id>/Resource`. Use one per stack.
  */
 export class VpcFlowLog extends Construct {
   readonly logGroup: logs.LogGroup;
@@ -76,6 +76,7 @@ export class VpcFlowLog extends Construct {
     });
 
     this.flowLog = new ec2.FlowLog(this, 'Resource', {
+      flowLogName: `${stack.node.path}/${id}/Resource`,
       resourceType: ec2.FlowLogResourceType.fromVpc(props.vpc),
       trafficType: ec2.FlowLogTrafficType.ALL,
       // Immutable view: FlowLog would otherwise add the same grant as an inline policy.

@@ -1,82 +1,22 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import * as backup from 'aws-cdk-lib/aws-backup';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as backup from 'aws-cdk-lib/aws-backup';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { acknowledge } from '../compliance/acknowledge';
+import { BackupVaulting, backupVaultingSettings } from '../capabilities/backup-vaulting';
 import type { DeploymentConfig } from '../config/schema';
-import { CONTINUOUS_BACKUP_RETENTION_DAYS } from '../config/schema-backup';
-import { LockedBackupVault, type LockedBackupVaultProps } from '../constructs/locked-backup-vault';
-import { ManagedPolicyRole } from '../constructs/managed-policy-role';
-import { acknowledgeWildcardResource } from '../constructs/wildcard-acknowledgement';
-import { backupVaultName, drBackupVaultArn, keyAliasName } from '../naming';
-import { TAG_DEPLOYMENT } from './deployment-stack-props';
-import { pinLogicalId } from '../constructs/logical-ids';
 
 export interface BackupStackProps extends StackProps {
   readonly config: DeploymentConfig;
-  /** Encrypts the primary vault. */
+  /** Encrypts the primary vault (Keys stack). */
   readonly backupKey: kms.IKey;
-  /** Encrypts the protected data (database, PHI documents): backups read it, restores write it. */
+  /** Encrypts the protected data (Keys stack): backups read it, restores write it. */
   readonly phiKey: kms.IKey;
 }
 
 /**
- * The AWS managed policies AWS Backup documents for a backup role that backs up and restores RDS and
- * S3. They follow every new AWS Backup feature; a customer-managed copy would silently fall behind.
- */
-export const BACKUP_ROLE_MANAGED_POLICIES = [
-  'service-role/AWSBackupServiceRolePolicyForBackup',
-  'service-role/AWSBackupServiceRolePolicyForRestores',
-  'AWSBackupServiceRolePolicyForS3Backup',
-  'AWSBackupServiceRolePolicyForS3Restore',
-] as const;
-
-/** What the role may do with the keys of the data it backs up and of the vaults it writes into. */
-const KEY_USE_ACTIONS = [
-  'kms:Decrypt',
-  'kms:DescribeKey',
-  'kms:GenerateDataKey',
-  'kms:GenerateDataKeyWithoutPlaintext',
-  'kms:ReEncryptFrom',
-  'kms:ReEncryptTo',
-];
-
-/**
- * When the rules run (UTC). The continuous rule's window must not overlap the snapshot rules' windows:
- * when two rules' start windows overlap, AWS Backup takes only the backup of the rule with the longer
- * retention, and the daily snapshot (the one copied off-site) must never lose to the continuous backup.
- * The daily and monthly windows do overlap on the 1st: the monthly snapshot, kept longer, wins, and is
- * copied off-site with the monthly retention.
- */
-const WINDOWS = {
-  continuous: { hour: '1', startWindow: Duration.hours(1), completionWindow: Duration.days(7) },
-  daily: { hour: '5', startWindow: Duration.hours(2), completionWindow: Duration.days(1) },
-  monthly: { hour: '5', startWindow: Duration.hours(2), completionWindow: Duration.days(7) },
-} as const;
-
-/** The Vault Lock of both vaults, primary and DR, from the config. */
-export function vaultLock(
-  config: DeploymentConfig,
-): Pick<LockedBackupVaultProps, 'lockMode' | 'minRetention' | 'maxRetention' | 'changeableFor'> {
-  const lock = config.backup.vaultLock;
-  return {
-    lockMode: lock.mode,
-    minRetention: Duration.days(lock.minRetentionDays),
-    maxRetention: Duration.days(lock.maxRetentionDays),
-    changeableFor: lock.changeableForDays === undefined ? undefined : Duration.days(lock.changeableForDays),
-  };
-}
-
-/**
- * Stateful, primary region (HIPAA 164.308(a)(7)(ii)(A) data backup plan, (B) disaster recovery plan):
- * the primary AWS Backup vault (backup key, Vault Lock), the backup plan and the role AWS Backup runs
- * its jobs with. The plan copies every scheduled recovery point into the DR vault of the Dr stack by
- * its deterministic ARN (`drBackupVaultArn`), and into `backup.additionalCopyVaultArn` when set.
- *
- * What the plan backs up is selected in the Data stack, next to the database and the bucket (see
- * `DataStack`), because cdk-nag only credits a backup selection in the resource's own stack.
+ * Stateful, primary region: the locked primary vault, the backup plan and the backup role (see
+ * `BackupVaulting`). The plan copies into the Dr stack's vault by ARN, so it deploys after that stack.
  */
 export class BackupStack extends Stack {
   /** The primary vault: locked, encrypted with the backup key. */
@@ -88,130 +28,14 @@ export class BackupStack extends Stack {
 
   constructor(scope: Construct, id: string, props: BackupStackProps) {
     super(scope, id, props);
-    const { config } = props;
-
-    this.vault = new LockedBackupVault(this, 'Vault', {
-      backupVaultName: backupVaultName(config.name),
-      encryptionKey: props.backupKey,
-      ...vaultLock(config),
-    }).vault;
-
-    this.role = this.backupRole(config, props);
-    this.plan = new backup.BackupPlan(this, 'Plan', {
-      backupPlanName: `${config.name}-backup-plan`,
-      backupVault: this.vault,
-      backupPlanRules: this.rules(config),
+    // 'Default' keeps the logical IDs the resources had when they were created in the stack itself.
+    const vaulting = new BackupVaulting(this, 'Default', {
+      ...backupVaultingSettings(props.config),
+      backupKey: props.backupKey,
+      phiKey: props.phiKey,
     });
-
-    pinLogicalId(this.vault, 'BackupVault');
-    pinLogicalId(this.plan, 'BackupPlan');
-    pinLogicalId(this.role, 'BackupRole');
-  }
-
-  /**
-   * Continuous backup for point-in-time recovery within 35 days, and daily and monthly snapshots
-   * (HIPAA 164.308(a)(7)(ii)(A): retrievable exact copies). Every snapshot is copied to the DR vault
-   * (and the additional vault) with its own retention. Continuous recovery points are not copied: a
-   * copy of one is only a snapshot without point-in-time restore, which the daily rule already makes.
-   * No cold storage: AWS Backup cannot copy recovery points in a cold tier across regions.
-   */
-  private rules(config: DeploymentConfig): backup.BackupPlanRule[] {
-    // Copy destinations by ARN: the DR vault lives in another region's stack, the additional one in another account.
-    const destinations = [
-      backup.BackupVault.fromBackupVaultArn(this, 'DrVault', drBackupVaultArn(config)),
-      ...(config.backup.additionalCopyVaultArn
-        ? [backup.BackupVault.fromBackupVaultArn(this, 'AdditionalCopyVault', config.backup.additionalCopyVaultArn)]
-        : []),
-    ];
-    const offSite = (retentionDays: number): backup.BackupPlanCopyActionProps[] =>
-      destinations.map((destinationBackupVault) => ({ destinationBackupVault, deleteAfter: Duration.days(retentionDays) }));
-    const tags = (rule: string) => ({ [TAG_DEPLOYMENT]: config.name, 'hipaa-crm:backup-rule': rule });
-    const { daily, monthly, continuous } = WINDOWS;
-    return [
-      new backup.BackupPlanRule({
-        ruleName: 'continuous',
-        enableContinuousBackup: true,
-        deleteAfter: Duration.days(CONTINUOUS_BACKUP_RETENTION_DAYS),
-        scheduleExpression: events.Schedule.cron({ minute: '0', hour: continuous.hour }),
-        startWindow: continuous.startWindow,
-        completionWindow: continuous.completionWindow,
-        recoveryPointTags: tags('continuous'),
-      }),
-      new backup.BackupPlanRule({
-        ruleName: 'daily',
-        deleteAfter: Duration.days(config.backup.dailyRetentionDays),
-        scheduleExpression: events.Schedule.cron({ minute: '0', hour: daily.hour }),
-        startWindow: daily.startWindow,
-        completionWindow: daily.completionWindow,
-        copyActions: offSite(config.backup.dailyRetentionDays),
-        recoveryPointTags: tags('daily'),
-      }),
-      new backup.BackupPlanRule({
-        ruleName: 'monthly',
-        deleteAfter: Duration.days(config.backup.monthlyRetentionDays),
-        scheduleExpression: events.Schedule.cron({ minute: '0', hour: monthly.hour, day: '1' }),
-        startWindow: monthly.startWindow,
-        completionWindow: monthly.completionWindow,
-        copyActions: offSite(config.backup.monthlyRetentionDays),
-        recoveryPointTags: tags('monthly'),
-      }),
-    ];
-  }
-
-  /**
-   * The role AWS Backup assumes for backup, copy and restore jobs of RDS and S3 (restore tests reuse it).
-   * Trust: AWS Backup only. Permissions: the four AWS managed policies AWS Backup documents for RDS and
-   * S3, plus the use of exactly the keys involved: the phi key (the data), the backup key (the primary
-   * vault) and the backup-dr key (the DR vault, known by alias only: it lives in another region's
-   * stack). The keys' policies delegate to IAM, so these statements are what lets the jobs use them.
-   */
-  private backupRole(config: DeploymentConfig, props: BackupStackProps): iam.Role {
-    const role = new ManagedPolicyRole(this, 'Role', {
-      description: `AWS Backup jobs of ${config.name}: backup, copy to the DR region, restore (RDS and S3)`,
-      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
-      managedPolicies: BACKUP_ROLE_MANAGED_POLICIES.map((name) => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
-      policyDescription: `Use of the phi, backup and backup-dr keys by the AWS Backup jobs of ${config.name}`,
-    });
-    const keys = [props.phiKey.keyArn, props.backupKey.keyArn];
-    const drKeys = this.formatArn({ service: 'kms', region: config.regions.dr, resource: 'key', resourceName: '*' });
-    const drKeyAlias = { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [keyAliasName(config.name, 'backup-dr')] } };
-    // Grants only for AWS services acting on a resource (RDS snapshot copies, AWS Backup storage).
-    const forAwsResources = { Bool: { 'kms:GrantIsForAWSResource': 'true' } };
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'UseDataAndVaultKeys', actions: KEY_USE_ACTIONS, resources: keys }));
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'GrantDataAndVaultKeysToAwsServices',
-        actions: ['kms:CreateGrant'],
-        resources: keys,
-        conditions: forAwsResources,
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'UseDrVaultKey', actions: KEY_USE_ACTIONS, resources: [drKeys], conditions: drKeyAlias }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'GrantDrVaultKeyToAwsServices',
-        actions: ['kms:CreateGrant'],
-        resources: [drKeys],
-        conditions: { ...drKeyAlias, ...forAwsResources },
-      }),
-    );
-    acknowledgeWildcardResource(role.policy.node.defaultChild as iam.CfnManagedPolicy, drKeys, {
-      control: '164.308(a)(7)(ii)(B)',
-      reason:
-        'The DR vault key lives in the Dr stack of another region and is known only by its alias; IAM cannot name a key by alias in Resource. Narrowed by kms:ResourceAliases to the one key carrying the backup-dr alias of this deployment, for the copies AWS Backup re-encrypts with the destination vault key; CreateGrant only for AWS resources.',
-    });
-    const why =
-      'is one of the four AWS managed policies AWS Backup documents for a backup role that backs up and restores RDS and S3; AWS keeps it in step with the service (new resource types, API changes), a customer-managed copy would silently fall behind and fail jobs. The role can only be assumed by AWS Backup, and AWS Backup only acts on the resources named in the backup selection and on restore jobs of this account.';
-    acknowledge(
-      role.node.defaultChild as iam.CfnRole,
-      ...BACKUP_ROLE_MANAGED_POLICIES.map((name) => ({
-        ruleId: `AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`,
-        control: '164.308(a)(7)(ii)(A)' as const,
-        reason: `${name.replace('service-role/', '')} ${why}`,
-      })),
-    );
-    return role;
+    this.vault = vaulting.vault;
+    this.plan = vaulting.plan;
+    this.role = vaulting.role;
   }
 }

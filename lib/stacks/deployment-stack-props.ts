@@ -1,9 +1,8 @@
 import type { StackProps } from 'aws-cdk-lib';
 import type { DeploymentConfig } from '../config/schema';
-import { stackName } from '../naming';
-import { TAG } from '../vocabulary';
+import { deploymentNames, TAG, type StackPart } from '../vocabulary';
 
-/** Tag keys every resource carries (spelled in the vocabulary); rotation and crypto-erasure scope by them. */
+/** Tag keys, for the importers that still read them from here: the vocabulary spells them (`TAG`). */
 export const TAG_DEPLOYMENT = TAG.deployment;
 export const TAG_HOLDS_PHI = TAG.holdsPhi;
 export const TAG_DATA_CLASS = TAG.dataClass;
@@ -11,12 +10,12 @@ export const TAG_STATEFUL = TAG.stateful;
 
 export interface DeploymentStackOptions {
   /** Part of the stack name, e.g. `keys`. */
-  readonly part: string;
+  readonly part: StackPart;
   /** What the stack holds, for its description. */
   readonly purpose: string;
   /** Stateful stacks get termination protection. */
   readonly stateful: boolean;
-  /** Region override (the DR stack). @default config.regions.primary */
+  /** Region override (the DR stacks). @default config.regions.primary */
   readonly region?: string;
 }
 
@@ -26,10 +25,10 @@ export function deploymentStackProps(config: DeploymentConfig, opts: DeploymentS
     ? `Holds PHI under BAA ${config.baa?.reference}.`
     : 'Holds NO PHI (holdsPhi: false): do not store protected health information in it.';
   return {
-    stackName: stackName(config.name, opts.part),
+    stackName: deploymentNames(config.name).stack(opts.part),
     env: { account: config.account, region: opts.region ?? config.regions.primary },
     description: `HIPAA CRM hosting (${config.name}): ${opts.purpose}. ${phiNote}`,
     terminationProtection: opts.stateful,
-    tags: { [TAG_STATEFUL]: String(opts.stateful) },
+    tags: { [TAG.stateful]: String(opts.stateful) },
   };
 }

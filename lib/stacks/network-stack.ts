@@ -3,23 +3,21 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { IsolatedNetwork, isolatedNetworkSettings } from '../capabilities/isolated-network';
 import type { DeploymentConfig } from '../config/schema';
-import { IsolatedVpc, SUBNET_GROUPS } from '../constructs/isolated-vpc';
-import { PrivateServiceEndpoints } from '../constructs/private-service-endpoints';
-import { VpcFlowLog } from '../constructs/vpc-flow-log';
+import type { PrivateServiceEndpoints } from '../constructs/private-service-endpoints';
+import { SUBNET_GROUPS } from '../vocabulary';
 
+/** Re-exported for the stacks that still import it from here; the vocabulary spells it. */
 export { SUBNET_GROUPS };
 
 export interface NetworkStackProps extends StackProps {
   readonly config: DeploymentConfig;
-  /** Encrypts the flow-log group. */
+  /** Encrypts the flow-log group (Keys stack). */
   readonly auditKey: kms.IKey;
 }
 
-/**
- * Stateful: the VPC without NAT (workload and database subnets have no route out), the VPC
- * endpoints that replace internet access, and the flow logs (HIPAA 164.312(e)(1), 164.312(b)).
- */
+/** Stateful: the isolated VPC, its endpoints and flow logs (see `IsolatedNetwork`). */
 export class NetworkStack extends Stack {
   readonly vpc: ec2.Vpc;
   /** Private access to AWS services; its security group admits HTTPS from the VPC. */
@@ -31,26 +29,13 @@ export class NetworkStack extends Stack {
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
-    const { network, logs: logConfig } = props.config;
-    this.configuredAzs = network.availabilityZones;
-
-    this.vpc = new IsolatedVpc(this, 'Vpc', {
-      cidr: network.vpcCidr,
-      availabilityZones: network.availabilityZones,
-    }).vpc;
-
-    this.endpoints = new PrivateServiceEndpoints(this, 'Endpoints', {
-      vpc: this.vpc,
-      vpcCidr: network.vpcCidr,
-      interfaceSubnets: { subnetGroupName: SUBNET_GROUPS.workload },
-      gatewaySubnets: [{ subnetGroupName: SUBNET_GROUPS.workload }, { subnetGroupName: SUBNET_GROUPS.data }],
-    });
-
-    this.flowLogGroup = new VpcFlowLog(this, 'FlowLog', {
-      vpc: this.vpc,
-      encryptionKey: props.auditKey,
-      retentionDays: logConfig.retentionDays,
-    }).logGroup;
+    const settings = isolatedNetworkSettings(props.config);
+    this.configuredAzs = settings.availabilityZones;
+    // 'Default' keeps the logical IDs the resources had when they were created in the stack itself.
+    const network = new IsolatedNetwork(this, 'Default', { ...settings, auditKey: props.auditKey });
+    this.vpc = network.vpc;
+    this.endpoints = network.endpoints;
+    this.flowLogGroup = network.flowLogGroup;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
@@ -84,5 +84,13 @@ describe('CrmLoadBalancer', () => {
     const template = Template.fromStack(build().stack);
     template.resourceCountIs('AWS::Route53::RecordSet', 0);
     expect(Object.keys(template.toJSON().Outputs)).toEqual([expect.stringMatching(/^LoadBalancerDnsName/)]);
+  });
+
+  test('a new DNS-validated certificate is named <stack>/<id>/Certificate', () => {
+    const { stack } = build({ certificateArn: undefined, hostedZone: { id: 'Z0123456789ABCDEFGHIJ', name: 'example.com' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'crm.example.com',
+      Tags: Match.arrayWith([{ Key: 'Name', Value: 'Lb/LoadBalancer/Certificate' }]),
+    });
   });
 });

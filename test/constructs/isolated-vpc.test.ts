@@ -1,6 +1,7 @@
 import { projectApp } from '../helpers/app';
 import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { Construct } from 'constructs';
 import { IsolatedVpc, SUBNET_GROUPS, subnetMasks } from '../../lib/constructs/isolated-vpc';
 
 const AZS_3 = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
@@ -128,5 +129,23 @@ describe('IsolatedVpc', () => {
     expect(ackedPaths('CloudFormation-Validate::W3010').filter((p) => p.startsWith('Test/Net/'))).toEqual(
       ['Data', 'Public', 'Workload'].flatMap((g) => [1, 2].map((n) => `Test/Net/Resource/${g}Subnet${n}/Subnet`)),
     );
+  });
+});
+
+describe('IsolatedVpc Name tags', () => {
+  test('are <stack>/<id>/Resource[/<subnet>] wherever the construct sits, like its logical IDs', () => {
+    const stack = new Stack(projectApp(), 'Test', { env: { region: 'us-east-1' } });
+    new IsolatedVpc(new Construct(stack, 'Nested'), 'Net', { cidr: '10.0.0.0/16', availabilityZones: AZS_3 });
+    const template = Template.fromStack(stack);
+    const nameOf = (id: string) =>
+      (template.toJSON().Resources[id].Properties.Tags as { Key: string; Value: string }[]).find((t) => t.Key === 'Name')?.Value;
+    expect(nameOf('Net')).toBe('Test/Net/Resource');
+    expect(nameOf('NetWorkloadSubnet1')).toBe('Test/Net/Resource/WorkloadSubnet1');
+    expect(nameOf('NetPublicSubnet3')).toBe('Test/Net/Resource/PublicSubnet3');
+    const routeTables = Object.values(template.findResources('AWS::EC2::RouteTable')).map(
+      (r) => (r.Properties.Tags as { Key: string; Value: string }[]).find((t) => t.Key === 'Name')?.Value,
+    );
+    expect(routeTables).toContain('Test/Net/Resource/DataSubnet2');
+    expect(routeTables.every((name) => name?.startsWith('Test/Net/Resource/'))).toBe(true);
   });
 });

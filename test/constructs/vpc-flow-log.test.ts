@@ -1,8 +1,9 @@
 import { projectApp } from '../helpers/app';
 import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
 import { VpcFlowLog } from '../../lib/constructs/vpc-flow-log';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
@@ -74,5 +75,15 @@ describe('VpcFlowLog', () => {
     expect(acknowledgedRules(flowLog.logGroup.node.defaultChild as CfnResource)).toEqual([
       'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
     ]);
+  });
+
+  test('pins the log group to <id>Group and names the flow log <stack>/<id>/Resource wherever the construct sits', () => {
+    const { stack, key, vpc } = setup(false);
+    new VpcFlowLog(new Construct(stack, 'Nested'), 'FlowLog', { vpc, encryptionKey: key, retentionDays: 2192 });
+    const template = Template.fromStack(stack);
+    expect(template.findResources('AWS::Logs::LogGroup').FlowLogGroup).toBeDefined();
+    template.hasResourceProperties('AWS::EC2::FlowLog', {
+      Tags: Match.arrayWith([{ Key: 'Name', Value: 'Net/FlowLog/Resource' }]),
+    });
   });
 });

@@ -1,25 +1,69 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized templates are untyped JSON, read deep inside */
-/** Reading the App stack's template in tests (test/stacks/app-stack*.test.ts). */
-import { Stack, type CfnElement } from 'aws-cdk-lib';
+/**
+ * The CRM app (`CrmApp`) built with stand-ins for what it receives from the Keys, Network, Identity and
+ * Data stacks, and accessors for its template (test/capabilities/crm-app.test.ts, test/stacks/app-stack.test.ts).
+ */
+import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { buildDeployment, type Deployment } from '../../lib/app';
+import { CrmApp, crmAppSettings } from '../../lib/capabilities/crm-app';
 import type { DeploymentConfig } from '../../lib/config/schema';
-import { projectApp } from './app';
-import { flat, flatDeep, isCrossStackRef, KEY_IDS, TEMPLATE_ONLY } from './cfn-values';
+import { AppStack } from '../../lib/stacks/app-stack';
+import { deploymentStackProps } from '../../lib/stacks/deployment-stack-props';
+import { STACK_IDS } from '../../lib/vocabulary';
+import { flat, flatDeep, isCrossStackRef, KEY_IDS } from './cfn-values';
 import { shippedConfig } from './config';
+import {
+  ConfiguredStack,
+  logicalIdOf,
+  standInData,
+  standInIdentity,
+  standInKeys,
+  standInNetwork,
+  templateApp,
+} from './stand-ins';
 
 export type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[]; [k: string]: unknown };
 export type Resources = Record<string, Resource>;
 
-export const logicalIdOf = (element: CfnElement): string => Stack.of(element).resolve(element.logicalId) as string;
-
-/** Builds every stack of `config` (template checks only) and returns the App stack's resources. */
-export function synthApp(config: DeploymentConfig) {
-  const deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), config);
-  const template = Template.fromStack(deployment.app);
-  return { deployment, template, resources: template.toJSON().Resources as Resources };
+/** What `CrmApp` receives, as stand-in stacks of one app. */
+function standIns(config: DeploymentConfig) {
+  const app = templateApp();
+  const keys = standInKeys(app, config);
+  const network = standInNetwork(app, config);
+  const identity = standInIdentity(app, config);
+  const data = standInData(app, config, { vpc: network.vpc, phiKey: keys.phiKey, auditKey: keys.auditKey });
+  const wiring = {
+    vpc: network.vpc,
+    signIn: identity.signIn,
+    database: data.database,
+    documentsBucket: data.documentsBucket,
+    phiKey: keys.phiKey,
+    auditKey: keys.auditKey,
+  };
+  return { app, keys, network, identity, data, wiring };
 }
+
+/** `CrmApp` of `config` in its own stack, next to its stand-ins. */
+export function buildCrmApp(config: DeploymentConfig) {
+  const parts = standIns(config);
+  const stack = new ConfiguredStack(parts.app, STACK_IDS.app, config);
+  const crm = new CrmApp(stack, 'Crm', { ...crmAppSettings(config), ...parts.wiring });
+  return { ...parts, stack, crm };
+}
+
+/** The App stack of `config` itself, next to the stand-ins of the stacks it receives resources from. */
+export function buildAppStack(config: DeploymentConfig) {
+  const parts = standIns(config);
+  const stack = new AppStack(parts.app, STACK_IDS.app, {
+    ...deploymentStackProps(config, { part: 'app', purpose: 'load balancer, WAF and the CRM service', stateful: false }),
+    config,
+    ...parts.wiring,
+  });
+  return { ...parts, stack, crm: stack };
+}
+
+export const resourcesOf = (stack: Stack): Resources => Template.fromStack(stack).toJSON().Resources as Resources;
 
 export const ofTypeIn = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
@@ -47,10 +91,10 @@ export function flatExports(value: unknown): string {
   return flat(replace(value));
 }
 
-/** The App stack of a shipped config, loaded in `beforeAll`, with accessors for its resources. */
-export class AppStackFixture {
+/** `CrmApp` of a shipped config with its stand-ins, built in `beforeAll`, with accessors for its resources. */
+export class CrmAppFixture {
   config!: DeploymentConfig;
-  deployment!: Deployment;
+  built!: ReturnType<typeof buildCrmApp>;
   resources!: Resources;
   /** The account as the stack's ARNs render it: the pinned one, or the pseudo parameter. */
   account!: string;
@@ -59,7 +103,8 @@ export class AppStackFixture {
 
   load(): void {
     this.config = shippedConfig(this.file);
-    ({ deployment: this.deployment, resources: this.resources } = synthApp(this.config));
+    this.built = buildCrmApp(this.config);
+    this.resources = resourcesOf(this.built.stack);
     this.account = this.config.account ?? '<AWS::AccountId>';
   }
 
@@ -78,7 +123,7 @@ export class AppStackFixture {
 
   /** Network-stack logical IDs of the subnets of a subnet group. */
   subnetIdsOf(group: string): string[] {
-    return this.deployment.network.vpc
+    return this.built.network.vpc
       .selectSubnets({ subnetGroupName: group })
       .subnets.map((s) => logicalIdOf(s.node.defaultChild as ec2.CfnSubnet));
   }
@@ -90,15 +135,15 @@ export class AppStackFixture {
   }
 
   get albSecurityGroupId(): string {
-    return logicalIdOf(this.deployment.app.loadBalancer.securityGroup.node.defaultChild as ec2.CfnSecurityGroup);
+    return logicalIdOf(this.built.crm.loadBalancer.securityGroup.node.defaultChild as ec2.CfnSecurityGroup);
   }
 
   get crmSecurityGroupId(): string {
-    return logicalIdOf(this.deployment.app.service.securityGroup.node.defaultChild as ec2.CfnSecurityGroup);
+    return logicalIdOf(this.built.crm.service.securityGroup.node.defaultChild as ec2.CfnSecurityGroup);
   }
 
   get databaseSecurityGroupId(): string {
-    return logicalIdOf(this.deployment.data.database.securityGroup.node.defaultChild as ec2.CfnSecurityGroup);
+    return logicalIdOf(this.built.data.database.securityGroup.node.defaultChild as ec2.CfnSecurityGroup);
   }
 
   /** Separate rules of `type` (`AWS::EC2::SecurityGroupIngress` / `Egress`) on the group `groupId`. */

@@ -1,236 +1,42 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized templates are untyped JSON */
-import { projectApp } from '../helpers/app';
-import { KEY_IDS } from '../helpers/cfn-values';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildDeployment } from '../../lib/app';
+import { Template } from 'aws-cdk-lib/assertions';
+import { deploymentStackProps } from '../../lib/stacks/deployment-stack-props';
+import { KeysStack } from '../../lib/stacks/keys-stack';
+import { LOGICAL_IDS, STACK_IDS } from '../../lib/vocabulary';
 import { shippedConfig } from '../helpers/config';
+import { logicalIdOfL2, templateApp } from '../helpers/stand-ins';
 
+/** The key policies themselves: test/capabilities/deployment-keys.test.ts. */
 describe('Keys stack', () => {
   const config = shippedConfig('config/production.example.json');
-  const deployment = buildDeployment(projectApp(), config);
-  const template = Template.fromStack(deployment.keys);
-  const keys = template.findResources('AWS::KMS::Key');
+  const stack = new KeysStack(templateApp(), STACK_IDS.keys, {
+    ...deploymentStackProps(config, { part: 'keys', purpose: 'customer-managed KMS keys', stateful: true }),
+    config,
+  });
+  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string }>;
 
-  test('one key per data class and the certificate-signing key, with pinned logical IDs', () => {
+  test('keeps every pinned logical ID at the top of its template', () => {
     // Changing these replaces the keys, which makes everything encrypted under them unreadable.
-    expect(Object.keys(keys).sort()).toEqual(['AuditKey', 'BackupKey', 'CertificateSigningKey', 'PhiKey']);
-    expect(keys.CertificateSigningKey.Properties).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
-  });
-
-  test.each(['phi', 'audit', 'backup'])(
-    'the %s key rotates on the configured period, waits the configured window, and is retained',
-    (dataClass) => {
-      template.hasResource('AWS::KMS::Key', {
-        DeletionPolicy: 'Retain',
-        UpdateReplacePolicy: 'Retain',
-        Properties: Match.objectLike({
-          EnableKeyRotation: true,
-          RotationPeriodInDays: 180,
-          PendingWindowInDays: 30,
-          Tags: Match.arrayWith([
-            { Key: 'hipaa-crm:data-class', Value: dataClass },
-            { Key: 'hipaa-crm:deployment', Value: 'acme-crm-prod' },
-          ]),
-        }),
-      });
-      template.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/acme-crm-prod/${dataClass}` });
-    },
-  );
-
-  test('every key policy limits kms:CreateGrant to AWS services acting for a resource (CT.KMS.PR.3)', () => {
-    for (const key of Object.values(keys)) {
-      expect(key.Properties.KeyPolicy.Statement).toContainEqual({
-        Sid: 'DenyGrantsExceptForAwsResources',
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: 'kms:CreateGrant',
-        Resource: '*',
-        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-      });
-    }
-  });
-
-  test('only the audit key lets CloudWatch Logs use it, and only for log groups of this account and region', () => {
-    const logsStatements = Object.entries(keys).flatMap(([id, key]) =>
-      (key.Properties.KeyPolicy.Statement as { Sid?: string }[])
-        .filter((s) => s.Sid === 'AllowCloudWatchLogsOfThisAccount')
-        .map((s) => ({ id, s })),
-    );
-    expect(logsStatements.map((x) => x.id)).toEqual(['AuditKey']);
-    expect(logsStatements[0].s).toMatchObject({
-      Principal: { Service: 'logs.us-east-1.amazonaws.com' },
-      Condition: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-east-1:111122223333:log-group:*',
-        },
-      },
+    const ids = LOGICAL_IDS.keys;
+    expect(
+      Object.fromEntries([ids.phi, ids.audit, ids.backup, ids.certificateSigning].map((id) => [id, resources[id]?.Type])),
+    ).toEqual({
+      PhiKey: 'AWS::KMS::Key',
+      AuditKey: 'AWS::KMS::Key',
+      BackupKey: 'AWS::KMS::Key',
+      CertificateSigningKey: 'AWS::KMS::Key',
     });
+    expect(resources.CertificateSigningKeyAlias?.Type).toBe('AWS::KMS::Alias');
   });
 
-  test('only the audit key lets EventBridge rules of this account write to encrypted dead-letter queues', () => {
-    const statements = Object.entries(keys).flatMap(([id, key]) =>
-      (key.Properties.KeyPolicy.Statement as { Sid?: string }[])
-        .filter((s) => s.Sid === 'AllowEventBridgeDeadLettersOfThisAccount')
-        .map((s) => ({ id, s })),
-    );
-    expect(statements.map((x) => x.id)).toEqual(['AuditKey']);
-    expect(statements[0].s).toMatchObject({
-      Principal: { Service: 'events.amazonaws.com' },
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:events:us-east-1:111122223333:rule/*' } },
-    });
-  });
-
-  test('only the audit key lets CloudWatch alarms and EventBridge publish to encrypted topics of this account and region', () => {
-    const sids = ['AllowCloudWatchAlarmsToPublishToTopicsOfThisAccount', 'AllowEventBridgeToPublishToTopicsOfThisAccount'];
-    const statements = Object.entries(keys).flatMap(([id, key]) =>
-      (key.Properties.KeyPolicy.Statement as { Sid?: string }[])
-        .filter((s) => sids.includes(s.Sid ?? ''))
-        .map((s) => ({ id, s })),
-    );
-    expect(statements.map((x) => x.id)).toEqual(['AuditKey', 'AuditKey']);
-    const topicsOfThisAccount = { 'kms:EncryptionContext:aws:sns:topicArn': 'arn:aws:sns:us-east-1:111122223333:*' };
-    expect(statements.map((x) => x.s)).toEqual([
-      {
-        Sid: sids[0],
-        Effect: 'Allow',
-        Principal: { Service: 'cloudwatch.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        Resource: '*',
-        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, ArnLike: topicsOfThisAccount },
-      },
-      {
-        Sid: sids[1],
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        Resource: '*',
-        // SNS documents aws:SourceAccount / aws:SourceArn as unsupported for EventBridge to encrypted topics.
-        Condition: { ArnLike: topicsOfThisAccount },
-      },
-    ]);
-  });
-
-  test('only the audit key lets CloudTrail use it, for the deployment trail only, and account principals decrypt its logs', () => {
-    const sids = [
-      'AllowCloudTrailToEncryptLogsOfTheTrail',
-      'AllowCloudTrailToDescribeKeyAndDecryptForTheTrail',
-      'AllowPrincipalsOfThisAccountToDecryptCloudTrailLogs',
-    ];
-    const statements = Object.entries(keys).flatMap(([id, key]) =>
-      (key.Properties.KeyPolicy.Statement as { Sid?: string }[])
-        .filter((s) => sids.includes(s.Sid ?? ''))
-        .map((s) => ({ id, s })),
-    );
-    expect(statements.map((x) => x.id)).toEqual(['AuditKey', 'AuditKey', 'AuditKey']);
-    const thisTrail = { 'aws:SourceArn': 'arn:aws:cloudtrail:us-east-1:111122223333:trail/acme-crm-prod-audit-trail' };
-    expect(statements.map((x) => x.s)).toEqual([
-      {
-        Sid: sids[0],
-        Effect: 'Allow',
-        Principal: { Service: 'cloudtrail.amazonaws.com' },
-        Action: 'kms:GenerateDataKey*',
-        Resource: '*',
-        Condition: {
-          StringEquals: thisTrail,
-          ArnLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:111122223333:trail/*' },
-        },
-      },
-      {
-        Sid: sids[1],
-        Effect: 'Allow',
-        Principal: { Service: 'cloudtrail.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:DescribeKey'],
-        Resource: '*',
-        Condition: { StringEquals: thisTrail },
-      },
-      {
-        // Delegated to IAM (the account, not "*"): a reader still needs an IAM grant.
-        Sid: sids[2],
-        Effect: 'Allow',
-        Principal: { AWS: 'arn:aws:iam::111122223333:root' },
-        Action: 'kms:Decrypt',
-        Resource: '*',
-        Condition: {
-          StringEquals: { 'kms:CallerAccount': '111122223333' },
-          Null: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'false' },
-        },
-      },
-    ]);
-    // The trail the key names is the one the Audit stack creates.
-    expect(deployment.audit.trail.trail.trailName).toBe('acme-crm-prod-audit-trail');
-  });
-
-  test("only the audit key lets the log delivery service encrypt log files (Cognito's sign-in log), for this account and region only", () => {
-    const statements = Object.entries(keys).flatMap(([id, key]) =>
-      (key.Properties.KeyPolicy.Statement as { Principal?: { Service?: unknown } }[])
-        .filter((s) => JSON.stringify(s.Principal?.Service ?? '').includes('delivery.logs.amazonaws.com'))
-        .map((s) => ({ id, s })),
-    );
-    expect(statements.map((x) => x.id)).toEqual(['AuditKey']);
-    expect(statements[0].s).toEqual({
-      Sid: 'AllowLogDeliveryToEncryptLogFilesOfThisAccount',
-      Effect: 'Allow',
-      Principal: { Service: 'delivery.logs.amazonaws.com' },
-      Action: 'kms:GenerateDataKey*',
-      Resource: '*',
-      Condition: {
-        StringEquals: { 'aws:SourceAccount': '111122223333' },
-        ArnLike: { 'aws:SourceArn': 'arn:aws:logs:us-east-1:111122223333:*' },
-      },
-    });
-  });
-
-  test('no key policy grants anything to a principal outside the account', () => {
-    type Statement = { Sid?: string; Effect: string; Principal: { AWS?: unknown }; Condition?: any };
-    for (const key of Object.values(keys)) {
-      for (const s of key.Properties.KeyPolicy.Statement as Statement[]) {
-        if (s.Effect !== 'Allow' || !s.Principal.AWS) continue;
-        if (s.Principal.AWS === '*') {
-          // Only roles created after the keys, each named by its exact ARN in this account: the Backup Audit
-          // Manager report role, and the crypto-erasure role (Operations stack).
-          expect(s.Condition.ArnEquals['aws:PrincipalArn']).toMatch(
-            /^arn:aws:iam::111122223333:role\/(aws-service-role\/reports\.backup\.amazonaws\.com\/AWSServiceRoleForBackupReports|acme-crm-prod-crypto-erasure)$/,
-          );
-          expect(s.Condition.StringEquals['kms:CallerAccount']).toBe('111122223333');
-          continue;
-        }
-        expect(JSON.stringify(s.Principal.AWS)).toMatch(/arn:.*:iam::111122223333:root/);
-      }
-    }
-  });
-
-  test('crypto-erasure may disable and schedule deletion of the phi and backup keys only, never the audit key', () => {
-    const destructive = (id: string) =>
-      (keys[id].Properties.KeyPolicy.Statement as any[]).filter(
-        (s) =>
-          s.Principal?.AWS === '*' &&
-          [s.Action].flat().some((a: string) => a === 'kms:DisableKey' || a === 'kms:ScheduleKeyDeletion'),
-      );
-    expect(destructive(KEY_IDS.phi).length).toBeGreaterThan(0);
-    expect(destructive(KEY_IDS.backup).length).toBeGreaterThan(0);
-    expect(destructive(KEY_IDS.audit)).toEqual([]);
-    expect(destructive('CertificateSigningKey')).toEqual([]);
-    for (const s of [...destructive(KEY_IDS.phi), ...destructive(KEY_IDS.backup)]) {
-      expect(s.Condition.ArnEquals['aws:PrincipalArn']).toBe('arn:aws:iam::111122223333:role/acme-crm-prod-crypto-erasure');
-    }
-  });
-
-  test('only the audit key lets Backup Audit Manager write reports (the evidence bucket), generate and decrypt only', () => {
-    const holders = Object.entries(keys).filter(([, key]) =>
-      (key.Properties.KeyPolicy.Statement as { Sid?: string }[]).some(
-        (s) => s.Sid === 'AllowBackupAuditManagerReportsOfThisAccount',
-      ),
-    );
-    expect(holders.map(([id]) => id)).toEqual([KEY_IDS.audit]);
-    const statement = (holders[0][1].Properties.KeyPolicy.Statement as any[]).find(
-      (s) => s.Sid === 'AllowBackupAuditManagerReportsOfThisAccount',
-    );
-    expect(statement.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+  test('exposes the pinned keys to the stacks that use them', () => {
+    expect(logicalIdOfL2(stack.phiKey)).toBe('PhiKey');
+    expect(logicalIdOfL2(stack.auditKey)).toBe('AuditKey');
+    expect(logicalIdOfL2(stack.backupKey)).toBe('BackupKey');
+    expect(logicalIdOfL2(stack.certificateSigningKey)).toBe('CertificateSigningKey');
   });
 
   test('the stack is termination-protected and says whether it holds PHI', () => {
-    expect(deployment.keys.terminationProtection).toBe(true);
-    expect(deployment.keys.templateOptions.description).toMatch(/Holds PHI under BAA AWS-BAA-ARTIFACT-EXAMPLE-0001/);
+    expect(stack.terminationProtection).toBe(true);
+    expect(stack.templateOptions.description).toMatch(/Holds PHI under BAA AWS-BAA-ARTIFACT-EXAMPLE-0001/);
   });
 });
