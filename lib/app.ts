@@ -7,14 +7,14 @@ import { AppStack } from './stacks/app-stack';
 import { AuditStack } from './stacks/audit-stack';
 import { BackupStack } from './stacks/backup-stack';
 import { DataStack } from './stacks/data-stack';
-import { deploymentStackProps, TAG_DEPLOYMENT, TAG_HOLDS_PHI } from './stacks/deployment-stack-props';
+import { deploymentStackProps } from './stacks/deployment-stack-props';
 import { DrOperationsStack } from './stacks/dr-operations-stack';
 import { DrStack } from './stacks/dr-stack';
 import { IdentityStack } from './stacks/identity-stack';
 import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { OperationsStack } from './stacks/operations-stack';
-import type { StackPart } from './vocabulary';
+import { TAG, type StackPart } from './vocabulary';
 
 /** The stacks of one deployment. */
 export interface Deployment {
@@ -124,8 +124,8 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
     certificateSigningKey: keys.certificateSigningKey,
   });
 
-  Tags.of(app).add(TAG_DEPLOYMENT, config.name);
-  Tags.of(app).add(TAG_HOLDS_PHI, String(config.holdsPhi));
+  Tags.of(app).add(TAG.deployment, config.name);
+  Tags.of(app).add(TAG.holdsPhi, String(config.holdsPhi));
   for (const [k, v] of Object.entries(config.tags)) Tags.of(app).add(k, v);
   Aspects.of(app).add(new EligibleServicesGuard());
   // Log policy: CDK's own helper functions get encrypted log groups, then every log group is checked.

@@ -119,6 +119,10 @@ export function deploymentNames(deployment: string) {
   return {
     deployment,
     stack: (part: StackPart) => fn(part),
+    /** Every stack name of this deployment starts with it. */
+    stackPrefix: `${deployment}-`,
+    /** The stacks the integ tests in test/integ/ deploy into a sandbox account. */
+    integStack: (test: string) => fn(`${test}-integ`),
 
     // Keys (KMS aliases).
     keyAlias: (dataClass: DataClass | DrDataClass | typeof CERTIFICATE_SIGNING_DATA_CLASS) => `alias/${deployment}/${dataClass}`,
@@ -185,6 +189,8 @@ export function deploymentNames(deployment: string) {
     // Teardown.
     finalSnapshot: (day: string) => `${fn('crm')}-final-${day}`,
     exportTask: (day: string) => fn(`export-${day}`),
+    /** Where the teardown's export step writes into the customer's bucket. */
+    customerExportPrefix: (what: 'database' | 'documents') => `${deployment}/${what}`,
   };
 }
 export type DeploymentNames = ReturnType<typeof deploymentNames>;

@@ -2,8 +2,8 @@ import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { certificateSigningKeyAlias } from '../naming';
-import { CERTIFICATE_SIGNING_DATA_CLASS, TAG } from '../vocabulary';
+
+import { CERTIFICATE_SIGNING_DATA_CLASS, deploymentNames, TAG } from '../vocabulary';
 import { denyGrantsExceptForAwsResources } from './data-class-key';
 
 /** Data-class tag of the signing key: not an erasable class, so crypto-erasure refuses it (spelled in the vocabulary). */
@@ -43,7 +43,7 @@ export class CertificateSigningKey extends Construct {
 
   constructor(scope: Construct, id: string, props: CertificateSigningKeyProps) {
     super(scope, id);
-    this.aliasName = certificateSigningKeyAlias(props.deployment);
+    this.aliasName = deploymentNames(props.deployment).keyAlias(CERTIFICATE_SIGNING_DATA_CLASS);
     this.key = new kms.Key(this, 'Key', {
       description: `${props.deployment} ${CERTIFICATE_SIGNING_DATA_CLASS}: signs certificates of destruction (never crypto-erased)`,
       keySpec: kms.KeySpec.ECC_NIST_P256,

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { keyAliasName, type DataClass, type DrDataClass } from '../naming';
+import { deploymentNames, type DataClass, type DrDataClass } from '../vocabulary';
 import { ERASABLE_DATA_CLASSES, ERASURE_CANARY_CONTEXT } from '../../lambda/shared/key-lifecycle-contract';
 import { TAG } from '../vocabulary';
 
@@ -55,7 +55,7 @@ export class DataClassKey extends Construct {
 
   constructor(scope: Construct, id: string, props: DataClassKeyProps) {
     super(scope, id);
-    this.aliasName = keyAliasName(props.deployment, props.dataClass);
+    this.aliasName = deploymentNames(props.deployment).keyAlias(props.dataClass);
     this.key = new kms.Key(this, 'Key', {
       description: `${props.deployment} ${props.dataClass}: ${props.description}`,
       enableKeyRotation: true,
@@ -288,7 +288,7 @@ export class DataClassKey extends Construct {
    * class) throw, so the audit trail can never be put in scope of an erasure by a wiring mistake.
    */
   allowCryptoErasureBy(roleArn: string): void {
-    // The alias ends in the data class (`keyAliasName`), and the constructor keeps no other copy of it.
+    // The alias ends in the data class (`deploymentNames(...).keyAlias`), and the constructor keeps no other copy of it.
     const dataClass = this.aliasName.split('/').pop() ?? '';
     if (!(ERASABLE_DATA_CLASSES as readonly string[]).includes(dataClass)) {
       throw new Error(

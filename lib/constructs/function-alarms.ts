@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../lambda/shared/powertools';
+import { METRICS_NAMESPACE } from '../vocabulary';
 import type { SecureFunction } from './secure-function';
 
 /**

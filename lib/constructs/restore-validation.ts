@@ -11,7 +11,7 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../lambda/shared/powertools';
+import { METRICS_NAMESPACE } from '../vocabulary';
 import {
   METRIC_SERVICE,
   RDS_CA_BUNDLE_ENV,

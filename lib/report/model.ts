@@ -3,6 +3,7 @@
  * it, the checks that verify it and the exceptions acknowledged against it, plus summary figures and
  * the policies from the config. Pure: everything it reads is passed in, so it is tested on a fixture.
  */
+import { deploymentNames } from '../vocabulary';
 import { AssemblyIndex } from '../assembly/assembly-index';
 import type { CloudAssembly, ValidatedAssembly } from '../assembly/model';
 import { AssemblyError } from '../assembly/read';
@@ -112,7 +113,7 @@ export interface ReportInput {
 
 /** The assembly must be the one this config synthesizes, or the policies would describe another deployment. */
 export function assertAssemblyMatchesConfig(assembly: CloudAssembly, config: DeploymentConfig, configFile: string): void {
-  const foreign = assembly.stacks.filter((s) => !s.stackName.startsWith(`${config.name}-`));
+  const foreign = assembly.stacks.filter((s) => !s.stackName.startsWith(deploymentNames(config.name).stackPrefix));
   if (foreign.length) {
     throw new AssemblyError(
       `The assembly in ${assembly.dir} is not deployment "${config.name}" of ${configFile}: stack(s) ` +

@@ -13,7 +13,6 @@ import type { DeploymentConfig } from '../config/schema';
 import type { AuditTrail } from '../constructs/audit-trail';
 
 // The DR stack locks the evidence replica like the evidence.
-export { evidenceLock } from '../capabilities/evidence-store';
 
 export interface AuditStackProps extends StackProps {
   readonly config: DeploymentConfig;

@@ -2,12 +2,6 @@ import type { StackProps } from 'aws-cdk-lib';
 import type { DeploymentConfig } from '../config/schema';
 import { deploymentNames, TAG, type StackPart } from '../vocabulary';
 
-/** Tag keys, for the importers that still read them from here: the vocabulary spells them (`TAG`). */
-export const TAG_DEPLOYMENT = TAG.deployment;
-export const TAG_HOLDS_PHI = TAG.holdsPhi;
-export const TAG_DATA_CLASS = TAG.dataClass;
-export const TAG_STATEFUL = TAG.stateful;
-
 export interface DeploymentStackOptions {
   /** Part of the stack name, e.g. `keys`. */
   readonly part: StackPart;

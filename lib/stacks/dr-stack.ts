@@ -5,7 +5,7 @@ import type { Construct } from 'constructs';
 import { DrRegionStore, drRegionStoreSettings } from '../capabilities/dr-region-store';
 import type { DeploymentConfig } from '../config/schema';
 import type { LockedBucket } from '../constructs/locked-bucket';
-import { evidenceLock } from './audit-stack';
+import { evidenceLock } from '../capabilities/evidence-store';
 
 export interface DrStackProps extends StackProps {
   readonly config: DeploymentConfig;

@@ -57,10 +57,10 @@ export function formatExportStep(input: ExportInput): string {
     `     aws rds wait db-snapshot-available --region ${region} --db-snapshot-identifier ${snapshot}`,
     '     (or export the latest existing automated or manual snapshot, whose ARN this prints:',
     `     aws rds describe-db-snapshots --region ${region} --db-instance-identifier ${instance} --query "reverse(sort_by(DBSnapshots[?Status=='available'], &SnapshotCreateTime))[0].DBSnapshotArn" --output text)`,
-    `     aws rds start-export-task --region ${region} --export-task-identifier ${task} --source-arn ${snapshotArn} --s3-bucket-name ${customer} --s3-prefix ${deployment}/database --iam-role-arn <CUSTOMER_EXPORT_ROLE_ARN> --kms-key-id <CUSTOMER_KMS_KEY_ARN>`,
+    `     aws rds start-export-task --region ${region} --export-task-identifier ${task} --source-arn ${snapshotArn} --s3-bucket-name ${customer} --s3-prefix ${names.customerExportPrefix('database')} --iam-role-arn <CUSTOMER_EXPORT_ROLE_ARN> --kms-key-id <CUSTOMER_KMS_KEY_ARN>`,
     `     aws rds describe-export-tasks --region ${region} --export-task-identifier ${task} --query "ExportTasks[0].[Status,PercentProgress,FailureCause]"`,
     `  2. Documents (PHI bucket ${bucket}): the current version of every object:`,
-    `     aws s3 sync s3://${bucket} s3://${customer}/${deployment}/documents --region ${region} --sse aws:kms --sse-kms-key-id <CUSTOMER_KMS_KEY_ARN>`,
+    `     aws s3 sync s3://${bucket} s3://${customer}/${names.customerExportPrefix('documents')} --region ${region} --sse aws:kms --sse-kms-key-id <CUSTOMER_KMS_KEY_ARN>`,
     ...(input.phiBucket
       ? []
       : [

@@ -8,7 +8,7 @@ import type { DeploymentConfig } from '../../lib/config/schema';
 import { trailBucketLifecycle } from '../../lib/constructs/audit-trail';
 import { LockedBucket } from '../../lib/constructs/locked-bucket';
 import { evidenceReplicaBucketName, trailReplicaBucketName } from '../../lib/naming';
-import { evidenceLock } from '../../lib/stacks/audit-stack';
+import { evidenceLock } from '../../lib/capabilities/evidence-store';
 import { deploymentNames } from '../../lib/vocabulary';
 import { flat, PRIVATE_BUCKET } from '../helpers/cfn-values';
 import { shippedConfig } from '../helpers/config';

@@ -12,7 +12,7 @@ import {
   scheduleInterval,
   type KeyRotationEnforcerProps,
 } from '../../lib/constructs/key-rotation-enforcer';
-import { keyRotationFunctionName } from '../../lib/naming';
+import { deploymentNames } from '../../lib/vocabulary';
 import { projectApp } from '../helpers/app';
 import { isCrossStackRef, TEMPLATE_ONLY } from '../helpers/cfn-values';
 
@@ -45,7 +45,7 @@ function setup(overrides: Partial<KeyRotationEnforcerProps> = {}, opts: { outsid
   });
   const evidenceBucket = new s3.Bucket(audit, 'Evidence', { encryption: s3.BucketEncryption.KMS, encryptionKey: keys.audit });
   const topic = new sns.Topic(audit, 'Topic', { masterKey: keys.audit });
-  const functionName = keyRotationFunctionName('crm-demo', 'primary');
+  const functionName = deploymentNames('crm-demo').keyRotationFunction;
   const enforcer = new KeyRotationEnforcer(ops, 'KeyRotation', {
     deployment: 'crm-demo',
     functionName,

@@ -8,7 +8,7 @@ import {
   RestoreTesting,
   type RestoreTestingProps,
 } from '../../lib/constructs/restore-testing';
-import { RESTORE_TESTING_SELECTIONS } from '../../lib/naming';
+import { RESTORE_TESTING_SELECTIONS } from '../../lib/vocabulary';
 import { projectApp } from '../helpers/app';
 import { TEMPLATE_ONLY } from '../helpers/cfn-values';
 

@@ -37,14 +37,14 @@ import * as path from 'node:path';
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
 import { loadConfig } from '../../lib/config/load';
-import { RESTORE_TESTING_SELECTIONS, restoreTestingPlanName, restoreValidatorFunctionName, stackName } from '../../lib/naming';
+import { deploymentNames, RESTORE_TESTING_SELECTIONS } from '../../lib/vocabulary';
 
 const repoRoot = path.join(__dirname, '..', '..');
 const config = loadConfig(process.env.DRILL_CONFIG ?? 'config/demo.json', repoRoot);
 const env = { account: config.account ?? process.env.CDK_DEFAULT_ACCOUNT, region: config.regions.primary };
 
 const app = new App();
-const stack = new Stack(app, 'RestoreDrillInteg', { env, stackName: stackName(config.name, 'restore-drill-integ') });
+const stack = new Stack(app, 'RestoreDrillInteg', { env, stackName: deploymentNames(config.name).integStack('restore-drill') });
 // A stack needs one resource to deploy; a wait condition handle has no cost, no permissions, no data.
 new CfnWaitConditionHandle(stack, 'Placeholder');
 
@@ -58,10 +58,12 @@ const integ = new IntegTest(app, 'RestoreDrill', {
 const assertions = integ.assertions;
 
 assertions
-  .awsApiCall('Lambda', 'getFunction', { FunctionName: restoreValidatorFunctionName(config.name) }, ['Configuration.State'])
+  .awsApiCall('Lambda', 'getFunction', { FunctionName: deploymentNames(config.name).restoreValidatorFunction }, [
+    'Configuration.State',
+  ])
   .assertAtPath('Configuration.State', ExpectedResult.stringLikeRegexp('^Active$'));
 
-const planName = restoreTestingPlanName(config.name);
+const planName = deploymentNames(config.name).restoreTestingPlan;
 const plan = assertions.awsApiCall('Backup', 'getRestoreTestingPlan', { RestoreTestingPlanName: planName }, [
   'RestoreTestingPlan.RestoreTestingPlanArn',
   'RestoreTestingPlan.RestoreTestingPlanName',

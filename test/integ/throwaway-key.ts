@@ -9,8 +9,7 @@
 import { App, Duration, RemovalPolicies, Stack, Tags } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { DataClassKey } from '../../lib/constructs/data-class-key';
-import { stackName } from '../../lib/naming';
-import { TAG_DEPLOYMENT, TAG_HOLDS_PHI } from '../../lib/stacks/deployment-stack-props';
+import { deploymentNames, TAG } from '../../lib/vocabulary';
 
 /** Not the 365-day default, so an assertion on it proves the configured period reaches KMS. */
 export const ROTATION_PERIOD_DAYS = 90;
@@ -28,12 +27,12 @@ export interface ThrowawayKey {
  */
 export function throwawayKeyStack(app: App, id: string, deployment: `integ-${string}`): ThrowawayKey {
   const stack = new Stack(app, id, {
-    stackName: stackName(deployment, 'keys'),
+    stackName: deploymentNames(deployment).stack('keys'),
     description: `Throwaway key of an integ test (deployment ${deployment}); holds no data.`,
   });
   // The tags the app puts on every resource of a deployment (lib/app.ts); DataClassKey adds the data class.
-  Tags.of(stack).add(TAG_DEPLOYMENT, deployment);
-  Tags.of(stack).add(TAG_HOLDS_PHI, 'false');
+  Tags.of(stack).add(TAG.deployment, deployment);
+  Tags.of(stack).add(TAG.holdsPhi, 'false');
   const { key } = new DataClassKey(stack, 'PhiKey', {
     deployment,
     dataClass: 'phi',
