@@ -8,7 +8,7 @@ import { AthenaAuditReview } from '../../lib/constructs/athena-audit-review';
 import { AUDIT_REVIEW_QUERIES, AuditReviewQueries, SIGN_IN_REVIEW_QUERIES } from '../../lib/constructs/audit-review-queries';
 
 describe('AuditReviewQueries', () => {
-  const stack = new Stack(new App(), 'S');
+  const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'S');
   const trail = new logs.LogGroup(stack, 'Trail');
   const bucket = new s3.Bucket(stack, 'Logs');
   const review = new AthenaAuditReview(stack, 'Review', {

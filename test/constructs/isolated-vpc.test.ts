@@ -91,7 +91,10 @@ describe('IsolatedVpc', () => {
   });
 
   test('closes the default security group regardless of the feature flag', () => {
-    const app = new App({ context: { '@aws-cdk/aws-ec2:restrictDefaultSecurityGroup': false } });
+    const app = new App({
+      builtinCloudFormationValidation: false,
+      context: { '@aws-cdk/aws-ec2:restrictDefaultSecurityGroup': false },
+    });
     build('10.40.0.0/16', ['us-east-1a', 'us-east-1b'], app).template.hasResourceProperties('Custom::VpcRestrictDefaultSG', {
       DefaultSecurityGroupId: { 'Fn::GetAtt': ['Net', 'DefaultSecurityGroup'] },
     });

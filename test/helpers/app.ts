@@ -16,6 +16,9 @@ export function projectContext(): Record<string, unknown> {
  */
 export function projectApp(props: AppProps = {}): App {
   return new App({
+    // CloudFormation's own template validation takes seconds per synth: it runs where it is the subject
+    // (the app-wide compliance test, the plugin tests), not in every test that reads a template.
+    builtinCloudFormationValidation: false,
     ...props,
     context: { ...projectContext(), 'aws:cdk:bundling-stacks': [], ...props.context },
   });
