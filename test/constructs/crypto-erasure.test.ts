@@ -52,7 +52,14 @@ function build(overrides: Partial<CryptoErasureProps> = {}, appProps: AppProps =
 }
 
 /** `build`, synthesized (template checks only). */
-function setup(overrides: Partial<CryptoErasureProps> = {}) {
+/** Tests only read what `setup()` builds: without overrides it is built once per file. */
+let sharedSetup: ReturnType<typeof buildSetup> | undefined;
+function setup(overrides: Partial<CryptoErasureProps> = {}): ReturnType<typeof buildSetup> {
+  if (Object.keys(overrides).length > 0) return buildSetup(overrides);
+  return (sharedSetup ??= buildSetup());
+}
+
+function buildSetup(overrides: Partial<CryptoErasureProps> = {}) {
   const built = build(overrides);
   const { ops } = built;
   const template = Template.fromStack(ops);

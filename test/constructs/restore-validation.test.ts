@@ -18,7 +18,14 @@ const LIVE_DB_RESOURCE_ID = 'db-LIVEINSTANCE';
 /** A resolved token as plain JSON, comparable with template values. */
 const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
 
-function setup(overrides: Partial<RestoreValidationProps> = {}) {
+/** Tests only read what `setup()` builds: without overrides it is built once per file. */
+let sharedSetup: ReturnType<typeof buildSetup> | undefined;
+function setup(overrides: Partial<RestoreValidationProps> = {}): ReturnType<typeof buildSetup> {
+  if (Object.keys(overrides).length > 0) return buildSetup(overrides);
+  return (sharedSetup ??= buildSetup());
+}
+
+function buildSetup(overrides: Partial<RestoreValidationProps> = {}) {
   const app = projectApp({ context: TEMPLATE_ONLY });
   const stack = new Stack(app, 'Ops', { env: { account: '111122223333', region: 'us-east-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', {
