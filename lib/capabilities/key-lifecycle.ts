@@ -123,10 +123,11 @@ export interface KeyLifecycleProps extends KeyLifecycleSettings, CapabilityProps
  * disposal): rotation enforced on the configured schedule on this region's keys, in the VPC, and
  * crypto-erasure at contract end (plan, execute, verify, certify, finalize) with a signed certificate of
  * destruction. Crypto-erasure runs outside the VPC: it calls both regions, and the VPC's endpoints
- * serve the primary region only. Its role may destroy the erasable keys of this region and sign with
- * the signing key through those keys' policies only, which this capability writes, naming the role by
- * its fixed name (`CryptoErasure.roleArn`): the keys' stack comes first and cannot reference it. The DR
- * region's erasable keys grant the same role in their own stack (`DrRegionStore`).
+ * serve the primary region only. This capability writes the key-policy statements its role needs: to
+ * destroy the erasable keys of this region (granted there only, never in IAM) and to sign with the
+ * signing key, naming the role by its fixed name (`CryptoErasure.roleArn`) because the keys' stack comes
+ * first and cannot reference it. The DR region's erasable keys grant the same role in their own stack
+ * (`DrRegionStore`).
  *
  * Pins the logical IDs of the enforcer's and crypto-erasure's log groups (`LOGICAL_IDS.operations`).
  */
