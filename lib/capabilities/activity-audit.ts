@@ -6,6 +6,7 @@ import type { DeploymentConfig } from '../config/schema';
 import { AuditReviewQueries, type UserActivityReview } from '../constructs/audit-review-queries';
 import { AuditTrail } from '../constructs/audit-trail';
 import { FindingNotifications, type FindingSeverity } from '../constructs/finding-notifications';
+import { allowCloudTrail } from '../constructs/key-policy-grants';
 import { pinLogicalId } from '../constructs/logical-ids';
 import type { ReplicationDestination } from '../constructs/replication-role';
 import { SecurityAlarms } from '../constructs/security-alarms';
@@ -60,8 +61,9 @@ export function activityAuditSettings(config: DeploymentConfig): ActivityAuditSe
 export interface ActivityAuditProps extends ActivityAuditSettings {
   /**
    * The audit key: encrypts the log files, the trail bucket, the log group and the dead-letter queue of
-   * undeliverable findings. Its policy must let CloudTrail use it for this trail, CloudWatch Logs encrypt
-   * log groups and EventBridge rules write to encrypted queues (`DataClassKey`).
+   * undeliverable findings. This construct lets CloudTrail use it for this trail (`allowCloudTrail`), so
+   * it must be a key whose policy CDK can change; its policy must already let CloudWatch Logs encrypt log
+   * groups and EventBridge rules write to encrypted queues (`DataClassKey`).
    */
   readonly encryptionKey: kms.IKey;
   /** Buckets whose object-level reads and writes the trail records (S3 data events): every PHI bucket. */
@@ -98,7 +100,9 @@ export class ActivityAudit extends Construct {
 
   constructor(scope: Construct, id: string, props: ActivityAuditProps) {
     super(scope, id);
-    // Every API call in every region, and object-level access to the PHI buckets.
+    // Every API call in every region, and object-level access to the PHI buckets. The key is granted to
+    // the trail by name: the key's stack comes first and cannot reference it.
+    allowCloudTrail(props.encryptionKey, props.trailName);
     this.trail = new AuditTrail(this, 'Trail', {
       trailName: props.trailName,
       encryptionKey: props.encryptionKey,

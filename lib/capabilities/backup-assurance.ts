@@ -11,6 +11,7 @@ import type { DeploymentConfig } from '../config/schema';
 import { BackupAuditFramework } from '../constructs/backup-audit-framework';
 import { BackupJobNotifications } from '../constructs/backup-job-notifications';
 import { IntegrityCanary } from '../constructs/integrity-canary';
+import { allowBackupReports } from '../constructs/key-policy-grants';
 import { pinLogicalId } from '../constructs/logical-ids';
 import { RestoreTesting } from '../constructs/restore-testing';
 import { RestoreValidation } from '../constructs/restore-validation';
@@ -119,7 +120,11 @@ export interface BackupAssuranceProps extends BackupAssuranceSettings, Capabilit
   readonly evidenceBucket: s3.IBucket;
   /** Receives the alarms and the failed-job notifications. It must accept CloudWatch alarms and EventBridge of this account. */
   readonly securityTopic: sns.ITopic;
-  /** The audit key: the evidence bucket's key; encrypts the functions' log groups and every dead-letter queue. */
+  /**
+   * The audit key: the evidence bucket's key; encrypts the functions' log groups and every dead-letter
+   * queue. This construct lets Backup Audit Manager write its reports with it (`allowBackupReports`), so it
+   * must be a key whose policy CDK can change.
+   */
   readonly auditKey: kms.IKey;
 }
 
@@ -208,7 +213,8 @@ export class BackupAssurance extends Capability {
       deadLetterKey: props.auditKey,
       alarmNamePrefix: names.alarmPrefix.backup,
     });
-    // Backup Audit Manager: the controls an auditor asks about, reported into the evidence bucket.
+    // Backup Audit Manager: the controls an auditor asks about, reported into the evidence bucket (audit key).
+    allowBackupReports(props.auditKey);
     this.backupAudit = new BackupAuditFramework(this.partsScope, 'BackupAudit', {
       deployment: props.deployment,
       dailyRetentionDays: props.dailyRetentionDays,

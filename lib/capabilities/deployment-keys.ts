@@ -3,21 +3,18 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
 import { CertificateSigningKey } from '../constructs/certificate-signing-key';
-import { CryptoErasure } from '../constructs/crypto-erasure';
 import { DataClassKey } from '../constructs/data-class-key';
 import { pinLogicalId } from '../constructs/logical-ids';
-import { deploymentNames, LOGICAL_IDS } from '../vocabulary';
+import { LOGICAL_IDS } from '../vocabulary';
 
 /** The config-derived part of `DeploymentKeysProps`. */
 export interface DeploymentKeysSettings {
-  /** Deployment name: key aliases, tags, and the trail and roles the key policies name. */
+  /** Deployment name: key aliases and tags. */
   readonly deployment: string;
   /** Automatic rotation period of the symmetric keys (90-365 days). */
   readonly rotationPeriod: Duration;
   /** Waiting period before a key scheduled for deletion is destroyed (7-30 days). */
   readonly pendingWindow: Duration;
-  /** Whether AWS Config delivers its configuration history under the audit key. @default false */
-  readonly configDelivery?: boolean;
 }
 
 /** Translates the config into the settings of `DeploymentKeys`. */
@@ -26,7 +23,6 @@ export function deploymentKeysSettings(config: DeploymentConfig): DeploymentKeys
     deployment: config.name,
     rotationPeriod: Duration.days(config.keys.rotationPeriodDays),
     pendingWindow: Duration.days(config.keys.pendingWindowDays),
-    configDelivery: config.detection.config,
   };
 }
 
@@ -39,8 +35,8 @@ export type DeploymentKeysProps = DeploymentKeysSettings;
  * (crypto-erasure) while the `audit` key keeps the 6-year audit trail readable and the signing key keeps
  * certificates of destruction verifiable.
  *
- * The key policies name the services and roles of later stacks by their deterministic names (the trail,
- * the crypto-erasure role), because a key policy cannot reference what does not exist yet.
+ * Each consumer of a key adds the key-policy statements it needs itself (key-policy-grants.ts), naming
+ * its trail or role by deterministic name, because a key policy cannot reference what does not exist yet.
  */
 export class DeploymentKeys extends Construct {
   /** Encrypts PHI: database, PHI documents bucket, database secret, Performance Insights. */
@@ -65,35 +61,18 @@ export class DeploymentKeys extends Construct {
       dataClass: 'audit',
       description: 'audit trail and operational logs (no PHI)',
     });
+    // Kept with the key: every log group and every dead-letter queue under the audit key, in any stack, needs these.
     audit.allowCloudWatchLogs();
-    // The Audit stack's CloudTrail trail encrypts its log files with the audit key.
-    audit.allowCloudTrail(deploymentNames(props.deployment).trail);
-    // The Operations stack's EventBridge rules keep undeliverable events in audit-key-encrypted queues.
     audit.allowEventBridgeDeadLetters();
-    // The security topic (audit key) receives the Audit stack's alarms and finding notifications.
-    audit.allowAlarmAndEventPublishers();
-    // The Audit stack's AWS Config delivery channel encrypts the configuration history with the audit key.
-    if (props.configDelivery) audit.allowConfigDelivery();
-    // Backup Audit Manager (Operations stack) delivers its reports into the audit-key evidence bucket.
-    audit.allowBackupReports();
-    // Cognito's user-activity export reaches the Audit stack's sign-in log bucket (audit key) through
-    // the CloudWatch Logs delivery service.
-    audit.allowLogDeliveryToBuckets();
     const backup = new DataClassKey(this, 'Backup', {
       ...common,
       dataClass: 'backup',
       description: 'recovery points in the primary AWS Backup vault',
     });
-    // Crypto-erasure (Operations stack) may disable and schedule the deletion of the keys that protect PHI
-    // copies, through these key policies only: no IAM statement anywhere grants it.
-    const erasureRole = CryptoErasure.roleArn(this, props.deployment);
-    phi.allowCryptoErasureBy(erasureRole);
-    backup.allowCryptoErasureBy(erasureRole);
     const signing = new CertificateSigningKey(this, 'CertificateSigning', {
       deployment: props.deployment,
       pendingWindow: props.pendingWindow,
     });
-    signing.allowSigningBy(erasureRole);
     this.phiKey = phi.key;
     this.auditKey = audit.key;
     this.backupKey = backup.key;

@@ -110,10 +110,9 @@ export class DrRegionStore extends Construct {
       ...keyTiming,
     });
     this.auditDrKey = auditDr.key;
-    // The DrOperations stack's key-rotation enforcer logs, queues and alerts under the audit-dr key.
+    // Kept with the key: every log group and every dead-letter queue under the audit-dr key, in any stack, needs these.
     auditDr.allowCloudWatchLogs();
     auditDr.allowEventBridgeDeadLetters();
-    auditDr.allowAlarmAndEventPublishers();
     this.evidenceReplica = new LockedBucket(this, 'EvidenceReplica', {
       description: 'audit evidence replica bucket',
       replicaOf: 'audit evidence bucket',
@@ -142,8 +141,8 @@ export class DrRegionStore extends Construct {
       ...keyTiming,
     });
     this.backupDrKey = backupDr.key;
-    // Crypto-erasure (Operations stack, primary region) destroys the DR copies' keys too, through these
-    // key policies only; its role is named deterministically because this region cannot reference it.
+    // Crypto-erasure (KeyLifecycle, Operations stack) grants its role the primary keys itself; these DR keys are in
+    // another region's stack, which the primary stacks know by name only, so they name its role here.
     const erasureRole = CryptoErasure.roleArn(this, props.deployment);
     phiDr.allowCryptoErasureBy(erasureRole);
     backupDr.allowCryptoErasureBy(erasureRole);

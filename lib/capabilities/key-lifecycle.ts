@@ -7,6 +7,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
 import { CryptoErasure } from '../constructs/crypto-erasure';
+import { allowCryptoErasureBy, allowSigningBy } from '../constructs/key-policy-grants';
 import { KeyRotationEnforcer, type KeyRotationEnforcerProps } from '../constructs/key-rotation-enforcer';
 import { pinLogicalId } from '../constructs/logical-ids';
 import { s3PrefixListId } from '../constructs/s3-prefix-list';
@@ -89,7 +90,16 @@ export interface KeyLifecycleProps extends KeyLifecycleSettings, CapabilityProps
    * the enforcer may check and rotate these only, and a key missing here fails each check and alarms.
    */
   readonly keys: readonly kms.IKey[];
-  /** The asymmetric key that signs the certificates of destruction. */
+  /**
+   * The keys of this region that crypto-erasure destroys (`phi` and `backup`): each key's policy grants
+   * its role to disable it and schedule its deletion (`allowCryptoErasureBy`), and nothing in IAM does.
+   * Each must carry the alias of an erasable data class and a policy CDK can change (keys of this app).
+   */
+  readonly erasableKeys: readonly kms.IKey[];
+  /**
+   * The asymmetric key that signs the certificates of destruction: its policy lets the crypto-erasure
+   * role sign (`allowSigningBy`), so it must be a key whose policy CDK can change.
+   */
   readonly certificateSigningKey: kms.IKey;
   /** Write-once evidence store: rotation records and certificates of destruction. */
   readonly evidenceBucket: s3.IBucket;
@@ -113,7 +123,11 @@ export interface KeyLifecycleProps extends KeyLifecycleSettings, CapabilityProps
  * disposal): rotation enforced on the configured schedule on this region's keys, in the VPC, and
  * crypto-erasure at contract end (plan, execute, verify, certify, finalize) with a signed certificate of
  * destruction. Crypto-erasure runs outside the VPC: it calls both regions, and the VPC's endpoints
- * serve the primary region only.
+ * serve the primary region only. This capability writes the key-policy statements its role needs: to
+ * destroy the erasable keys of this region (granted there only, never in IAM) and to sign with the
+ * signing key, naming the role by its fixed name (`CryptoErasure.roleArn`) because the keys' stack comes
+ * first and cannot reference it. The DR region's erasable keys grant the same role in their own stack
+ * (`DrRegionStore`).
  *
  * Pins the logical IDs of the enforcer's and crypto-erasure's log groups (`LOGICAL_IDS.operations`).
  */
@@ -161,6 +175,9 @@ export class KeyLifecycle extends Capability {
       auditKey: props.auditKey,
       logRetentionDays: props.logRetentionDays,
     });
+    // The ARN is built in each key's own stack: literal names and that stack's account and partition only.
+    for (const key of props.erasableKeys) allowCryptoErasureBy(key, CryptoErasure.roleArn(key, props.deployment));
+    allowSigningBy(props.certificateSigningKey, CryptoErasure.roleArn(props.certificateSigningKey, props.deployment));
 
     // Six years of logs each: a refactor must not orphan them for a new, empty group.
     const ids = LOGICAL_IDS.operations;

@@ -3,6 +3,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
+import { allowAlarmAndEventPublishers } from '../constructs/key-policy-grants';
 import { pinLogicalId } from '../constructs/logical-ids';
 import { allowAlarmsOfThisAccount } from '../constructs/security-alarms';
 import { deploymentNames, LOGICAL_IDS } from '../vocabulary';
@@ -39,8 +40,9 @@ export function securityNotificationsSettings(
 
 export interface SecurityNotificationsProps extends SecurityNotificationsSettings {
   /**
-   * Encrypts the messages at rest: the audit key of the region. Its key policy must let CloudWatch
-   * alarms and EventBridge of this account use it (`DataClassKey.allowAlarmAndEventPublishers`).
+   * Encrypts the messages at rest: the audit key of the region. This construct lets CloudWatch alarms
+   * and EventBridge of this account use it for topics of this account (`allowAlarmAndEventPublishers`);
+   * it must be a key whose policy CDK can change (a key of this app, not an imported one).
    */
   readonly encryptionKey: kms.IKey;
 }
@@ -49,7 +51,8 @@ export interface SecurityNotificationsProps extends SecurityNotificationsSetting
  * The topic that pages the security contact (HIPAA 164.308(a)(6)(ii) security incident reporting,
  * 164.308(a)(1)(ii)(D) activity review): encrypted with the audit key, TLS only, with an e-mail
  * subscription per recipient. Its policy (which replaces SNS's default one) lets CloudWatch alarms of
- * this account and region publish; other publishers (EventBridge targets) add their own statements.
+ * this account and region publish; other publishers (EventBridge targets) add their own statements. The
+ * key's policy lets both publishers encrypt for it.
  *
  * The topic is this construct's `Default` child, which CDK leaves out of logical IDs: built with the id
  * `SecurityTopic`, the topic, its policy and subscriptions keep the IDs they had before this construct
@@ -70,6 +73,8 @@ export class SecurityNotifications extends Construct {
     });
     for (const email of props.emailAddresses) topic.addSubscription(new subscriptions.EmailSubscription(email));
     allowAlarmsOfThisAccount(topic);
+    // Alarms and finding rules can publish to an encrypted topic only if the key lets them encrypt for it.
+    allowAlarmAndEventPublishers(props.encryptionKey);
     this.topic = topic;
     if (props.logicalId) pinLogicalId(topic, props.logicalId);
   }

@@ -4,6 +4,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
 import { AthenaAuditReview } from '../constructs/athena-audit-review';
+import { allowLogDeliveryToBuckets } from '../constructs/key-policy-grants';
 import { pinLogicalId } from '../constructs/logical-ids';
 import type { ReplicationDestination } from '../constructs/replication-role';
 import { UserActivityLog } from '../constructs/user-activity-log';
@@ -40,8 +41,9 @@ export interface SignInAuditProps extends SignInAuditSettings {
    */
   readonly userPool: cognito.IUserPool;
   /**
-   * The audit key: encrypts the log files and the Athena query results. Its policy must let the log
-   * delivery service generate data keys for this account (`DataClassKey.allowLogDeliveryToBuckets`).
+   * The audit key: encrypts the log files and the Athena query results. This construct lets the log
+   * delivery service generate data keys with it for this account (`allowLogDeliveryToBuckets`); it must
+   * be a key whose policy CDK can change (a key of this app, not an imported one).
    */
   readonly encryptionKey: kms.IKey;
 }
@@ -75,6 +77,8 @@ export class SignInAudit extends Construct {
       replicateTo: props.replicateTo,
     });
     this.bucket = this.log.bucket;
+    // Cognito's export reaches the bucket through the CloudWatch Logs delivery service, which encrypts each file.
+    allowLogDeliveryToBuckets(props.encryptionKey);
     this.review = new AthenaAuditReview(this, 'AthenaReview', {
       workGroupName: props.workGroupName,
       databaseName: props.databaseName,

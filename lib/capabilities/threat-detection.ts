@@ -4,6 +4,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
 import { DetectiveServices, type DetectiveServicesProps } from '../constructs/detective-services';
+import { allowConfigDelivery } from '../constructs/key-policy-grants';
 import { pinLogicalId } from '../constructs/logical-ids';
 import { LOGICAL_IDS } from '../vocabulary';
 import { evidenceReplica } from './evidence-store';
@@ -32,7 +33,10 @@ export function threatDetectionSettings(config: DeploymentConfig): ThreatDetecti
 export interface ThreatDetectionProps extends ThreatDetectionSettings {
   /** Buckets GuardDuty scans for malware (Malware Protection for S3): every PHI bucket. @default - none */
   readonly phiBuckets?: readonly s3.IBucket[];
-  /** Encrypts the AWS Config history (with `config`): the audit key. */
+  /**
+   * Encrypts the AWS Config history (with `config`): the audit key. While Config records, this construct
+   * lets it deliver under the key (`allowConfigDelivery`); it must then be a key whose policy CDK can change.
+   */
   readonly auditKey: kms.IKey;
 }
 
@@ -56,6 +60,8 @@ export class ThreatDetection extends Construct {
     if (services.detector) pinLogicalId(services.detector, LOGICAL_IDS.audit.guardDutyDetector);
     if (services.hub) pinLogicalId(services.hub, LOGICAL_IDS.audit.securityHub);
     if (services.recording) {
+      // The delivery channel encrypts the history with the audit key as the Config service principal.
+      allowConfigDelivery(props.auditKey);
       pinLogicalId(services.recording.recorder, LOGICAL_IDS.audit.configRecorder);
       pinLogicalId(services.recording.deliveryChannel, LOGICAL_IDS.audit.configDeliveryChannel);
       pinLogicalId(services.recording.bucket, LOGICAL_IDS.audit.configHistoryBucket);

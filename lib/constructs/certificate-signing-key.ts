@@ -1,16 +1,15 @@
-import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
 import { CERTIFICATE_SIGNING_DATA_CLASS, deploymentNames, TAG } from '../vocabulary';
-import { denyGrantsExceptForAwsResources } from './data-class-key';
+import * as grants from './key-policy-grants';
 
 /** Data-class tag of the signing key: not an erasable class, so crypto-erasure refuses it (spelled in the vocabulary). */
 export { CERTIFICATE_SIGNING_DATA_CLASS };
 
-/** The one algorithm certificates are signed with (ECC_NIST_P256 keys sign with ECDSA_SHA_256 only). */
-export const CERTIFICATE_SIGNING_ALGORITHM = 'ECDSA_SHA_256';
+/** The one algorithm certificates are signed with (defined with the signing grant that requires it). */
+export { CERTIFICATE_SIGNING_ALGORITHM } from './key-policy-grants';
 
 export interface CertificateSigningKeyProps {
   /** Deployment name: alias `alias/<deployment>/certificate-signing` and the deployment tag. */
@@ -29,7 +28,7 @@ export interface CertificateSigningKeyProps {
  * The key policy keeps CDK's account-root statement (IAM-delegated: any principal of the account that
  * an IAM policy allows may call `kms:GetPublicKey` or `kms:Verify`), denies grants except for AWS
  * resources (Control Tower CT.KMS.PR.3, as on every data-class key), and gives signing to exactly the
- * roles named with `allowSigningBy`.
+ * one role its consumer names with `allowSigningBy` (key-policy-grants.ts).
  *
  * No automatic rotation: KMS rotates symmetric encryption keys only. Both cdk-nag's
  * KMSBackingKeyRotationEnabled and Control Tower's CT.KMS.PR.1 exempt asymmetric keys, so nothing is
@@ -39,7 +38,6 @@ export interface CertificateSigningKeyProps {
 export class CertificateSigningKey extends Construct {
   readonly key: kms.Key;
   readonly aliasName: string;
-  private signer?: string;
 
   constructor(scope: Construct, id: string, props: CertificateSigningKeyProps) {
     super(scope, id);
@@ -54,35 +52,13 @@ export class CertificateSigningKey extends Construct {
       alias: this.aliasName,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    denyGrantsExceptForAwsResources(this.key);
+    grants.denyGrantsExceptForAwsResources(this.key);
     Tags.of(this.key).add(TAG.deployment, props.deployment);
     Tags.of(this.key).add(TAG.dataClass, CERTIFICATE_SIGNING_DATA_CLASS);
   }
 
-  /**
-   * Lets exactly the role `roleArn` (of this account) sign with the key, with ECDSA_SHA_256 only. The
-   * role lives in a later stack than the key: a key policy that named it as principal would be refused
-   * while the role does not exist yet (and, once accepted, would silently break if the role were
-   * recreated), so the principal is `*`, narrowed to that role's ARN and this account. One signer per
-   * key: a second call throws, so a certificate's signature always points at one function.
-   */
+  /** Lets exactly the role `roleArn` sign with the key, ECDSA_SHA_256 only, one signer per key (`grants.allowSigningBy`). */
   allowSigningBy(roleArn: string): void {
-    if (this.signer !== undefined) {
-      throw new Error(`${this.node.path}: the signing key already has its signer; one role signs certificates`);
-    }
-    this.signer = roleArn;
-    const stack = Stack.of(this);
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowSigningByTheCertificateSigner',
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:Sign'],
-        resources: ['*'],
-        conditions: {
-          ArnEquals: { 'aws:PrincipalArn': roleArn },
-          StringEquals: { 'kms:CallerAccount': stack.account, 'kms:SigningAlgorithm': CERTIFICATE_SIGNING_ALGORITHM },
-        },
-      }),
-    );
+    grants.allowSigningBy(this.key, roleArn);
   }
 }

@@ -82,6 +82,7 @@ export class OperationsStack extends Stack {
       ...keyLifecycleSettings(config),
       partsScope: this,
       keys: [props.phiKey, props.auditKey, props.backupKey, props.certificateSigningKey],
+      erasableKeys: [props.phiKey, props.backupKey],
       certificateSigningKey: props.certificateSigningKey,
       evidenceBucket: props.evidenceBucket,
       auditKey: props.auditKey,

@@ -1,11 +1,12 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ActivityAudit, activityAuditSettings } from '../../lib/capabilities/activity-audit';
 import type { DeploymentConfig } from '../../lib/config/schema';
 import { pinLogicalId } from '../../lib/constructs/logical-ids';
-import { LOGICAL_IDS } from '../../lib/vocabulary';
+import { deploymentNames, LOGICAL_IDS } from '../../lib/vocabulary';
 import { auditStandIns } from '../helpers/audit-stand-ins';
 import { PRIVATE_BUCKET } from '../helpers/cfn-values';
 import {
@@ -30,7 +31,7 @@ const STAND_IN_DATABASE = 'stand_in_audit_review';
 
 /** The capability in its own stack, with stand-ins for the key, the PHI bucket, the topic and the sign-in review. */
 function build(config: DeploymentConfig) {
-  const { auditKey, phiBucket, auditStack } = auditStandIns(config);
+  const { auditKey, phiBucket, auditStack, stack: standIns } = auditStandIns(config);
   const stack = auditStack();
   const alertTopic = new sns.Topic(stack, TOPIC_ID, { masterKey: auditKey, enforceSSL: true });
   pinLogicalId(alertTopic, TOPIC_ID);
@@ -49,7 +50,8 @@ function build(config: DeploymentConfig) {
   });
   const resources = resourcesIn(stack);
   const ofTypeHere = (type: string) => ofType(resources, type).map(([, r]) => r);
-  return { stack, activity, resources, ofType: ofTypeHere };
+  const standInResources = resourcesIn(standIns);
+  return { stack, activity, resources, ofType: ofTypeHere, standInResources };
 }
 
 /** What each `alerts.minimumFindingSeverity` must page on: GuardDuty's score, Security Hub's labels. */
@@ -155,7 +157,7 @@ test('a stricter minimum severity raises both finding thresholds', () => {
 
 describe.each(SHIPPED_CONFIGS)('ActivityAudit CloudTrail trail from %s', (file) => {
   const config = shippedConfig(file);
-  const { resources, activity, stack } = build(config);
+  const { resources, activity, stack, standInResources } = build(config);
   const account = config.account ?? '<AWS::AccountId>';
   const trail = () => resources[IDS.trail].Properties;
   const bucket = () => resources[IDS.trailBucket].Properties;
@@ -185,6 +187,56 @@ describe.each(SHIPPED_CONFIGS)('ActivityAudit CloudTrail trail from %s', (file) 
 
   test('log files are encrypted with the audit key (Keys stack)', () => {
     expect(trail().KMSKeyId).toEqual(crossStackRef(AUDIT_KEY, 'Arn'));
+  });
+
+  test('the audit key it receives lets CloudTrail use it for this trail only, and account principals decrypt its logs', () => {
+    const sids = [
+      'AllowCloudTrailToEncryptLogsOfTheTrail',
+      'AllowCloudTrailToDescribeKeyAndDecryptForTheTrail',
+      'AllowPrincipalsOfThisAccountToDecryptCloudTrailLogs',
+    ];
+    const statements = statementsOf(standInResources[AUDIT_KEY]).filter((s) => sids.includes(s.Sid ?? ''));
+    const accountValue = config.account ?? { Ref: 'AWS::AccountId' };
+    const thisTrail = { 'aws:SourceArn': flatly(trailArn) };
+    expect(statements).toEqual([
+      {
+        Sid: sids[0],
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 'kms:GenerateDataKey*',
+        Resource: '*',
+        Condition: {
+          StringEquals: thisTrail,
+          ArnLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': flatly(`arn:<AWS::Partition>:cloudtrail:*:${account}:trail/*`) },
+        },
+      },
+      {
+        Sid: sids[1],
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:DescribeKey'],
+        Resource: '*',
+        Condition: { StringEquals: thisTrail },
+      },
+      {
+        // Delegated to IAM (the account, not "*"): a reader still needs an IAM grant.
+        Sid: sids[2],
+        Effect: 'Allow',
+        Principal: { AWS: flatly(`arn:<AWS::Partition>:iam::${account}:root`) },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'kms:CallerAccount': accountValue },
+          Null: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'false' },
+        },
+      },
+    ]);
+    // The trail the key names is the deployment's trail, the one this capability creates.
+    expect(trail().TrailName).toBe(deploymentNames(config.name).trail);
+    // Named, not referenced: the Keys stack comes first and cannot import from this one.
+    expect(JSON.stringify(statementsOf(standInResources[AUDIT_KEY]))).not.toContain('Fn::ImportValue');
+    // Only the key it receives: the PHI key is not opened to CloudTrail.
+    expect(JSON.stringify(statementsOf(standInResources[LOGICAL_IDS.keys.phi]))).not.toContain('cloudtrail');
   });
 
   test('records every management event, read and write, KMS included, and S3 data events on exactly the PHI documents bucket', () => {
@@ -344,4 +396,31 @@ test('undeliverable findings wait in a dead-letter queue encrypted with the audi
   const queues = ofType(build(shippedConfig()).resources, 'AWS::SQS::Queue');
   expect(queues).toHaveLength(1);
   expect(queues[0][1].Properties.KmsMasterKeyId).toEqual(crossStackRef(AUDIT_KEY, 'Arn'));
+});
+
+test('an audit key whose policy cannot be changed (an imported key) is refused: the trail could not encrypt', () => {
+  const config = shippedConfig();
+  const { phiBucket, auditStack } = auditStandIns(config);
+  const stack = auditStack();
+  const imported = kms.Key.fromKeyArn(stack, 'Imported', `arn:aws:kms:${config.regions.primary}:111122223333:key/imported`);
+  const topic = new sns.Topic(stack, 'Topic');
+  expect(
+    () =>
+      new ActivityAudit(stack, 'Default', {
+        ...activityAuditSettings(config),
+        encryptionKey: imported,
+        phiBuckets: [phiBucket],
+        alertTopic: topic,
+        signInReview: {
+          workGroup: new athena.CfnWorkGroup(stack, 'WorkGroup', { name: 'stand-in' }),
+          databaseName: STAND_IN_DATABASE,
+          userActivityTable: new glue.CfnTable(stack, 'Table', {
+            catalogId: '111122223333',
+            databaseName: STAND_IN_DATABASE,
+            tableInput: { name: 'user_activity' },
+          }),
+          userActivityTableName: 'user_activity',
+        },
+      }),
+  ).toThrow(/^allowCloudTrail: the key Audit\/Imported has no key policy/);
 });

@@ -3,7 +3,14 @@ import type { DeploymentConfig } from '../../lib/config/schema';
 import { LOGICAL_IDS, SUBNET_GROUPS } from '../../lib/vocabulary';
 import { isCrossStackRef } from '../helpers/cfn-values';
 import { SHIPPED_CONFIGS } from '../helpers/config';
-import { refersToStack, standIns, StackTemplate, type CfnResource, type PrimaryStandIns } from '../helpers/operations-stand-ins';
+import {
+  ACCOUNT,
+  refersToStack,
+  standIns,
+  StackTemplate,
+  type CfnResource,
+  type PrimaryStandIns,
+} from '../helpers/operations-stand-ins';
 
 /** The capability in an Operations stack; what it checks and reports into, in stand-ins of their stacks. */
 function build(file: string) {
@@ -142,6 +149,30 @@ describe.each(SHIPPED_CONFIGS)('BackupAssurance from %s', (file) => {
     };
     const rto = framework.FrameworkControls.find((c) => c.ControlName === 'RESTORE_TIME_FOR_RESOURCES_MEET_TARGET')!;
     expect(JSON.stringify(rto.ControlInputParameters)).toContain(String(config.backup.targets.rtoMinutes));
+  });
+
+  test("the audit key it receives (the evidence bucket's key) lets Backup Audit Manager write its reports, generate and decrypt only", () => {
+    const sid = 'AllowBackupAuditManagerReportsOfThisAccount';
+    const keys = new StackTemplate(p.keys);
+    const holders = [p.phiKey, p.auditKey, p.backupKey].filter((key) =>
+      keys.statements(keys.of(key), 'KeyPolicy').some((s) => s.Sid === sid),
+    );
+    expect(holders).toEqual([p.auditKey]);
+    expect(keys.statements(keys.of(p.auditKey), 'KeyPolicy').filter((s) => s.Sid === sid)).toEqual([
+      {
+        Sid: sid,
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: '*',
+        Condition: {
+          ArnEquals: {
+            'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/aws-service-role/reports.backup.amazonaws.com/AWSServiceRoleForBackupReports`,
+          },
+          StringEquals: { 'kms:CallerAccount': ACCOUNT, 'kms:ViaService': `s3.${config.regions.primary}.amazonaws.com` },
+        },
+      },
+    ]);
   });
 
   test('the validator and canary log groups keep their pinned logical IDs', () => {

@@ -1,9 +1,7 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized templates are untyped JSON */
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DeploymentKeys, deploymentKeysSettings } from '../../lib/capabilities/deployment-keys';
-import { deploymentNames, LOGICAL_IDS } from '../../lib/vocabulary';
-import { KEY_IDS } from '../helpers/cfn-values';
+import { LOGICAL_IDS } from '../../lib/vocabulary';
 import { shippedConfig } from '../helpers/config';
 import { envOf, logicalIdOfL2, templateApp } from '../helpers/stand-ins';
 
@@ -90,162 +88,46 @@ describe('DeploymentKeys from config/production.example.json', () => {
     });
   });
 
-  test('only the audit key lets CloudWatch alarms and EventBridge publish to encrypted topics of this account and region', () => {
-    const sids = ['AllowCloudWatchAlarmsToPublishToTopicsOfThisAccount', 'AllowEventBridgeToPublishToTopicsOfThisAccount'];
-    const statements = Object.entries(keys).flatMap(([id, key]) =>
-      (key.Properties.KeyPolicy.Statement as { Sid?: string }[])
-        .filter((s) => sids.includes(s.Sid ?? ''))
-        .map((s) => ({ id, s })),
+  test("each key policy holds only the key's own statements: every consumer grants itself the rest", () => {
+    // Where each moved grant is asserted: security-notifications, activity-audit, threat-detection,
+    // sign-in-audit, backup-assurance and key-lifecycle (test/capabilities/), on the key they receive.
+    const sids = Object.fromEntries(
+      Object.entries(keys).map(([id, key]) => [
+        id,
+        (key.Properties.KeyPolicy.Statement as { Sid?: string }[]).map((s) => s.Sid ?? 'root'),
+      ]),
     );
-    expect(statements.map((x) => x.id)).toEqual(['AuditKey', 'AuditKey']);
-    const topicsOfThisAccount = { 'kms:EncryptionContext:aws:sns:topicArn': 'arn:aws:sns:us-east-1:111122223333:*' };
-    expect(statements.map((x) => x.s)).toEqual([
-      {
-        Sid: sids[0],
-        Effect: 'Allow',
-        Principal: { Service: 'cloudwatch.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        Resource: '*',
-        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, ArnLike: topicsOfThisAccount },
-      },
-      {
-        Sid: sids[1],
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        Resource: '*',
-        // SNS documents aws:SourceAccount / aws:SourceArn as unsupported for EventBridge to encrypted topics.
-        Condition: { ArnLike: topicsOfThisAccount },
-      },
-    ]);
-  });
-
-  test('only the audit key lets CloudTrail use it, for the deployment trail only, and account principals decrypt its logs', () => {
-    const sids = [
-      'AllowCloudTrailToEncryptLogsOfTheTrail',
-      'AllowCloudTrailToDescribeKeyAndDecryptForTheTrail',
-      'AllowPrincipalsOfThisAccountToDecryptCloudTrailLogs',
-    ];
-    const statements = Object.entries(keys).flatMap(([id, key]) =>
-      (key.Properties.KeyPolicy.Statement as { Sid?: string }[])
-        .filter((s) => sids.includes(s.Sid ?? ''))
-        .map((s) => ({ id, s })),
-    );
-    expect(statements.map((x) => x.id)).toEqual(['AuditKey', 'AuditKey', 'AuditKey']);
-    const thisTrail = { 'aws:SourceArn': 'arn:aws:cloudtrail:us-east-1:111122223333:trail/acme-crm-prod-audit-trail' };
-    expect(statements.map((x) => x.s)).toEqual([
-      {
-        Sid: sids[0],
-        Effect: 'Allow',
-        Principal: { Service: 'cloudtrail.amazonaws.com' },
-        Action: 'kms:GenerateDataKey*',
-        Resource: '*',
-        Condition: {
-          StringEquals: thisTrail,
-          ArnLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:111122223333:trail/*' },
-        },
-      },
-      {
-        Sid: sids[1],
-        Effect: 'Allow',
-        Principal: { Service: 'cloudtrail.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:DescribeKey'],
-        Resource: '*',
-        Condition: { StringEquals: thisTrail },
-      },
-      {
-        // Delegated to IAM (the account, not "*"): a reader still needs an IAM grant.
-        Sid: sids[2],
-        Effect: 'Allow',
-        Principal: { AWS: 'arn:aws:iam::111122223333:root' },
-        Action: 'kms:Decrypt',
-        Resource: '*',
-        Condition: {
-          StringEquals: { 'kms:CallerAccount': '111122223333' },
-          Null: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'false' },
-        },
-      },
-    ]);
-    // The trail the key names is the deployment's trail name, which the Audit stack gives its trail.
-    expect(deploymentNames(config.name).trail).toBe('acme-crm-prod-audit-trail');
-  });
-
-  test("only the audit key lets the log delivery service encrypt log files (Cognito's sign-in log), for this account and region only", () => {
-    const statements = Object.entries(keys).flatMap(([id, key]) =>
-      (key.Properties.KeyPolicy.Statement as { Principal?: { Service?: unknown } }[])
-        .filter((s) => JSON.stringify(s.Principal?.Service ?? '').includes('delivery.logs.amazonaws.com'))
-        .map((s) => ({ id, s })),
-    );
-    expect(statements.map((x) => x.id)).toEqual(['AuditKey']);
-    expect(statements[0].s).toEqual({
-      Sid: 'AllowLogDeliveryToEncryptLogFilesOfThisAccount',
-      Effect: 'Allow',
-      Principal: { Service: 'delivery.logs.amazonaws.com' },
-      Action: 'kms:GenerateDataKey*',
-      Resource: '*',
-      Condition: {
-        StringEquals: { 'aws:SourceAccount': '111122223333' },
-        ArnLike: { 'aws:SourceArn': 'arn:aws:logs:us-east-1:111122223333:*' },
-      },
+    expect(sids).toEqual({
+      PhiKey: ['root', 'DenyGrantsExceptForAwsResources'],
+      AuditKey: [
+        'root',
+        'DenyGrantsExceptForAwsResources',
+        'AllowCloudWatchLogsOfThisAccount',
+        'AllowEventBridgeDeadLettersOfThisAccount',
+      ],
+      BackupKey: ['root', 'DenyGrantsExceptForAwsResources'],
+      CertificateSigningKey: ['root', 'DenyGrantsExceptForAwsResources'],
     });
   });
 
-  test('no key policy grants anything to a principal outside the account', () => {
-    type Statement = { Sid?: string; Effect: string; Principal: { AWS?: unknown }; Condition?: any };
+  test('no key policy grants anything to a principal outside the account: the account root is the only AWS principal', () => {
+    // Roles created after the keys are granted by their consumers, each narrowed to its exact ARN in this
+    // account (test/constructs/key-policy-grants.test.ts checks every grant).
     for (const key of Object.values(keys)) {
-      for (const s of key.Properties.KeyPolicy.Statement as Statement[]) {
+      for (const s of key.Properties.KeyPolicy.Statement as { Effect: string; Principal: { AWS?: unknown } }[]) {
         if (s.Effect !== 'Allow' || !s.Principal.AWS) continue;
-        if (s.Principal.AWS === '*') {
-          // Only roles created after the keys, each named by its exact ARN in this account: the Backup Audit
-          // Manager report role, and the crypto-erasure role (Operations stack).
-          expect(s.Condition.ArnEquals['aws:PrincipalArn']).toMatch(
-            /^arn:aws:iam::111122223333:role\/(aws-service-role\/reports\.backup\.amazonaws\.com\/AWSServiceRoleForBackupReports|acme-crm-prod-crypto-erasure)$/,
-          );
-          expect(s.Condition.StringEquals['kms:CallerAccount']).toBe('111122223333');
-          continue;
-        }
-        expect(JSON.stringify(s.Principal.AWS)).toMatch(/arn:.*:iam::111122223333:root/);
+        expect(JSON.stringify(s.Principal.AWS)).toMatch(/^"arn:aws:iam::111122223333:root"$/);
       }
     }
-  });
-
-  test('crypto-erasure may disable and schedule deletion of the phi and backup keys only, never the audit key', () => {
-    const destructive = (id: string) =>
-      (keys[id].Properties.KeyPolicy.Statement as any[]).filter(
-        (s) =>
-          s.Principal?.AWS === '*' &&
-          [s.Action].flat().some((a: string) => a === 'kms:DisableKey' || a === 'kms:ScheduleKeyDeletion'),
-      );
-    expect(destructive(KEY_IDS.phi).length).toBeGreaterThan(0);
-    expect(destructive(KEY_IDS.backup).length).toBeGreaterThan(0);
-    expect(destructive(KEY_IDS.audit)).toEqual([]);
-    expect(destructive('CertificateSigningKey')).toEqual([]);
-    for (const s of [...destructive(KEY_IDS.phi), ...destructive(KEY_IDS.backup)]) {
-      expect(s.Condition.ArnEquals['aws:PrincipalArn']).toBe('arn:aws:iam::111122223333:role/acme-crm-prod-crypto-erasure');
-    }
-  });
-
-  test('only the audit key lets Backup Audit Manager write reports (the evidence bucket), generate and decrypt only', () => {
-    const holders = Object.entries(keys).filter(([, key]) =>
-      (key.Properties.KeyPolicy.Statement as { Sid?: string }[]).some(
-        (s) => s.Sid === 'AllowBackupAuditManagerReportsOfThisAccount',
-      ),
-    );
-    expect(holders.map(([id]) => id)).toEqual([KEY_IDS.audit]);
-    const statement = (holders[0][1].Properties.KeyPolicy.Statement as any[]).find(
-      (s) => s.Sid === 'AllowBackupAuditManagerReportsOfThisAccount',
-    );
-    expect(statement.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
   });
 });
 
 describe('deploymentKeysSettings', () => {
-  test('translates the key timing and whether AWS Config delivers under the audit key', () => {
+  test('translates the key timing', () => {
     const config = shippedConfig('config/production.example.json');
     const settings = deploymentKeysSettings(config);
     expect(settings.deployment).toBe('acme-crm-prod');
     expect(settings.rotationPeriod.toDays()).toBe(config.keys.rotationPeriodDays);
     expect(settings.pendingWindow.toDays()).toBe(config.keys.pendingWindowDays);
-    expect(settings.configDelivery).toBe(config.detection.config);
   });
 });

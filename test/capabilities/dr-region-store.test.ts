@@ -167,6 +167,33 @@ describe.each([
     );
   });
 
+  describe('DR key policies', () => {
+    const statementsOf = (keyId: string) => resources[keyId].Properties.KeyPolicy.Statement as Record<string, any>[];
+    const erasureRole = `arn:<AWS::Partition>:iam::${config.account ?? '<AWS::AccountId>'}:role/${config.name}-crypto-erasure`;
+
+    test('crypto-erasure (primary region) may destroy the phi-dr and backup-dr keys, named by its deterministic role', () => {
+      for (const keyId of ['PhiDrKey', 'BackupDrKey']) {
+        const erasure = statementsOf(keyId).filter((s) => (s.Sid as string | undefined)?.startsWith('AllowCryptoErasure'));
+        expect(erasure.map((s) => s.Sid)).toEqual([
+          'AllowCryptoErasureToInspectAndDisable',
+          'AllowCryptoErasureToScheduleDeletion',
+          'AllowCryptoErasureCanary',
+        ]);
+        for (const s of erasure) expect(flat(s.Condition.ArnEquals['aws:PrincipalArn'])).toBe(erasureRole);
+      }
+    });
+
+    test('the audit-dr key keeps its own generic grants only: never erasable, topic publishers granted by the DR topic', () => {
+      // The DrOperations stack's topic (SecurityNotifications) grants the alarm and event publishers itself.
+      expect(statementsOf('AuditDrKey').map((s) => s.Sid ?? 'root')).toEqual([
+        'root',
+        'DenyGrantsExceptForAwsResources',
+        'AllowCloudWatchLogsOfThisAccount',
+        'AllowEventBridgeDeadLettersOfThisAccount',
+      ]);
+    });
+  });
+
   describe('DR PHI key', () => {
     test('rotates on the configured period, waits the configured window, and is tagged phi-dr', () => {
       expect(resources.PhiDrKey.Properties).toMatchObject({

@@ -1,3 +1,4 @@
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { DrKeyLifecycle, drKeyLifecycleSettings, KeyLifecycle, keyLifecycleSettings } from '../../lib/capabilities/key-lifecycle';
 import type { DeploymentConfig } from '../../lib/config/schema';
@@ -5,7 +6,14 @@ import { CryptoErasure } from '../../lib/constructs/crypto-erasure';
 import { s3PrefixListId } from '../../lib/constructs/s3-prefix-list';
 import { LOGICAL_IDS, SUBNET_GROUPS } from '../../lib/vocabulary';
 import { SHIPPED_CONFIGS } from '../helpers/config';
-import { standIns, StackTemplate, type DrStandIns, type PrimaryStandIns, type Statement } from '../helpers/operations-stand-ins';
+import {
+  ACCOUNT,
+  standIns,
+  StackTemplate,
+  type DrStandIns,
+  type PrimaryStandIns,
+  type Statement,
+} from '../helpers/operations-stand-ins';
 
 const refersTo = (value: unknown, logicalId: string) => JSON.stringify(value).includes(logicalId);
 const actions = (s: Statement) => [s.Action].flat();
@@ -23,6 +31,7 @@ describe.each(SHIPPED_CONFIGS)('KeyLifecycle from %s', (file) => {
     lifecycle = new KeyLifecycle(ops, 'KeyLifecycle', {
       ...keyLifecycleSettings(config),
       keys: [p.phiKey, p.auditKey, p.backupKey, p.certificateSigningKey],
+      erasableKeys: [p.phiKey, p.backupKey],
       certificateSigningKey: p.certificateSigningKey,
       evidenceBucket: p.evidenceBucket,
       auditKey: p.auditKey,
@@ -79,6 +88,77 @@ describe.each(SHIPPED_CONFIGS)('KeyLifecycle from %s', (file) => {
       expect(t.resources[id].Type).toBe('AWS::Logs::LogGroup');
     }
   });
+
+  test('crypto-erasure may disable and schedule deletion of the phi and backup keys it receives only, never the audit or signing key', () => {
+    const keys = new StackTemplate(p.keys);
+    const destructive = (key: kms.IKey) =>
+      keys
+        .statements(keys.of(key), 'KeyPolicy')
+        .filter(
+          (s) => s.Principal?.AWS === '*' && actions(s).some((a) => a === 'kms:DisableKey' || a === 'kms:ScheduleKeyDeletion'),
+        );
+    expect(destructive(p.phiKey).length).toBeGreaterThan(0);
+    expect(destructive(p.backupKey).length).toBeGreaterThan(0);
+    expect(destructive(p.auditKey)).toEqual([]);
+    expect(destructive(p.certificateSigningKey)).toEqual([]);
+    for (const s of [...destructive(p.phiKey), ...destructive(p.backupKey)]) {
+      expect(s.Condition!.ArnEquals['aws:PrincipalArn']).toBe(`arn:aws:iam::${ACCOUNT}:role/${config.name}-crypto-erasure`);
+    }
+    const erasureSids = (key: kms.IKey) =>
+      keys
+        .statements(keys.of(key), 'KeyPolicy')
+        .map((s) => s.Sid)
+        .filter((sid) => sid?.startsWith('AllowCryptoErasure'));
+    for (const key of [p.phiKey, p.backupKey]) {
+      expect(erasureSids(key)).toEqual([
+        'AllowCryptoErasureToInspectAndDisable',
+        'AllowCryptoErasureToScheduleDeletion',
+        'AllowCryptoErasureCanary',
+      ]);
+    }
+    // Named, not referenced: the Keys stack comes first and cannot import from the Operations stack.
+    expect(JSON.stringify(keys.resources)).not.toContain('Fn::ImportValue');
+  });
+
+  test('the signing key it receives lets exactly the crypto-erasure role sign, ECDSA_SHA_256 only', () => {
+    const keys = new StackTemplate(p.keys);
+    const signing = keys.statements(keys.of(p.certificateSigningKey), 'KeyPolicy').filter((s) => actions(s).includes('kms:Sign'));
+    expect(signing).toEqual([
+      {
+        Sid: 'AllowSigningByTheCertificateSigner',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 'kms:Sign',
+        Resource: '*',
+        Condition: {
+          ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/${config.name}-crypto-erasure` },
+          StringEquals: { 'kms:CallerAccount': ACCOUNT, 'kms:SigningAlgorithm': 'ECDSA_SHA_256' },
+        },
+      },
+    ]);
+    for (const key of [p.phiKey, p.auditKey, p.backupKey]) {
+      expect(JSON.stringify(keys.statements(keys.of(key), 'KeyPolicy'))).not.toContain('kms:Sign"');
+    }
+  });
+});
+
+test('the audit key among the erasable keys is refused: the audit trail can never be put in scope of an erasure', () => {
+  const built = standIns('config/demo.json');
+  const p = built.primary;
+  expect(
+    () =>
+      new KeyLifecycle(built.stack('Operations', 'operations'), 'KeyLifecycle', {
+        ...keyLifecycleSettings(built.config),
+        keys: [p.phiKey, p.auditKey, p.backupKey, p.certificateSigningKey],
+        erasableKeys: [p.phiKey, p.auditKey],
+        certificateSigningKey: p.certificateSigningKey,
+        evidenceBucket: p.evidenceBucket,
+        auditKey: p.auditKey,
+        securityTopic: p.securityTopic,
+        backupVault: p.backupVault,
+        vpc: p.vpc,
+      }),
+  ).toThrow(/allowCryptoErasureBy: .*the audit key is not erasable/);
 });
 
 describe.each(SHIPPED_CONFIGS)('DrKeyLifecycle from %s', (file) => {

@@ -1,4 +1,5 @@
 import { Stack, type CfnElement } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   SecurityNotifications,
@@ -12,24 +13,65 @@ import { auditStandIns } from '../helpers/audit-stand-ins';
 import { TEMPLATE_ONLY } from '../helpers/cfn-values';
 import { crossStackRef, flatly, ofType, policyOf, resourcesIn, statementsOf } from '../helpers/cfn-matchers';
 import { SHIPPED_CONFIGS, shippedConfig } from '../helpers/config';
+import { logicalIdOfL2 } from '../helpers/stand-ins';
 
 const TOPIC_ID = LOGICAL_IDS.audit.securityTopic;
 
 function build(config: DeploymentConfig, settings: Partial<SecurityNotificationsProps> = {}) {
-  const { auditKey, auditStack } = auditStandIns(config);
+  const { auditKey, auditStack, stack: standIns } = auditStandIns(config);
   const stack = auditStack();
   const notifications = new SecurityNotifications(stack, 'SecurityTopic', {
     ...securityNotificationsSettings(config),
     encryptionKey: auditKey,
     ...settings,
   });
-  return { stack, notifications, resources: resourcesIn(stack) };
+  const keyStatements = () => statementsOf(resourcesIn(standIns)[LOGICAL_IDS.keys.audit]);
+  return { stack, notifications, resources: resourcesIn(stack), keyStatements };
+}
+
+/** The statements that let alarms and EventBridge encrypt for topics of `region` of the config's account under the key. */
+function publisherStatements(config: DeploymentConfig, region: string) {
+  const account = config.account ?? '<AWS::AccountId>';
+  const topicsOfThisAccount = {
+    'kms:EncryptionContext:aws:sns:topicArn': flatly(`arn:<AWS::Partition>:sns:${region}:${account}:*`),
+  };
+  return [
+    {
+      Sid: 'AllowCloudWatchAlarmsToPublishToTopicsOfThisAccount',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': config.account ?? { Ref: 'AWS::AccountId' } },
+        ArnLike: topicsOfThisAccount,
+      },
+    },
+    {
+      Sid: 'AllowEventBridgeToPublishToTopicsOfThisAccount',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      // SNS documents aws:SourceAccount / aws:SourceArn as unsupported for EventBridge to encrypted topics.
+      Condition: { ArnLike: topicsOfThisAccount },
+    },
+  ];
 }
 
 describe.each(SHIPPED_CONFIGS)('SecurityNotifications from %s', (file) => {
   const config = shippedConfig(file);
-  const { stack, notifications, resources } = build(config);
+  const { stack, notifications, resources, keyStatements } = build(config);
   const [, policy] = policyOf(resources, 'AWS::SNS::TopicPolicy', TOPIC_ID);
+
+  test('the audit key it receives (Keys stack) lets CloudWatch alarms and EventBridge encrypt for topics of this account and region', () => {
+    const statements = keyStatements();
+    expect(statements.filter((s) => JSON.stringify(s).includes('aws:sns:topicArn'))).toEqual(
+      publisherStatements(config, config.regions.primary),
+    );
+    // Named, not referenced: the Keys stack comes first and cannot import from this one.
+    expect(JSON.stringify(keyStatements())).not.toContain('Fn::ImportValue');
+  });
 
   test('the topic keeps its pinned logical ID, is named for the deployment and encrypted with the audit key', () => {
     expect(resources[TOPIC_ID]).toMatchObject({
@@ -90,6 +132,36 @@ describe('SecurityNotifications settings', () => {
       'AllowPublishThroughSSLOnly',
       'AllowCloudWatchAlarmsOfThisAccount',
     ]);
+  });
+
+  test("the DR region's topic lets alarms and EventBridge of the DR region encrypt under the DR audit key it receives", () => {
+    // A stand-in of the Dr stack's audit-dr key, and the topic in a stack of the same region (DrOperations).
+    const app = projectApp({ context: TEMPLATE_ONLY });
+    const env = { account: config.account, region: config.regions.dr };
+    const drKeys = new Stack(app, 'Dr', { env });
+    const auditDrKey = new kms.Key(drKeys, 'AuditDrKey');
+    new SecurityNotifications(new Stack(app, 'DrOperations', { env }), 'SecurityTopic', {
+      ...securityNotificationsSettings(config, 'dr'),
+      encryptionKey: auditDrKey,
+    });
+    const statements = statementsOf(resourcesIn(drKeys)[logicalIdOfL2(auditDrKey)]);
+    expect(statements.filter((s) => JSON.stringify(s).includes('aws:sns:topicArn'))).toEqual(
+      publisherStatements(config, config.regions.dr),
+    );
+  });
+
+  test('a key whose policy cannot be changed (an imported key) is refused: no alarm could reach the topic', () => {
+    const app = projectApp({ context: TEMPLATE_ONLY });
+    const stack = new Stack(app, 'Audit', { env: { account: config.account, region: config.regions.primary } });
+    const imported = kms.Key.fromKeyArn(
+      stack,
+      'Imported',
+      `arn:aws:kms:${config.regions.primary}:${config.account}:key/imported`,
+    );
+    expect(
+      () =>
+        new SecurityNotifications(stack, 'SecurityTopic', { ...securityNotificationsSettings(config), encryptionKey: imported }),
+    ).toThrow(/^allowAlarmAndEventPublishers: the key Audit\/Imported has no key policy/);
   });
 
   test('a topic without recipients is refused: nobody would be paged', () => {

@@ -1,3 +1,4 @@
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { SignInAudit, signInAuditSettings } from '../../lib/capabilities/sign-in-audit';
 import { LOGICAL_IDS } from '../../lib/vocabulary';
 import { auditStandIns } from '../helpers/audit-stand-ins';
@@ -9,7 +10,7 @@ const IDS = LOGICAL_IDS.audit;
 
 describe.each(SHIPPED_CONFIGS)('SignInAudit from %s', (file) => {
   const config = shippedConfig(file);
-  const { auditKey, userPool, auditStack } = auditStandIns(config);
+  const { auditKey, userPool, auditStack, stack: standIns } = auditStandIns(config);
   const stack = auditStack();
   const signIns = new SignInAudit(stack, 'SignInLog', { ...signInAuditSettings(config), encryptionKey: auditKey, userPool });
   const resources = resourcesIn(stack);
@@ -86,6 +87,25 @@ describe.each(SHIPPED_CONFIGS)('SignInAudit from %s', (file) => {
     ]);
   });
 
+  test("the audit key it receives lets the log delivery service encrypt log files (Cognito's sign-in log), for this account and region only", () => {
+    const keys = resourcesIn(standIns);
+    const delivery = statementsOf(keys[LOGICAL_IDS.keys.audit]).filter((s) =>
+      JSON.stringify(s.Principal ?? {}).includes('delivery.logs.amazonaws.com'),
+    );
+    expect(delivery).toEqual([
+      {
+        Sid: 'AllowLogDeliveryToEncryptLogFilesOfThisAccount',
+        Effect: 'Allow',
+        Principal: { Service: 'delivery.logs.amazonaws.com' },
+        Action: 'kms:GenerateDataKey*',
+        Resource: '*',
+        Condition: deliveriesOfThisAccount,
+      },
+    ]);
+    // Only the key it receives: the PHI key is not opened to the delivery service.
+    expect(JSON.stringify(statementsOf(keys[LOGICAL_IDS.keys.phi]))).not.toContain('delivery.logs.amazonaws.com');
+  });
+
   test('only the log delivery service, for deliveries of this account and region, may check the bucket and write under AWSLogs/<account>/; nobody may delete', () => {
     const [policyId, policy] = policyOf(resources, 'AWS::S3::BucketPolicy', IDS.signInLogBucket);
     const statements = statementsOf(policy);
@@ -147,4 +167,14 @@ describe.each(SHIPPED_CONFIGS)('SignInAudit from %s', (file) => {
     });
     expect(signIns.review.databaseName).toBe(database);
   });
+});
+
+test('an audit key whose policy cannot be changed (an imported key) is refused: no sign-in log could be delivered', () => {
+  const config = shippedConfig();
+  const { userPool, auditStack } = auditStandIns(config);
+  const stack = auditStack();
+  const imported = kms.Key.fromKeyArn(stack, 'Imported', `arn:aws:kms:${config.regions.primary}:111122223333:key/imported`);
+  expect(
+    () => new SignInAudit(stack, 'SignInLog', { ...signInAuditSettings(config), encryptionKey: imported, userPool }),
+  ).toThrow(/^allowLogDeliveryToBuckets: the key Audit\/Imported has no key policy/);
 });

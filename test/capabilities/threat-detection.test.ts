@@ -1,3 +1,4 @@
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { HIPAA_CONFIG_RULES } from '../../lib/constructs/config-rules';
 import { ThreatDetection, threatDetectionSettings } from '../../lib/capabilities/threat-detection';
 import type { DeploymentConfig } from '../../lib/config/schema';
@@ -23,15 +24,18 @@ const ALL_ON: Detection = { guardDuty: true, securityHub: true, config: true };
 /** The capability from a shipped config with the detection toggles set, next to stand-ins for the key and the PHI bucket. */
 function build(file: string, detection: Detection = ALL_ON) {
   const config = shippedConfig(file, { detection });
-  const { auditKey, phiBucket, auditStack } = auditStandIns(config);
+  const { auditKey, phiBucket, auditStack, stack: standIns } = auditStandIns(config);
   const stack = auditStack();
   const detective = new ThreatDetection(stack, 'Detection', {
     ...threatDetectionSettings(config),
     auditKey,
     phiBuckets: [phiBucket],
   });
-  return { config, detective, resources: resourcesIn(stack) };
+  const auditKeyStatements = () => statementsOf(resourcesIn(standIns)[LOGICAL_IDS.keys.audit]);
+  return { config, detective, resources: resourcesIn(stack), auditKeyStatements };
 }
+
+const CONFIG_DELIVERY = 'AllowConfigDeliveryOfThisAccount';
 
 const DETECTION_TYPES = {
   guardDuty: ['AWS::GuardDuty::Detector', 'AWS::GuardDuty::MalwareProtectionPlan'],
@@ -144,6 +148,30 @@ describe.each(SHIPPED_CONFIGS)('ThreatDetection from %s', (file) => {
     );
   });
 
+  test("the audit key it receives lets Config deliver this deployment's history, for this account only", () => {
+    expect(on.auditKeyStatements().filter((s) => s.Sid === CONFIG_DELIVERY)).toEqual([
+      {
+        Sid: CONFIG_DELIVERY,
+        Effect: 'Allow',
+        Principal: { Service: 'config.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': on.config.account ?? { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+  });
+
+  test('the audit key grants Config delivery only while this deployment records (detection.config)', () => {
+    const configStatements = (detection: Detection) =>
+      build(file, detection)
+        .auditKeyStatements()
+        .filter((s) => s.Sid === CONFIG_DELIVERY);
+    expect(configStatements({ guardDuty: true, securityHub: true, config: false })).toHaveLength(0);
+    expect(configStatements({ guardDuty: false, securityHub: true, config: true })).toHaveLength(1);
+    expect(configStatements({ guardDuty: true, securityHub: false, config: true })).toHaveLength(1);
+    expect(threatDetectionSettings(shippedConfig(file, { detection: { ...ALL_ON, config: false } })).config).toBe(false);
+  });
+
   test("config off: no recorder, channel or history bucket, and the managed rules stay for the organisation's recorder", () => {
     const off = build(file, { ...ALL_ON, config: false });
     expect(off.detective.services.recording).toBeUndefined();
@@ -161,4 +189,19 @@ test('with every service off only the managed rules remain', () => {
   for (const t of Object.values(DETECTION_TYPES).flat()) expect(types).not.toContain(t);
   expect(ofType(off.resources, 'AWS::Config::ConfigRule')).toHaveLength(HIPAA_CONFIG_RULES.length);
   expect(Object.values(off.resources).every((r) => r.Type === 'AWS::Config::ConfigRule')).toBe(true);
+});
+
+test('an audit key whose policy cannot be changed (an imported key) is refused while Config records', () => {
+  const config = shippedConfig('config/production.example.json');
+  const { phiBucket, auditStack } = auditStandIns(config);
+  const stack = auditStack();
+  const imported = kms.Key.fromKeyArn(stack, 'Imported', `arn:aws:kms:${config.regions.primary}:111122223333:key/imported`);
+  expect(
+    () =>
+      new ThreatDetection(stack, 'Detection', {
+        ...threatDetectionSettings(config),
+        auditKey: imported,
+        phiBuckets: [phiBucket],
+      }),
+  ).toThrow(/^allowConfigDelivery: the key Audit\/Imported has no key policy/);
 });

@@ -1,124 +1,59 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { CRYPTO_ERASURE_CANARY_CONTEXT, DataClassKey } from '../../lib/constructs/data-class-key';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { DataClassKey } from '../../lib/constructs/data-class-key';
+import * as grants from '../../lib/constructs/key-policy-grants';
+import type { DataClass, DrDataClass } from '../../lib/vocabulary';
 import { projectApp } from '../helpers/app';
+import type { CfnStatement } from '../helpers/cfn-matchers';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
+const ROLE = 'arn:aws:iam::111122223333:role/crm-demo-crypto-erasure';
 
-function keyPolicyStatements(build: (key: DataClassKey) => void): { Sid?: string }[] {
+/** The key policy of a `dataClass` key after `use`. */
+function keyPolicyStatements(use: (key: DataClassKey) => void, dataClass: DataClass | DrDataClass = 'audit'): CfnStatement[] {
   const stack = new Stack(projectApp(), 'Keys', { env: ENV });
-  const key = new DataClassKey(stack, 'Audit', { deployment: 't', dataClass: 'audit', description: 'audit trail' });
-  build(key);
+  const key = new DataClassKey(stack, 'Key', { deployment: 'crm-demo', dataClass, description: 'test' });
+  use(key);
   const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'));
-  return resource.Properties.KeyPolicy.Statement;
+  return resource.Properties.KeyPolicy.Statement as CfnStatement[];
 }
 
-describe('DataClassKey.allowLogDeliveryToBuckets', () => {
-  const sid = 'AllowLogDeliveryToEncryptLogFilesOfThisAccount';
+/** The key policy of a plain key after `grant`: what the grant function itself adds. */
+function grantedStatements(grant: (key: kms.IKey) => void): CfnStatement[] {
+  return keyPolicyStatements((k) => grant(k.key), 'phi').slice(2);
+}
 
-  test('lets the log delivery service generate data keys, for log deliveries of this account and region only', () => {
-    const statements = keyPolicyStatements((key) => key.allowLogDeliveryToBuckets());
-    expect(statements.filter((s) => s.Sid === sid)).toEqual([
-      {
-        Sid: sid,
-        Effect: 'Allow',
-        Principal: { Service: 'delivery.logs.amazonaws.com' },
-        Action: 'kms:GenerateDataKey*',
-        Resource: '*',
-        Condition: {
-          StringEquals: { 'aws:SourceAccount': '111122223333' },
-          ArnLike: { 'aws:SourceArn': 'arn:aws:logs:eu-west-1:111122223333:*' },
-        },
-      },
-    ]);
-  });
-
-  test('a key that is not asked to grants the delivery service nothing', () => {
+describe('DataClassKey', () => {
+  test('a key that is not asked to grants anything holds the account root and the grant deny only', () => {
     const statements = keyPolicyStatements(() => undefined);
+    expect(statements.map((s) => s.Sid ?? 'root')).toEqual(['root', 'DenyGrantsExceptForAwsResources']);
     expect(JSON.stringify(statements)).not.toContain('delivery.logs.amazonaws.com');
-  });
-});
-
-describe('DataClassKey.allowCryptoErasureBy', () => {
-  const ROLE = 'arn:aws:iam::111122223333:role/crm-demo-crypto-erasure';
-  type Statement = { Sid?: string; Principal?: unknown; Action?: unknown; Condition?: unknown };
-
-  function erasableKeyPolicy(dataClass: 'phi' | 'backup' | 'phi-dr' | 'backup-dr', pendingWindowDays = 30): Statement[] {
-    const stack = new Stack(projectApp(), 'Keys', { env: ENV });
-    const key = new DataClassKey(stack, 'Key', {
-      deployment: 'crm-demo',
-      dataClass,
-      description: 'erasable',
-      pendingWindow: Duration.days(pendingWindowDays),
-    });
-    key.allowCryptoErasureBy(ROLE);
-    const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'));
-    return resource.Properties.KeyPolicy.Statement;
-  }
-  const onlyTheRole = { ArnEquals: { 'aws:PrincipalArn': ROLE }, StringEquals: { 'kms:CallerAccount': '111122223333' } };
-
-  test('lets exactly the erasure role of this account describe, list tags and disable the key', () => {
-    expect(erasableKeyPolicy('phi').find((s) => s.Sid === 'AllowCryptoErasureToInspectAndDisable')).toEqual({
-      Sid: 'AllowCryptoErasureToInspectAndDisable',
-      Effect: 'Allow',
-      Principal: { AWS: '*' },
-      Action: ['kms:DescribeKey', 'kms:DisableKey', 'kms:ListResourceTags'],
-      Resource: '*',
-      Condition: onlyTheRole,
-    });
-  });
-
-  test('schedules deletion only with at least the key’s own waiting period', () => {
-    expect(erasableKeyPolicy('backup', 21).find((s) => s.Sid === 'AllowCryptoErasureToScheduleDeletion')).toEqual({
-      Sid: 'AllowCryptoErasureToScheduleDeletion',
-      Effect: 'Allow',
-      Principal: { AWS: '*' },
-      Action: 'kms:ScheduleKeyDeletion',
-      Resource: '*',
-      Condition: { ...onlyTheRole, NumericGreaterThanOrEquals: { 'kms:ScheduleKeyDeletionPendingWindowInDays': 21 } },
-    });
-  });
-
-  test('encrypts and decrypts only the canary (its encryption context), never a data key of the data', () => {
-    expect(erasableKeyPolicy('phi-dr').find((s) => s.Sid === 'AllowCryptoErasureCanary')).toEqual({
-      Sid: 'AllowCryptoErasureCanary',
-      Effect: 'Allow',
-      Principal: { AWS: '*' },
-      Action: ['kms:Decrypt', 'kms:Encrypt'],
-      Resource: '*',
-      Condition: {
-        ArnEquals: { 'aws:PrincipalArn': ROLE },
-        StringEquals: {
-          'kms:CallerAccount': '111122223333',
-          [`kms:EncryptionContext:${Object.keys(CRYPTO_ERASURE_CANARY_CONTEXT)[0]}`]: 'crypto-erasure-canary',
-        },
-      },
-    });
-  });
-
-  test('grants nothing else to the erasure role', () => {
-    const granted = erasableKeyPolicy('backup-dr')
-      .filter((s) => JSON.stringify(s.Condition ?? {}).includes(ROLE))
-      .flatMap((s) => [s.Action].flat())
-      .sort();
-    expect(granted).toEqual([
-      'kms:Decrypt',
-      'kms:DescribeKey',
-      'kms:DisableKey',
-      'kms:Encrypt',
-      'kms:ListResourceTags',
-      'kms:ScheduleKeyDeletion',
-    ]);
-  });
-
-  test.each(['audit', 'audit-dr'] as const)('refuses the %s key: the audit trail can never be erased', (dataClass) => {
-    const stack = new Stack(projectApp(), 'Keys', { env: ENV });
-    const key = new DataClassKey(stack, 'Key', { deployment: 'crm-demo', dataClass, description: 'audit' });
-    expect(() => key.allowCryptoErasureBy(ROLE)).toThrow(new RegExp(`the ${dataClass} key is not erasable`));
-  });
-
-  test('a key that is not asked to grants the erasure role nothing', () => {
-    const statements = keyPolicyStatements(() => undefined);
     expect(JSON.stringify(statements)).not.toMatch(/DisableKey|ScheduleKeyDeletion|aws:PrincipalArn/);
   });
+
+  // The statements themselves: test/constructs/key-policy-grants.test.ts.
+  test.each<[string, (key: DataClassKey) => void, (key: kms.IKey) => void]>([
+    ['allowCloudWatchLogs', (k) => k.allowCloudWatchLogs(), grants.allowCloudWatchLogs],
+    ['allowEventBridgeDeadLetters', (k) => k.allowEventBridgeDeadLetters(), grants.allowEventBridgeDeadLetters],
+    ['allowAlarmAndEventPublishers', (k) => k.allowAlarmAndEventPublishers(), grants.allowAlarmAndEventPublishers],
+    ['allowConfigDelivery', (k) => k.allowConfigDelivery(), grants.allowConfigDelivery],
+    ['allowCloudTrail', (k) => k.allowCloudTrail('t-audit-trail'), (key) => grants.allowCloudTrail(key, 't-audit-trail')],
+    ['allowLogDeliveryToBuckets', (k) => k.allowLogDeliveryToBuckets(), grants.allowLogDeliveryToBuckets],
+    ['allowBackupReports', (k) => k.allowBackupReports(), grants.allowBackupReports],
+    ['allowCryptoErasureBy', (k) => k.allowCryptoErasureBy(ROLE), (key) => grants.allowCryptoErasureBy(key, ROLE)],
+  ])('%s adds to its own key exactly what the grant of that name adds', (_, method, grant) => {
+    const statements = keyPolicyStatements(method, 'phi').slice(2);
+    expect(statements.length).toBeGreaterThan(0);
+    expect(statements).toEqual(grantedStatements(grant));
+  });
+
+  test.each(['audit', 'audit-dr'] as const)(
+    'refuses crypto-erasure of the %s key: the audit trail can never be erased',
+    (dataClass) => {
+      expect(() => keyPolicyStatements((key) => key.allowCryptoErasureBy(ROLE), dataClass)).toThrow(
+        new RegExp(`the ${dataClass} key is not erasable`),
+      );
+    },
+  );
 });

@@ -20,7 +20,14 @@ import type { IConstruct } from 'constructs';
 import type { LiveDatabase } from '../../lib/capabilities/backup-assurance';
 import type { DeploymentConfig } from '../../lib/config/schema';
 import { pinLogicalId } from '../../lib/constructs/logical-ids';
-import { deploymentNames, LOGICAL_IDS, SUBNET_GROUPS, type StackPart } from '../../lib/vocabulary';
+import {
+  deploymentNames,
+  LOGICAL_IDS,
+  SUBNET_GROUPS,
+  type DataClass,
+  type DrDataClass,
+  type StackPart,
+} from '../../lib/vocabulary';
 import { projectApp } from './app';
 import { TEMPLATE_ONLY } from './cfn-values';
 import { shippedConfig } from './config';
@@ -79,13 +86,14 @@ export function standIns(file: string): StandIns {
     pinLogicalId(construct, logicalId);
     return construct;
   };
-  const symmetricKey = (scope: Stack, logicalId: string) =>
-    pinned(new kms.Key(scope, logicalId, { enableKeyRotation: true }), logicalId);
+  // With the real keys' aliases: crypto-erasure grants only keys whose alias names an erasable data class.
+  const symmetricKey = (scope: Stack, logicalId: string, dataClass: DataClass | DrDataClass) =>
+    pinned(new kms.Key(scope, logicalId, { enableKeyRotation: true, alias: names.keyAlias(dataClass) }), logicalId);
 
   const keys = stack('Keys', 'keys');
-  const phiKey = symmetricKey(keys, LOGICAL_IDS.keys.phi);
-  const auditKey = symmetricKey(keys, LOGICAL_IDS.keys.audit);
-  const backupKey = symmetricKey(keys, LOGICAL_IDS.keys.backup);
+  const phiKey = symmetricKey(keys, LOGICAL_IDS.keys.phi, 'phi');
+  const auditKey = symmetricKey(keys, LOGICAL_IDS.keys.audit, 'audit');
+  const backupKey = symmetricKey(keys, LOGICAL_IDS.keys.backup, 'backup');
   const certificateSigningKey = pinned(
     new kms.Key(keys, 'CertificateSigningKey', { keySpec: kms.KeySpec.ECC_NIST_P384, keyUsage: kms.KeyUsage.SIGN_VERIFY }),
     LOGICAL_IDS.keys.certificateSigning,
@@ -159,9 +167,9 @@ export function standIns(file: string): StandIns {
   const securityTopic = pinned(new sns.Topic(audit, 'Topic', { masterKey: auditKey }), LOGICAL_IDS.audit.securityTopic);
 
   const dr = stack('Dr', 'dr', config.regions.dr);
-  const phiDrKey = symmetricKey(dr, LOGICAL_IDS.dr.phiKey);
-  const auditDrKey = symmetricKey(dr, LOGICAL_IDS.dr.auditKey);
-  const backupDrKey = symmetricKey(dr, LOGICAL_IDS.dr.backupKey);
+  const phiDrKey = symmetricKey(dr, LOGICAL_IDS.dr.phiKey, 'phi-dr');
+  const auditDrKey = symmetricKey(dr, LOGICAL_IDS.dr.auditKey, 'audit-dr');
+  const backupDrKey = symmetricKey(dr, LOGICAL_IDS.dr.backupKey, 'backup-dr');
   const evidenceReplica = pinned(
     new s3.Bucket(dr, 'EvidenceReplica', { encryption: s3.BucketEncryption.KMS, encryptionKey: auditDrKey }),
     LOGICAL_IDS.dr.evidenceReplicaBucket,
