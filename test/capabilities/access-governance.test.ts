@@ -441,7 +441,7 @@ describe('AccessGovernance acknowledgements', () => {
     const prefix = ids.filter((a) => a.includes('/access-reviews/*]'));
     expect(prefix).toEqual([
       expect.stringMatching(
-        /^Operations\/AccessGovernance\/AccessReview\/Handler\/Policy\/Resource AwsSolutions::AwsSolutions-IAM5\[Resource::\{"Fn::GetStackOutput":\{"StackName":"crm-demo-audit",.*"OutputName":"[^"]*EvidenceBucketArn[^"]*"\}\}\/access-reviews\/\*\]$/,
+        /^Operations\/AccessGovernance\/AccessReview\/Handler\/Policy\/Resource AwsSolutions::AwsSolutions-IAM5\[Resource::crm-demo-audit:ExportsOutput[^/\]]*EvidenceBucketArn[^/\]]*\/access-reviews\/\*\]$/,
       ),
     ]);
     expect(ids.filter((a) => !prefix.includes(a))).toEqual(

@@ -554,7 +554,7 @@ describe.each(SHIPPED_CONFIGS)('CrmApp service from %s', (file) => {
       expect(dbUserArn).toBe(`arn:<AWS::Partition>:rds-db:${config.regions.primary}:${account}:dbuser:<export>/crm_app`);
       expect(
         isCrossStackRef(
-          statements[0].Resource['Fn::Join'][1].find((p: any) => p['Fn::GetStackOutput']),
+          statements[0].Resource['Fn::Join'][1].find((p: any) => p['Fn::ImportValue']),
           'PhiDatabase',
           'DbiResourceId',
         ),

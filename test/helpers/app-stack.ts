@@ -79,12 +79,12 @@ export const webAclRules = (resources: Resources) => onlyIn(resources, 'AWS::WAF
 export const flatPartitioned = (value: unknown): any =>
   JSON.parse(JSON.stringify(flatDeep(value)).replace(/arn:aws:/g, 'arn:<AWS::Partition>:'));
 
-/** `flat`, with every cross-stack reference (`Fn::GetStackOutput`) written `<export>` and `Fn::Sub` as its text. */
+/** `flat`, with every cross-stack reference (export or stack output) written `<export>` and `Fn::Sub` as its text. */
 export function flatExports(value: unknown): string {
   const replace = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(replace);
     if (v === null || typeof v !== 'object') return v;
-    if ('Fn::GetStackOutput' in v) return '<export>';
+    if ('Fn::ImportValue' in v || 'Fn::GetStackOutput' in v) return '<export>';
     if ('Fn::Sub' in v && typeof v['Fn::Sub'] === 'string') return v['Fn::Sub'];
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)]));
   };
