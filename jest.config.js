@@ -12,10 +12,14 @@ module.exports = {
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: 'inline' },
     ],
   },
+  // The shared synthesized assemblies of the shipped configs (test/helpers/shipped-assembly.ts): their run
+  // directory and, in a whole-suite run, their background synth; the files that read them run last.
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
+  testSequencer: '<rootDir>/test/helpers/sequencer.cjs',
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
-  // Stack synthesis is CPU-bound; two workers match the CI machine's two cores.
+  // Stack synthesis is CPU-bound; two workers match the CI machine's two cores (the background synth of
+  // the shared assemblies and the compliance checks' worker threads share them).
   maxWorkers: 2,
   testTimeout: 120000,
 };

@@ -7,7 +7,9 @@ import { App } from 'aws-cdk-lib';
 import { buildCheckedDeployment } from '../lib/app';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../lib/config/load';
 import { assertNoOpenFindings } from '../lib/compliance/report';
+import { useProjectEsbuild } from './project-esbuild';
 
+useProjectEsbuild();
 const app = new App();
 const configPath = (app.node.tryGetContext('config') as string | undefined) ?? DEFAULT_CONFIG_PATH;
 try {

@@ -1,6 +1,10 @@
 /**
- * `npm run bench`: how long synth (with every compliance check) and the test suite take, how big each
- * Lambda bundle is and how long it takes to load. Numbers go into the README's "Numbers" section.
+ * `npm run bench`: how long synth (with every compliance check), the test suite and the report take
+ * (wall time, and the CPU time of every process involved where the OS tells it), how big each Lambda
+ * bundle is and how long it takes to load. Numbers go into the README's "Numbers" section.
+ *
+ * `npm run bench -- --ci` also times `.ci/run` on a clean clone of the committed HEAD (a fresh `npm ci`
+ * from the registry: minutes).
  *
  * `npm run bench -- --assembly <dir>` measures only the assets (sizes and load times) of an existing
  * cloud assembly synthesized by `cdk synth` (with bundling), without the synth and test timings.
@@ -21,11 +25,30 @@ const env = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: '1', CDK_DISABLE_VERSIO
 /** Cold loads per bundle; odd, so the median is one of them. */
 const LOAD_RUNS = 7;
 
-function timed(label: string, cmd: string, args: string[]): number {
+/**
+ * CPU seconds (user + system) of this process's children that have ended, from /proc (Linux), or
+ * undefined. Like `time`, it counts a child's own children, and their threads, that it waited for.
+ */
+function childrenCpuSeconds(): number | undefined {
+  try {
+    // After the command name in parentheses: state is field 3; cutime and cstime are fields 16 and 17.
+    const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+/** USER_HZ: 100 on every Linux that node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function timed(label: string, cmd: string, args: string[], cwd = root): number {
   const start = process.hrtime.bigint();
-  execFileSync(cmd, args, { cwd: root, env, stdio: 'ignore' });
+  const cpuBefore = childrenCpuSeconds();
+  execFileSync(cmd, args, { cwd, env, stdio: 'ignore' });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  console.log(`${label.padEnd(44)} ${seconds.toFixed(1).padStart(6)} s`);
+  const cpuAfter = childrenCpuSeconds();
+  const cpu = cpuBefore === undefined || cpuAfter === undefined ? '' : ` ${(cpuAfter - cpuBefore).toFixed(1).padStart(7)} s CPU`;
+  console.log(`${label.padEnd(44)} ${seconds.toFixed(1).padStart(6)} s${cpu}`);
   return seconds;
 }
 
@@ -170,10 +193,26 @@ if (existing !== -1) {
   printAssets(assembly);
 } else {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  const assembly = path.join(out, 'cold');
   const cdk = path.join(root, 'node_modules', '.bin', 'cdk');
-  timed('synth demo, cold (new output directory)', cdk, ['synth', '--quiet', '--no-notices', '-o', path.join(out, 'cold')]);
-  timed('synth demo, warm (same output directory)', cdk, ['synth', '--quiet', '--no-notices', '-o', path.join(out, 'cold')]);
+  timed('synth demo, cold (new output directory)', cdk, ['synth', '--quiet', '--no-notices', '-o', assembly]);
+  timed('synth demo, warm (same output directory)', cdk, ['synth', '--quiet', '--no-notices', '-o', assembly]);
+  timed('report over the demo assembly (npm run report)', 'npm', [
+    'run',
+    '--silent',
+    'report',
+    '--',
+    '--assembly',
+    assembly,
+    '--out',
+    path.join(out, 'report'),
+  ]);
   timed('test suite (npm test)', 'npm', ['test', '--silent', '--', '--silent']);
-  printAssets(path.join(out, 'cold'));
+  if (process.argv.includes('--ci')) {
+    const clone = path.join(out, 'clone');
+    execFileSync('git', ['clone', '--quiet', '--no-hardlinks', root, clone], { stdio: 'ignore' });
+    timed('.ci/run on a clean clone of HEAD', 'bash', ['.ci/run'], clone);
+  }
+  printAssets(assembly);
   fs.rmSync(out, { recursive: true, force: true });
 }

@@ -1,26 +1,29 @@
-import type { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { buildDeployment } from '../lib/app';
-import { projectApp } from './helpers/app';
-import { shippedConfig } from './helpers/config';
+import { shippedAssembly, shippedStacks, type ShippedStack } from './helpers/shipped-assembly';
 
 type Tag = { Key: string; Value: string };
 
 /** The Tags of every resource in `stack` that has tags (tags are applied by an aspect at synth). */
-function resourceTags(stack: Stack): Tag[][] {
-  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Properties?: { Tags?: unknown } }>;
-  return Object.values(resources)
+function resourceTags(stack: ShippedStack): Tag[][] {
+  return Object.values(stack.template.Resources)
     .map((r) => r.Properties?.Tags)
     .filter((t): t is Tag[] => Array.isArray(t));
 }
 
+/** The stacks by construct ID, and in the order the app builds them. */
+function stacksOf(file: string): { all: ShippedStack[]; byId: Record<string, ShippedStack> } {
+  const all = shippedStacks(shippedAssembly(file));
+  return { all, byId: Object.fromEntries(all.map((s) => [s.id, s])) };
+}
+
 describe('the deployment as a whole', () => {
-  const demo = buildDeployment(projectApp(), shippedConfig('config/demo.json'));
-  const production = buildDeployment(projectApp(), shippedConfig('config/production.example.json'));
+  const demo = stacksOf('config/demo.json');
+  const production = stacksOf('config/production.example.json');
+  const dependencies = (s: ShippedStack) => s.artifact.dependencies.map((d) => d.id);
 
   test('the demo says in every stack description and on every tagged resource that it holds no PHI', () => {
-    for (const stack of Object.values(demo)) {
-      expect(stack.templateOptions.description).toMatch(/Holds NO PHI \(holdsPhi: false\)/);
+    expect(demo.all).toHaveLength(10);
+    for (const stack of demo.all) {
+      expect(stack.template.Description).toMatch(/Holds NO PHI \(holdsPhi: false\)/);
       const tagged = resourceTags(stack);
       expect(tagged.length).toBeGreaterThan(0);
       for (const tags of tagged) expect(tags).toContainEqual({ Key: 'hipaa-crm:holds-phi', Value: 'false' });
@@ -28,8 +31,9 @@ describe('the deployment as a whole', () => {
   });
 
   test('a PHI deployment names its BAA in every stack description and tags its resources as holding PHI', () => {
-    for (const stack of Object.values(production)) {
-      expect(stack.templateOptions.description).toMatch(/Holds PHI under BAA AWS-BAA-ARTIFACT-EXAMPLE-0001/);
+    expect(production.all).toHaveLength(10);
+    for (const stack of production.all) {
+      expect(stack.template.Description).toMatch(/Holds PHI under BAA AWS-BAA-ARTIFACT-EXAMPLE-0001/);
       for (const tags of resourceTags(stack)) {
         expect(tags).toEqual(
           expect.arrayContaining([
@@ -42,7 +46,7 @@ describe('the deployment as a whole', () => {
   });
 
   test('stacks are named after the deployment, pinned to its account, and the DR stack is in the DR region', () => {
-    expect(Object.values(production).map((s) => s.stackName)).toEqual([
+    expect(production.all.map((s) => s.artifact.stackName)).toEqual([
       'acme-crm-prod-keys',
       'acme-crm-prod-network',
       'acme-crm-prod-data',
@@ -54,27 +58,27 @@ describe('the deployment as a whole', () => {
       'acme-crm-prod-app',
       'acme-crm-prod-operations',
     ]);
-    expect(production.dr.region).toBe('us-west-2');
-    expect(production.drOperations.region).toBe('us-west-2');
-    for (const s of Object.values(production).filter((x) => x !== production.dr && x !== production.drOperations)) {
-      expect(s.region).toBe('us-east-1');
+    const { Dr, DrOperations } = production.byId;
+    expect(Dr.artifact.environment.region).toBe('us-west-2');
+    expect(DrOperations.artifact.environment.region).toBe('us-west-2');
+    for (const s of production.all.filter((x) => x !== Dr && x !== DrOperations)) {
+      expect(s.artifact.environment.region).toBe('us-east-1');
     }
-    for (const s of Object.values(production)) expect(s.account).toBe('111122223333');
+    for (const s of production.all) expect(s.artifact.environment.account).toBe('111122223333');
   });
 
   test('every stateful stack is termination-protected; only the stateless ones are not', () => {
-    const { app, operations, drOperations, ...stateful } = demo;
-    for (const stack of Object.values(stateful)) expect(stack.terminationProtection).toBe(true);
-    for (const stack of [app, operations, drOperations]) expect(stack.terminationProtection).toBe(false);
+    const stateless = ['App', 'Operations', 'DrOperations'];
+    for (const stack of demo.all) expect(stack.artifact.terminationProtection).toBe(!stateless.includes(stack.id));
   });
 
   test('the data stack deploys after the DR stack (S3 checks that the replication destination exists)', () => {
-    expect(demo.data.dependencies).toContain(demo.dr);
+    expect(dependencies(demo.byId.Data)).toContain('Dr');
   });
 
   test('the backup stack deploys after the DR stack (its plan copies into the DR vault), the data stack after it', () => {
-    expect(demo.backup.dependencies).toContain(demo.dr);
-    expect(demo.data.dependencies).toContain(demo.backup);
+    expect(dependencies(demo.byId.Backup)).toContain('Dr');
+    expect(dependencies(demo.byId.Data)).toContain('Backup');
   });
 
   test('the audit stack deploys after the DR stack (evidence replication) and the Identity stack (sign-in log export)', () => {
@@ -84,7 +88,7 @@ describe('the deployment as a whole', () => {
   });
 
   test('extra tags from the config reach every stack', () => {
-    for (const stack of Object.values(production)) {
+    for (const stack of production.all) {
       for (const tags of resourceTags(stack)) {
         expect(tags).toEqual(
           expect.arrayContaining([

@@ -28,6 +28,8 @@ export interface SuppressedViolation extends Violation {
 export interface PluginReport {
   readonly pluginName: string;
   readonly conclusion: string;
+  /** Set by CDK when the plugin itself failed (threw): `{ error }`. */
+  readonly metadata?: { readonly error?: string };
   readonly violations: readonly Violation[];
   readonly suppressedViolations?: readonly SuppressedViolation[];
 }

@@ -55,6 +55,13 @@ export function acknowledgedFindings(report: ValidationReport): AcknowledgedFind
   );
 }
 
+/** Plugins that concluded "failure" with no open finding: they failed to run, so nothing was checked. */
+export function failedPlugins(report: ValidationReport): { plugin: string; error: string }[] {
+  return report.pluginReports
+    .filter((p) => p.conclusion === 'failure' && p.violations.length === 0)
+    .map((p) => ({ plugin: p.pluginName, error: p.metadata?.error ?? 'no reason given' }));
+}
+
 /**
  * The plugins `registerCompliancePlugins` adds, by the name they report under. A plugin with nothing
  * to report is left out of the report, so the report alone cannot prove a plugin ran: a test
@@ -63,16 +70,18 @@ export function acknowledgedFindings(report: ValidationReport): AcknowledgedFind
 export const COMPLIANCE_PLUGIN_NAMES = ['HIPAA.Security', 'NIST.800.53.R5', 'AwsSolutions', 'cdk-validator-cfnguard'] as const;
 
 /**
- * Fails (exit code 1) when any finding is open, warnings included: CDK itself only stops synth on
- * error-level findings.
+ * Fails (exit code 1) when any finding is open, warnings included (CDK itself only stops synth on
+ * error-level findings), or when a plugin failed to run.
  */
 export function assertNoOpenFindings(assemblyDir: string): void {
   const report = readValidationReport(assemblyDir);
   const open = openFindings(report);
+  const failed = failedPlugins(report);
   const acked = acknowledgedFindings(report);
-  if (open.length) {
+  if (open.length || failed.length) {
     for (const f of open) console.error(`OPEN ${f.severity} ${f.plugin} ${f.rule} at ${f.constructPath}: ${f.description}`);
-    console.error(`Compliance checks failed: ${open.length} open finding(s).`);
+    for (const f of failed) console.error(`FAILED ${f.plugin}: ${f.error}`);
+    console.error(`Compliance checks failed: ${open.length} open finding(s), ${failed.length} plugin(s) that did not run.`);
     process.exit(1);
   }
   console.error(

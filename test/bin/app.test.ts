@@ -1,5 +1,5 @@
 /**
- * The entry point as the CDK CLI runs it (`npx tsx bin/app.ts`, context passed in CDK_CONTEXT_JSON):
+ * The entry point as the CDK CLI runs it (cdk.json's "app" command, context passed in CDK_CONTEXT_JSON):
  * a bad config must stop synth with every problem listed, before any stack is built.
  */
 import { spawnSync } from 'node:child_process';
@@ -8,12 +8,21 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { rawConfig, REPO_ROOT } from '../helpers/config';
 
+/** cdk.json's "app" command, e.g. `node --require ./bin/register.cjs bin/app.ts`, with this node. */
+function appCommand(): [string, string[]] {
+  const [command, ...args] = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { app: string }).app.split(
+    ' ',
+  );
+  return [command === 'node' ? process.execPath : command, args];
+}
+
 function runApp(config: Record<string, unknown>): { status: number | null; stderr: string; outdir: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bin-app-'));
   const file = path.join(dir, 'config.json');
   fs.writeFileSync(file, JSON.stringify(config));
   const outdir = path.join(dir, 'cdk.out');
-  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/app.ts'], {
+  const [command, args] = appCommand();
+  const result = spawnSync(command, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ config: file }), CDK_OUTDIR: outdir },
     encoding: 'utf8',

@@ -13,22 +13,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildDeployment } from '../../lib/app';
 import { LambdaLogGroups, LogPolicyCheck } from '../../lib/compliance/log-policy';
-import { projectApp } from '../helpers/app';
-import { TEMPLATE_ONLY } from '../helpers/cfn-values';
-import { shippedConfig, SHIPPED_CONFIGS } from '../helpers/config';
-
-type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string };
+import { SHIPPED_CONFIGS } from '../helpers/config';
+import { shippedAssembly, shippedStacks } from '../helpers/shipped-assembly';
 
 describe.each(SHIPPED_CONFIGS)('log policy across every stack of %s', (file) => {
-  const deployment = buildDeployment(projectApp({ context: TEMPLATE_ONLY }), shippedConfig(file));
-  const all = Object.values(deployment).flatMap((stack) =>
-    Object.entries(Template.fromStack(stack).toJSON().Resources as Record<string, Resource>).map(([id, r]) => ({
-      stack: stack.node.id,
-      id,
-      r,
-    })),
+  const all = shippedStacks(shippedAssembly(file)).flatMap((stack) =>
+    Object.entries(stack.template.Resources).map(([id, r]) => ({ stack: stack.id, id, r })),
   );
 
   test('every log group, without exception, is KMS-encrypted, kept at least 6 years and retained', () => {

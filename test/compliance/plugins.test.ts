@@ -1,20 +1,98 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { acknowledge } from '../../lib/compliance/acknowledge';
-import { registerCompliancePlugins } from '../../lib/compliance/plugins';
-import { COMPLIANCE_PLUGIN_NAMES, openFindings, readValidationReport } from '../../lib/compliance/report';
+import { cfnGuardRuleGroups, controlTowerRulesDir, registerCompliancePlugins, ruleFiles } from '../../lib/compliance/plugins';
+import {
+  acknowledgedFindings,
+  COMPLIANCE_PLUGIN_NAMES,
+  openFindings,
+  readValidationReport,
+  type ValidationReport,
+} from '../../lib/compliance/report';
 
-test('every registered rule pack is live: each one reports a deliberately non-compliant bucket', () => {
+const CLOUDFORMATION_VALIDATE = 'CloudFormation Validate';
+
+/** A stack that every check has something to say about, synthesized with `register`'s plugins. */
+function synthesizeBadStack(register: (app: App) => void): ValidationReport {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugins-'));
   const app = new App({ outdir });
-  new s3.CfnBucket(new Stack(app, 'Bad'), 'Unencrypted');
-  registerCompliancePlugins(app);
+  const stack = new Stack(app, 'Bad');
+  new s3.CfnBucket(stack, 'Unencrypted');
+  new logs.CfnLogGroup(stack, 'Logs', { retentionInDays: 1 });
+  // Not a property of a bucket: only CloudFormation's own validation sees it.
+  new CfnResource(stack, 'Typo', { type: 'AWS::S3::Bucket', properties: { BucketNme: 'typo' } });
+  // Acknowledged findings too, from a rule pack and from the Control Tower rules.
+  const reason = 'Deliberately left in place: the report of this test stack must also list acknowledged findings.';
+  acknowledge(stack.node.findChild('Unencrypted'), { ruleId: 'AwsSolutions::AwsSolutions-S1', control: '164.312(b)', reason });
+  acknowledge(stack.node.findChild('Logs'), {
+    ruleId: 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+    control: '164.312(a)(2)(iv)',
+    reason,
+  });
+  register(app);
   expect(() => app.synth()).toThrow(/HIPAA\.Security/);
-  const reporting = new Set(openFindings(readValidationReport(outdir)).map((f) => f.plugin));
-  for (const plugin of COMPLIANCE_PLUGIN_NAMES) expect(reporting).toContain(plugin);
+  return readValidationReport(outdir);
+}
+
+/** What a report says, in a stable order (the plugins' own order of findings is not part of it). */
+function content(report: ValidationReport) {
+  const sorted = <T>(xs: T[]) => xs.map((x) => JSON.stringify(x)).sort();
+  return report.pluginReports.map((p) => ({
+    plugin: p.pluginName,
+    conclusion: p.conclusion,
+    open: sorted(openFindings({ pluginReports: [p] })),
+    acknowledged: sorted(acknowledgedFindings({ pluginReports: [p] })),
+  }));
+}
+
+test('every registered check is live: each one reports the deliberately non-compliant stack', () => {
+  const report = synthesizeBadStack(registerCompliancePlugins);
+  const reporting = new Set(openFindings(report).map((f) => f.plugin));
+  for (const plugin of [...COMPLIANCE_PLUGIN_NAMES, CLOUDFORMATION_VALIDATE]) expect(reporting).toContain(plugin);
+  expect(openFindings(report)).toContainEqual(
+    expect.objectContaining({
+      plugin: CLOUDFORMATION_VALIDATE,
+      constructPath: 'Bad/Typo',
+      description: expect.stringMatching(/BucketNme/),
+    }),
+  );
+  // CDK does not add its own CloudFormation validation next to the registered one.
+  expect(report.pluginReports.filter((p) => p.pluginName === CLOUDFORMATION_VALIDATE)).toHaveLength(1);
+});
+
+test('off the main thread, every check reports exactly what it reports in-process', () => {
+  const inProcess = synthesizeBadStack((app) =>
+    // The plugins as they run in-process; CDK adds its CloudFormation validation itself.
+    Validations.of(app).addPlugins(
+      new HIPAASecurityChecks(app),
+      new NIST80053R5Checks(app),
+      new AwsSolutionsChecks(app),
+      new CfnGuardValidator({ controlTowerRulesEnabled: true }),
+    ),
+  );
+  const offloaded = synthesizeBadStack(registerCompliancePlugins);
+  expect(content(offloaded)).toEqual(content(inProcess));
+  const acknowledged = acknowledgedFindings(offloaded).map((f) => `${f.plugin} ${f.constructPath}`);
+  expect(acknowledged).toEqual(expect.arrayContaining(['AwsSolutions Bad/Unencrypted', 'cdk-validator-cfnguard Bad/Logs']));
+  expect(content(offloaded).map((p) => p.plugin)).toEqual([...COMPLIANCE_PLUGIN_NAMES, CLOUDFORMATION_VALIDATE]);
+});
+
+test('the Control Tower rule groups hold every rule file exactly once', () => {
+  const all = ruleFiles(controlTowerRulesDir()).sort();
+  expect(all).toHaveLength(new CfnGuardValidator({ controlTowerRulesEnabled: true }).ruleIds?.length ?? 0);
+  for (const count of [2, 3, 4]) {
+    const groups = cfnGuardRuleGroups(count);
+    expect(groups).toHaveLength(count);
+    const files = groups.map((dirs) => dirs.flatMap(ruleFiles));
+    for (const f of files) expect(f.length).toBeGreaterThan(all.length / count / 2);
+    expect(files.flat().sort()).toEqual(all);
+  }
 });
 
 test('an acknowledgement without its plugin prefix is refused: it would never reach the validation report', () => {

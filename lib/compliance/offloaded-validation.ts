@@ -1,0 +1,152 @@
+/**
+ * Validation plugins run on worker threads: how `registerCompliancePlugins` (plugins.ts) keeps the slow
+ * compliance checks off the main thread while the others run there.
+ */
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
+
+/** A validation plugin that a worker thread constructs and runs: `new (require(module)[exportName])(props)`. */
+export interface OffloadedCheck {
+  readonly module: string;
+  readonly exportName: string;
+  readonly props: unknown;
+}
+
+/** What a plugin's `validate` needs from the context, without the construct tree (it cannot cross threads). */
+type WorkerContext = Omit<IPolicyValidationContext, 'appConstruct'>;
+
+/**
+ * Runs in the worker thread: constructs the plugin (given resource types, warms it up on a stub template
+ * of those types: CloudFormationValidatePlugin keeps its engine for templates of no other types), waits
+ * for the context, validates it, replies on `port` and wakes the main thread, which waits synchronously
+ * (plugins are synchronous) on `flag`.
+ */
+const WORKER_SOURCE = `
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { workerData } = require('node:worker_threads');
+const { port, flag, check, warmUpTypes } = workerData;
+function reply(message) {
+  port.postMessage(message);
+  port.close();
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+}
+function warmUp(plugin, types) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'validation-warm-up-'));
+  try {
+    const templatePath = path.join(dir, 'WarmUp.template.json');
+    const resources = Object.fromEntries(types.map((type, i) => ['R' + i, { Type: type }]));
+    fs.writeFileSync(templatePath, JSON.stringify({ Resources: resources }));
+    plugin.validate({ templatePaths: [templatePath], stackTemplates: [{ stackConstructPath: 'WarmUp', templatePath }] });
+  } catch {
+    // Only a head start: the real validation sets up whatever it needs.
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+let plugin;
+try {
+  plugin = new (require(check.module)[check.exportName])(check.props);
+  if (warmUpTypes) warmUp(plugin, warmUpTypes);
+} catch (e) {
+  reply({ error: (e && e.stack) || String(e) });
+}
+port.once('message', (context) => {
+  if (!plugin) return;
+  try {
+    reply({ report: plugin.validate(context) });
+  } catch (e) {
+    reply({ error: (e && e.stack) || String(e) });
+  }
+});
+`;
+
+/** How long a check may take before its plugin fails (and synth with it). */
+const WORKER_TIMEOUT_MS = 15 * 60 * 1000;
+
+/** One check on its own worker thread: started ahead, given its templates by `run`, collected by `report`. */
+class Job {
+  private readonly port: MessagePort;
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly worker: Worker;
+
+  constructor(
+    readonly check: OffloadedCheck,
+    warmUpTypes?: readonly string[],
+  ) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      // Plain JavaScript packages: no TypeScript loader in the worker.
+      execArgv: [],
+      workerData: { port: port2, flag: this.flag, check, warmUpTypes },
+      transferList: [port2],
+    });
+    // An unused job (an app that is never synthesized) never keeps the process alive.
+    this.worker.unref();
+  }
+
+  run({ templatePaths, stackTemplates, accountId, region }: IPolicyValidationContext): this {
+    this.port.postMessage({ templatePaths, stackTemplates, accountId, region } satisfies WorkerContext);
+    return this;
+  }
+
+  /** Stops the check: its result is no longer wanted. */
+  cancel(): void {
+    this.port.close();
+    void this.worker.terminate();
+  }
+
+  /** The check's report; throws (a plugin failure, which fails synth) if it threw or did not finish. */
+  report(): PolicyValidationPluginReport {
+    const waited = Atomics.wait(this.flag, 0, 0, WORKER_TIMEOUT_MS);
+    const message = receiveMessageOnPort(this.port)?.message as
+      { report?: PolicyValidationPluginReport; error?: string } | undefined;
+    this.cancel();
+    if (waited === 'timed-out' || !message) throw new Error(`${this.check.exportName} did not finish on its worker thread`);
+    if (!message.report) throw new Error(`${this.check.exportName} failed: ${message.error}`);
+    return message.report;
+  }
+}
+
+/**
+ * The offloaded checks of one app. Each validation round (one `app.synth()`) starts every check on its
+ * own worker thread when the first plugin validates; each plugin then collects its own. A plugin that
+ * finds no check running for its templates runs its checks then and there, still off the main thread.
+ */
+export class OffloadedRound {
+  private running: Job[] = [];
+  private templates = '';
+  private readonly ahead = new Map<OffloadedCheck, Job>();
+
+  constructor(private readonly checks: readonly OffloadedCheck[]) {}
+
+  /** Starts `check`'s worker now, warmed up for `types`, for the next round. */
+  prepare(check: OffloadedCheck, types: readonly string[]): void {
+    this.ahead.get(check)?.cancel();
+    this.ahead.set(check, new Job(check, types));
+  }
+
+  start(context: IPolicyValidationContext): void {
+    for (const stale of this.running) stale.cancel();
+    this.running = this.checks.map((check) => this.job(check).run(context));
+    this.templates = JSON.stringify(context.stackTemplates);
+  }
+
+  /** The reports of the checks that `which` selects, for `context`'s templates. */
+  collect(context: IPolicyValidationContext, which: (check: OffloadedCheck) => boolean): PolicyValidationPluginReport[] {
+    let mine = this.templates === JSON.stringify(context.stackTemplates) ? this.running.filter((j) => which(j.check)) : [];
+    this.running = this.running.filter((j) => !mine.includes(j));
+    if (mine.length === 0) mine = this.checks.filter(which).map((check) => this.job(check).run(context));
+    return mine.map((j) => j.report());
+  }
+
+  private job(check: OffloadedCheck): Job {
+    const ready = this.ahead.get(check);
+    this.ahead.delete(check);
+    return ready ?? new Job(check);
+  }
+}
