@@ -83,7 +83,7 @@ describe('the deployment as a whole', () => {
 
   test('the audit stack deploys after the DR stack (evidence replication) and the Identity stack (sign-in log export)', () => {
     for (const deployment of [demo, production]) {
-      expect(deployment.audit.dependencies).toEqual(expect.arrayContaining([deployment.dr, deployment.identity]));
+      expect(dependencies(deployment.byId.Audit)).toEqual(expect.arrayContaining(['Dr', 'Identity']));
     }
   });
 
