@@ -324,7 +324,9 @@ export function allowCryptoErasureBy(key: kms.IKey, roleArn: string): void {
       resources: ['*'],
       conditions: {
         ...onlyTheErasureRole,
-        NumericGreaterThanOrEquals: { 'kms:ScheduleKeyDeletionPendingWindowInDays': pendingWindowDays },
+        // The operator is NumericGreaterThanEquals: an unknown operator makes KMS refuse the whole key policy
+        // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+        NumericGreaterThanEquals: { 'kms:ScheduleKeyDeletionPendingWindowInDays': pendingWindowDays },
       },
     }),
     new iam.PolicyStatement({

@@ -268,7 +268,7 @@ describe('allowCryptoErasureBy', () => {
       Principal: { AWS: '*' },
       Action: 'kms:ScheduleKeyDeletion',
       Resource: '*',
-      Condition: { ...onlyTheRole, NumericGreaterThanOrEquals: { 'kms:ScheduleKeyDeletionPendingWindowInDays': 21 } },
+      Condition: { ...onlyTheRole, NumericGreaterThanEquals: { 'kms:ScheduleKeyDeletionPendingWindowInDays': 21 } },
     });
   });
 
