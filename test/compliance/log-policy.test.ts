@@ -52,7 +52,7 @@ describe.each(SHIPPED_CONFIGS)('log policy across every stack of %s', (file) => 
 
 describe('LogPolicyCheck', () => {
   function checked(build: (stack: Stack) => void) {
-    const stack = new Stack(new App(), 'S');
+    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'S');
     build(stack);
     Aspects.of(stack).add(new LogPolicyCheck(), { priority: AspectPriority.READONLY });
     return Annotations.fromStack(stack);
@@ -87,7 +87,7 @@ describe('LogPolicyCheck', () => {
 test('LambdaLogGroups gives a CustomResourceProvider handler an encrypted, retained log group', () => {
   const handlerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'provider-'));
   fs.writeFileSync(path.join(handlerDir, 'index.js'), 'exports.handler = async () => ({});');
-  const stack = new Stack(new App(), 'S');
+  const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'S');
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
   CustomResourceProvider.getOrCreateProvider(stack, 'Custom::Thing', {
     codeDirectory: handlerDir,
