@@ -5,21 +5,44 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
 
-/** A validation plugin that a worker thread constructs and runs: `new (require(module)[exportName])(props)`. */
+/**
+ * A validation plugin that a worker thread constructs and runs: `new (require(module)[exportName])(props)`,
+ * once over all of a round's templates, or once per run that `runs` plans for them.
+ */
 export interface OffloadedCheck {
   readonly module: string;
   readonly exportName: string;
-  readonly props: unknown;
+  /** The props of the plugin that validates a round's templates; runs may bring their own. */
+  readonly props?: unknown;
+  /**
+   * The check's work for a round, as runs over subsets of its templates, each with its own plugin
+   * props if it needs them; the check's report is every run's findings. @default one run over every template
+   */
+  readonly runs?: (context: IPolicyValidationContext) => readonly OffloadedRun[];
+}
+
+/** One validation of some of a round's templates. */
+export interface OffloadedRun {
+  readonly templatePaths: readonly string[];
+  /** The plugin's props for this run. @default the check's props */
+  readonly props?: unknown;
 }
 
 /** What a plugin's `validate` needs from the context, without the construct tree (it cannot cross threads). */
 type WorkerContext = Omit<IPolicyValidationContext, 'appConstruct'>;
 
+/** What the main thread sends a worker: the runs of its check. */
+interface WorkerRun {
+  readonly context: WorkerContext;
+  readonly props?: unknown;
+}
+
 /**
- * Runs in the worker thread: constructs the plugin (given resource types, warms it up on a stub template
- * of those types: CloudFormationValidatePlugin keeps its engine for templates of no other types), waits
- * for the context, validates it, replies on `port` and wakes the main thread, which waits synchronously
- * (plugins are synchronous) on `flag`.
+ * Runs in the worker thread: loads the plugin and, given the check's props, constructs it (given resource
+ * types, warms it up on a stub template of those types: CloudFormationValidatePlugin keeps its engine for
+ * templates of no other types). It waits for the runs, validates each (with a plugin of the run's own
+ * props if it has them), replies with their findings together on `port` and wakes the main thread, which
+ * waits synchronously (plugins are synchronous) on `flag`.
  */
 const WORKER_SOURCE = `
 const fs = require('node:fs');
@@ -46,17 +69,23 @@ function warmUp(plugin, types) {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+let Plugin;
 let plugin;
 try {
-  plugin = new (require(check.module)[check.exportName])(check.props);
-  if (warmUpTypes) warmUp(plugin, warmUpTypes);
+  Plugin = require(check.module)[check.exportName];
+  if (check.props !== undefined) plugin = new Plugin(check.props);
+  if (plugin && warmUpTypes) warmUp(plugin, warmUpTypes);
 } catch (e) {
   reply({ error: (e && e.stack) || String(e) });
 }
-port.once('message', (context) => {
-  if (!plugin) return;
+port.once('message', (runs) => {
+  if (!Plugin) return;
   try {
-    reply({ report: plugin.validate(context) });
+    const reports = runs.map((run) => (run.props === undefined ? plugin : new Plugin(run.props)).validate(run.context));
+    reply({ report: reports.length === 1 ? reports[0] : {
+      success: reports.every((r) => r.success),
+      violations: reports.flatMap((r) => r.violations),
+    } });
   } catch (e) {
     reply({ error: (e && e.stack) || String(e) });
   }
@@ -82,15 +111,32 @@ class Job {
       eval: true,
       // Plain JavaScript packages: no TypeScript loader in the worker.
       execArgv: [],
-      workerData: { port: port2, flag: this.flag, check, warmUpTypes },
+      // The check's plan (`runs`) stays on this thread: a function cannot cross.
+      workerData: {
+        port: port2,
+        flag: this.flag,
+        check: { module: check.module, exportName: check.exportName, props: check.props },
+        warmUpTypes,
+      },
       transferList: [port2],
     });
     // An unused job (an app that is never synthesized) never keeps the process alive.
     this.worker.unref();
   }
 
-  run({ templatePaths, stackTemplates, accountId, region }: IPolicyValidationContext): this {
-    this.port.postMessage({ templatePaths, stackTemplates, accountId, region } satisfies WorkerContext);
+  run(context: IPolicyValidationContext): this {
+    const { templatePaths, stackTemplates, accountId, region } = context;
+    const planned = this.check.runs?.(context) ?? [{ templatePaths }];
+    const runs: WorkerRun[] = planned.map((run) => ({
+      context: {
+        templatePaths: [...run.templatePaths],
+        stackTemplates: stackTemplates.filter((t) => run.templatePaths.includes(t.templatePath)),
+        accountId,
+        region,
+      },
+      props: run.props,
+    }));
+    this.port.postMessage(runs);
     return this;
   }
 

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import {
   CfnResource,
   CloudFormationValidatePlugin,
@@ -12,15 +11,16 @@ import {
 } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
-import { OffloadedRound, type OffloadedCheck } from './offloaded-validation';
+import { controlTowerRulesFor, templateResourceTypes } from './control-tower-rules';
+import { OffloadedRound, type OffloadedCheck, type OffloadedRun } from './offloaded-validation';
 
 /**
  * Registers every compliance check on the app. A finding that is not acknowledged on its own
  * resource (see `acknowledge.ts`) fails synth; `bin/app.ts` also fails on warning-level findings.
  *
  * The two slow checks run unchanged on worker threads, so they use the other cores while the rule packs
- * run: the Control Tower rules (the cfn-guard binary, with every rule on every template, in groups of
- * rule directories) and CloudFormation's own template validation (CDK's `CloudFormationValidatePlugin`,
+ * run: the Control Tower rules (the cfn-guard binary, on each template with the rules that can apply to
+ * it, templates shared out over the cores) and CloudFormation's own template validation (CDK's `CloudFormationValidatePlugin`,
  * which this registration takes the place of, so it runs once). Each reports exactly what it reports
  * in-process (test/compliance/plugins.test.ts compares them).
  */
@@ -47,50 +47,48 @@ const CLOUDFORMATION_VALIDATE: OffloadedCheck = {
   props: {},
 };
 
-function cfnGuardChecks(): OffloadedCheck[] {
-  return cfnGuardRuleGroups().map((rules) => ({
+/** cfn-guard's Control Tower rules, in one check per core (two to four), each with its share of the templates. */
+function cfnGuardChecks(shards = Math.min(4, Math.max(2, os.availableParallelism()))): OffloadedCheck[] {
+  return Array.from({ length: shards }, (_, shard) => ({
     module: require.resolve('@cdklabs/cdk-validator-cfnguard'),
     exportName: 'CfnGuardValidator',
-    props: { controlTowerRulesEnabled: false, rules, maxBuffer: GUARD_OUTPUT_LIMIT },
+    runs: (context: IPolicyValidationContext) => cfnGuardPlan(context.templatePaths, shards)[shard],
   }));
+}
+
+let lastPlan: { key: string; plan: OffloadedRun[][] } | undefined;
+
+/**
+ * The cfn-guard runs for `templatePaths`, shared out over `shards`: one per template, with the Control
+ * Tower rules that can report on it (control-tower-rules.ts), the heaviest first to the least loaded
+ * shard. A template that no rule can report on is not run.
+ */
+export function cfnGuardPlan(templatePaths: readonly string[], shards: number): OffloadedRun[][] {
+  const key = JSON.stringify([templatePaths, shards]);
+  if (lastPlan?.key === key) return lastPlan.plan;
+  const runs = templatePaths
+    .map((templatePath) => {
+      const rules = controlTowerRulesFor(templateResourceTypes(templatePath));
+      const weight = fs.statSync(templatePath).size * rules.length;
+      const props = { controlTowerRulesEnabled: false, rules, maxBuffer: GUARD_OUTPUT_LIMIT };
+      return { run: { templatePaths: [templatePath], props } satisfies OffloadedRun, weight };
+    })
+    .filter(({ run }) => run.props.rules.length > 0)
+    .sort((a, b) => b.weight - a.weight || a.run.templatePaths[0].localeCompare(b.run.templatePaths[0]));
+  const plan = Array.from({ length: shards }, () => ({ runs: [] as OffloadedRun[], weight: 0 }));
+  for (const { run, weight } of runs) {
+    const lightest = plan.reduce((a, b) => (b.weight < a.weight ? b : a));
+    lightest.runs.push(run);
+    lightest.weight += weight;
+  }
+  lastPlan = { key, plan: plan.map((p) => p.runs) };
+  return lastPlan.plan;
 }
 
 /** The resource types in `app` so far, and the one CDK adds at synth. */
 function resourceTypes(app: App): string[] {
   const types = app.node.findAll().flatMap((c) => (CfnResource.isCfnResource(c) ? [c.cfnResourceType] : []));
   return [...new Set([...types, 'AWS::CDK::Metadata'])].sort();
-}
-
-/** The Control Tower rules directory of cdk-validator-cfnguard (what `controlTowerRulesEnabled` runs). */
-export function controlTowerRulesDir(): string {
-  return path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard')), '..', 'rules', 'control-tower', 'cfn-guard');
-}
-
-/** Every rule file under `dir`. */
-export function ruleFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? ruleFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-}
-
-/**
- * The Control Tower rule directories in one group per core (two to four), each with about as many
- * rule files; together they hold every rule file once. cfn-guard evaluates each rule file on its own,
- * so the groups find exactly what one run over the whole directory finds.
- */
-export function cfnGuardRuleGroups(groups = Math.min(4, Math.max(2, os.availableParallelism()))): string[][] {
-  const root = controlTowerRulesDir();
-  const dirs = fs
-    .readdirSync(root)
-    .map((d) => ({ dir: path.join(root, d), files: ruleFiles(path.join(root, d)).length }))
-    .sort((a, b) => b.files - a.files || a.dir.localeCompare(b.dir));
-  const split = Array.from({ length: groups }, () => ({ dirs: [] as string[], files: 0 }));
-  for (const { dir, files } of dirs) {
-    const lightest = split.reduce((a, b) => (b.files < a.files ? b : a));
-    lightest.dirs.push(dir);
-    lightest.files += files;
-  }
-  return split.filter((g) => g.dirs.length > 0).map((g) => g.dirs.sort());
 }
 
 /** A rule pack that starts the round's offloaded checks before it validates. */

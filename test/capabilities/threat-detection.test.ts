@@ -22,7 +22,15 @@ type Detection = DeploymentConfig['detection'];
 const ALL_ON: Detection = { guardDuty: true, securityHub: true, config: true };
 
 /** The capability from a shipped config with the detection toggles set, next to stand-ins for the key and the PHI bucket. */
+/** Tests only read what `build` returns: each config and toggle set is built once per file. */
+const built = new Map<string, ReturnType<typeof buildOnce>>();
 function build(file: string, detection: Detection = ALL_ON) {
+  const key = JSON.stringify([file, detection]);
+  if (!built.has(key)) built.set(key, buildOnce(file, detection));
+  return built.get(key)!;
+}
+
+function buildOnce(file: string, detection: Detection) {
   const config = shippedConfig(file, { detection });
   const { auditKey, phiBucket, auditStack, stack: standIns } = auditStandIns(config);
   const stack = auditStack();

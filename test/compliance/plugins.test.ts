@@ -7,7 +7,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { acknowledge } from '../../lib/compliance/acknowledge';
-import { cfnGuardRuleGroups, controlTowerRulesDir, registerCompliancePlugins, ruleFiles } from '../../lib/compliance/plugins';
+import { controlTowerRulesFor, templateResourceTypes } from '../../lib/compliance/control-tower-rules';
+import { cfnGuardPlan, registerCompliancePlugins } from '../../lib/compliance/plugins';
 import {
   acknowledgedFindings,
   COMPLIANCE_PLUGIN_NAMES,
@@ -51,8 +52,14 @@ function content(report: ValidationReport) {
   }));
 }
 
+/** The project's registration, synthesized once and read by the tests below (each synth takes seconds). */
+let offloaded: ValidationReport;
+beforeAll(() => {
+  offloaded = synthesizeBadStack(registerCompliancePlugins);
+});
+
 test('every registered check is live: each one reports the deliberately non-compliant stack', () => {
-  const report = synthesizeBadStack(registerCompliancePlugins);
+  const report = offloaded;
   const reporting = new Set(openFindings(report).map((f) => f.plugin));
   for (const plugin of [...COMPLIANCE_PLUGIN_NAMES, CLOUDFORMATION_VALIDATE]) expect(reporting).toContain(plugin);
   expect(openFindings(report)).toContainEqual(
@@ -76,22 +83,36 @@ test('off the main thread, every check reports exactly what it reports in-proces
       new CfnGuardValidator({ controlTowerRulesEnabled: true }),
     ),
   );
-  const offloaded = synthesizeBadStack(registerCompliancePlugins);
   expect(content(offloaded)).toEqual(content(inProcess));
   const acknowledged = acknowledgedFindings(offloaded).map((f) => `${f.plugin} ${f.constructPath}`);
   expect(acknowledged).toEqual(expect.arrayContaining(['AwsSolutions Bad/Unencrypted', 'cdk-validator-cfnguard Bad/Logs']));
   expect(content(offloaded).map((p) => p.plugin)).toEqual([...COMPLIANCE_PLUGIN_NAMES, CLOUDFORMATION_VALIDATE]);
 });
 
-test('the Control Tower rule groups hold every rule file exactly once', () => {
-  const all = ruleFiles(controlTowerRulesDir()).sort();
-  expect(all).toHaveLength(new CfnGuardValidator({ controlTowerRulesEnabled: true }).ruleIds?.length ?? 0);
-  for (const count of [2, 3, 4]) {
-    const groups = cfnGuardRuleGroups(count);
-    expect(groups).toHaveLength(count);
-    const files = groups.map((dirs) => dirs.flatMap(ruleFiles));
-    for (const f of files) expect(f.length).toBeGreaterThan(all.length / count / 2);
-    expect(files.flat().sort()).toEqual(all);
+test('cfn-guard runs once per template that a rule can apply to, with those rules, each template on one shard', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-plan-'));
+  const template = (name: string, ...types: string[]) => {
+    const file = path.join(dir, `${name}.template.json`);
+    fs.writeFileSync(file, JSON.stringify({ Resources: Object.fromEntries(types.map((Type, i) => [`R${i}`, { Type }])) }));
+    return file;
+  };
+  const buckets = template('Buckets', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy');
+  const logs = template('Logs', 'AWS::Logs::LogGroup');
+  const metadataOnly = template('MetadataOnly', 'AWS::CDK::Metadata');
+  for (const shards of [2, 3]) {
+    const plan = cfnGuardPlan([buckets, logs, metadataOnly], shards);
+    expect(plan).toHaveLength(shards);
+    const runs = plan.flat();
+    expect(runs.map((r) => r.templatePaths).sort()).toEqual([[buckets], [logs]]);
+    for (const run of runs) {
+      expect(run.props).toEqual({
+        controlTowerRulesEnabled: false,
+        rules: controlTowerRulesFor(templateResourceTypes(run.templatePaths[0])),
+        maxBuffer: expect.any(Number),
+      });
+    }
+    // Both templates have rules of their own, so each shard that runs has one of them.
+    expect(plan.filter((p) => p.length > 0)).toHaveLength(2);
   }
 });
 

@@ -1,6 +1,4 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized templates and state machine definitions are untyped JSON */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Stack, Validations, type AppProps, type CfnElement, type CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -9,12 +7,14 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { ERASURE_ENV } from '../../lambda/shared/key-lifecycle-contract';
-import { registerCompliancePlugins } from '../../lib/compliance/plugins';
-import { acknowledgedFindings, openFindings, readValidationReport } from '../../lib/compliance/report';
+import { acknowledgedFindings, failedPlugins, openFindings, readValidationReport } from '../../lib/compliance/report';
 import { CertificateSigningKey } from '../../lib/constructs/certificate-signing-key';
 import { CryptoErasure, type CryptoErasureProps } from '../../lib/constructs/crypto-erasure';
-import { projectApp, projectContext } from '../helpers/app';
+import { STACK_IDS } from '../../lib/vocabulary';
+import { projectApp } from '../helpers/app';
 import { TEMPLATE_ONLY } from '../helpers/cfn-values';
+import { SHIPPED_CONFIGS } from '../helpers/config';
+import { shippedAssembly } from '../helpers/shipped-assembly';
 
 /** Any existing handler: bundling is skipped, and the erasure code itself is tested under test/lambda. */
 const ENTRY = path.join(__dirname, '..', '..', 'lambda', 'session-revocation', 'index.ts');
@@ -592,27 +592,25 @@ describe('CryptoErasure props', () => {
   });
 });
 
-describe('CryptoErasure compliance', () => {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'crypto-erasure-'));
-  // Exactly the context of cdk.json; synthesized once, with every rule pack registered.
-  const { app } = build({}, { outdir, context: projectContext() });
-  registerCompliancePlugins(app);
-  try {
-    app.synth();
-  } catch {
-    // The test stack's own bucket and topic have findings; only the construct's are checked below.
-  }
-  const report = readValidationReport(outdir);
-  const ours = (f: { constructPath: string }) => f.constructPath.startsWith('Ops/');
+/**
+ * Checked where the construct ships: in the Operations stack of each shipped config's whole app, which
+ * the test run synthesizes once with every rule pack (test/helpers/shipped-assembly.ts).
+ */
+describe.each(SHIPPED_CONFIGS)('CryptoErasure compliance in %s', (file) => {
+  const { dir, config } = shippedAssembly(file);
+  const report = readValidationReport(dir);
+  const account = config.account ?? '<AWS::AccountId>';
+  const ours = (f: { constructPath: string }) => f.constructPath.startsWith(`${STACK_IDS.operations}/CryptoErasure/`);
 
   test('zero open findings on the construct, from every rule pack', () => {
+    expect(failedPlugins(report)).toEqual([]);
     expect(openFindings(report).filter(ours)).toEqual([]);
   });
 
   test('acknowledged: only the outside-VPC placement, the documented "*" actions, the certificate prefix and the cross-stack key false positives', () => {
     const acked = acknowledgedFindings(report)
       .filter(ours)
-      .map((f) => `${f.rule} @ ${f.constructPath.replace(/^Ops\/CryptoErasure\//, '')}`)
+      .map((f) => `${f.rule} @ ${f.constructPath.slice(`${STACK_IDS.operations}/CryptoErasure/`.length)}`)
       .map((f) =>
         f.replace(
           /\[Resource::[^\]]*ExportsOutput[^\]]*Evidence[^\]]*\/certificates-of-destruction\/\*\]/,
@@ -625,8 +623,8 @@ describe('CryptoErasure compliance', () => {
         'AwsSolutions-IAM5[Resource::*] @ Handler/Policy/Resource',
         'AwsSolutions-IAM5[Resource::*] @ StateMachinePolicy/Resource',
         'AwsSolutions-IAM5[Resource::<evidence>/certificates-of-destruction/*] @ Handler/Policy/Resource',
-        'AwsSolutions-IAM5[Resource::arn:aws:kms:us-east-1:111122223333:key/*] @ Handler/Policy/Resource',
-        'AwsSolutions-IAM5[Resource::arn:aws:kms:us-west-2:111122223333:key/*] @ Handler/Policy/Resource',
+        `AwsSolutions-IAM5[Resource::arn:aws:kms:${config.regions.primary}:${account}:key/*] @ Handler/Policy/Resource`,
+        `AwsSolutions-IAM5[Resource::arn:aws:kms:${config.regions.dr}:${account}:key/*] @ Handler/Policy/Resource`,
         'HIPAA.Security-LambdaInsideVPC @ Handler/Function/Resource',
         'NIST.800.53.R5-LambdaInsideVPC @ Handler/Function/Resource',
         'cloudwatch_log_group_encrypted_check @ Handler/LogGroup/Resource',

@@ -15,7 +15,15 @@ type Toggles = Pick<DetectiveServicesProps, 'guardDuty' | 'securityHub' | 'confi
 const ACCOUNT = '111122223333';
 const REPLICA = { bucketName: 'evidence-replica', region: 'us-west-2', keyAliasName: 'alias/t/audit-dr' };
 
+/** Tests only read what `build` returns: each combination of inputs is built once per file. */
+const built = new Map<string, ReturnType<typeof buildOnce>>();
 function build(toggles: Toggles = {}, opts: { region?: string; buckets?: number } = {}) {
+  const key = JSON.stringify([toggles, opts]);
+  if (!built.has(key)) built.set(key, buildOnce(toggles, opts));
+  return built.get(key)!;
+}
+
+function buildOnce(toggles: Toggles, opts: { region?: string; buckets?: number }) {
   const stack = new Stack(projectApp(), 'S', { env: { region: opts.region ?? 'us-east-1', account: ACCOUNT } });
   const auditKey = new kms.Key(stack, 'AuditKey');
   const phiKey = new kms.Key(stack, 'PhiKey');

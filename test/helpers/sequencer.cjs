@@ -10,7 +10,9 @@
 const fs = require('node:fs');
 const Sequencer = require('@jest/test-sequencer').default;
 
-const readsSharedAssembly = (test) => fs.readFileSync(test.path, 'utf8').includes('shippedAssembly(');
+// shippedAssembly(...) directly, or through a helper that reads it (shippedResources, shippedStacks).
+const SHARED_ASSEMBLY_READERS = /\bshipped(Assembly|Resources|Stacks)\(/;
+const readsSharedAssembly = (test) => SHARED_ASSEMBLY_READERS.test(fs.readFileSync(test.path, 'utf8'));
 
 class SharedAssemblyLast extends Sequencer {
   async sort(tests) {

@@ -170,12 +170,13 @@ describe.each(SHIPPED_CONFIGS)('Audit stack from %s', (file) => {
     ]);
   });
 
+  // Every combination of the toggles is tested on the capability (threat-detection.test.ts); here, that
+  // the stack hands it the config's toggle.
   test('the audit key grants Config delivery only while this deployment records (detection.config)', () => {
-    const configStatements = (detection: DeploymentConfig['detection']) =>
-      auditKeyStatements(shippedConfig(file, { detection })).filter((s) => s.Sid === 'AllowConfigDeliveryOfThisAccount');
-    expect(configStatements({ guardDuty: true, securityHub: true, config: false })).toHaveLength(0);
-    expect(configStatements({ guardDuty: false, securityHub: true, config: true })).toHaveLength(1);
-    expect(configStatements({ guardDuty: true, securityHub: false, config: true })).toHaveLength(1);
+    const configDelivery = (s: CfnStatement) => s.Sid === 'AllowConfigDeliveryOfThisAccount';
+    expect(auditKeyOfConfig().filter(configDelivery)).toHaveLength(1);
+    const off = shippedConfig(file, { detection: { guardDuty: true, securityHub: true, config: false } });
+    expect(auditKeyStatements(off).filter(configDelivery)).toHaveLength(0);
   });
 
   test('the audit key lets the log delivery service generate data keys for this account and region only', () => {
