@@ -112,7 +112,6 @@ describe('CertificateSigningKey', () => {
       }),
     ).toThrow(/already has its signer/);
   });
-
 });
 
 /** Checked where it ships: in the Keys stack of each shipped config's whole app, with every rule pack. */
