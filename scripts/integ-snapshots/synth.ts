@@ -14,8 +14,9 @@
  * - the environment holds the fixed CDK_INTEG_* values and no CDK_DEFAULT_ACCOUNT/REGION, so stacks
  *   without an explicit env stay environment-agnostic.
  *
- * Two differences, both for determinism and neither in a template integ-runner compares: the app gets
- * an allowlisted environment (no DRILL_CONFIG, AWS_* or CDK_DEFAULT_* of the caller's shell), and
+ * Three differences, none in a template integ-runner compares. CDK's built-in CloudFormation validation
+ * is off (CDK_VALIDATION=false, for speed: it reports on templates and does not change them). For
+ * determinism, the app gets an allowlisted environment (no DRILL_CONFIG, AWS_* or CDK_DEFAULT_* of the caller's shell), and
  * Date.now() is frozen at 0 in the app process, because @aws-cdk/integ-tests-alpha writes
  * `salt: Date.now()` into every assertion custom resource (to re-run assertions on every deploy).
  * integ-runner never diffs the assertion stack for that reason; frozen, the assertion templates are
@@ -77,6 +78,10 @@ export function synthesizeIntegApp(file: string, outdir: string): Promise<void> 
     CDK_OUTDIR: outdir,
     CDK_CONTEXT_JSON: JSON.stringify(integRunnerContext()),
     NODE_OPTIONS: FROZEN_CLOCK,
+    // CDK's built-in CloudFormation validation checks the templates without changing them, and takes
+    // more than half of each app's synth; CDK_VALIDATION=false is CDK's own switch for it (it leaves
+    // registered plugins alone). The shipped apps' templates go through it in the compliance gate.
+    CDK_VALIDATION: 'false',
   });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [TSX_CLI, path.basename(file)], {
