@@ -100,3 +100,35 @@ describe('the deployment as a whole', () => {
     }
   });
 });
+
+describe.each(['config/demo.json', 'config/production.example.json'])('stateful resources of %s', (file) => {
+  const { all } = stacksOf(file);
+  const resources = all.flatMap((s) => Object.entries(s.template.Resources).map(([id, r]) => ({ at: `${s.id}/${id}`, ...r })));
+  const STATEFUL = [
+    'AWS::S3::Bucket',
+    'AWS::Logs::LogGroup',
+    'AWS::KMS::Key',
+    'AWS::Backup::BackupVault',
+    'AWS::RDS::DBInstance',
+    'AWS::SecretsManager::Secret',
+    'AWS::Cognito::UserPool',
+  ];
+
+  test('are kept on stack deletion and replacement, except when the operation that created them rolls back', () => {
+    // With a plain Retain, a failed first deploy leaves named log groups, vaults, replica buckets and the
+    // database behind, and the retry fails with "already exists" (lib/constructs/retention.ts).
+    const stateful = resources.filter((r) => STATEFUL.includes(r.Type));
+    expect(stateful.length).toBeGreaterThan(30);
+    for (const r of stateful) {
+      expect({ at: r.at, deletion: r.DeletionPolicy, replace: r.UpdateReplacePolicy }).toEqual({
+        at: r.at,
+        deletion: 'RetainExceptOnCreate',
+        replace: 'Retain',
+      });
+    }
+  });
+
+  test('no resource keeps a plain Retain', () => {
+    expect(resources.filter((r) => r.DeletionPolicy === 'Retain').map((r) => r.at)).toEqual([]);
+  });
+});

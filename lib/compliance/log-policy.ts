@@ -5,13 +5,14 @@
  * `CustomResourceProvider` handlers), writes into such a log group rather than into one Lambda would
  * create on first run (unencrypted, never expiring).
  */
-import { CfnResource, RemovalPolicy, Stack, Validations, type IAspect } from 'aws-cdk-lib';
+import { CfnDeletionPolicy, CfnResource, Stack, Validations, type IAspect } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { acknowledgeCrossStackKey } from './acknowledge';
+import { STATEFUL_REMOVAL_POLICY } from '../constructs/retention';
 
 function properties(resource: CfnResource): Record<string, unknown> {
   // L1 classes keep their props as fields; plain CfnResources (CustomResourceProvider) keep them here.
@@ -59,7 +60,7 @@ export class LambdaLogGroups implements IAspect {
     const logGroup = new logs.LogGroup(scope, id, {
       encryptionKey: key,
       retention: this.props.retentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
     node.addPropertyOverride('LoggingConfig.LogGroup', logGroup.logGroupName);
     node.addResourceDependency(logGroup.node.defaultChild as CfnResource);
@@ -82,7 +83,15 @@ export class LogPolicyCheck implements IAspect {
         `keeps logs ${node.retentionInDays ?? 'for the CloudWatch default'} days, under six years (${SIX_YEARS_IN_DAYS})`,
       );
     }
-    if (node.cfnOptions.deletionPolicy !== 'Retain') problems.push('is not retained when its stack is deleted');
+    // Retained as every stateful resource is (retention.ts): deleted only when its own creation rolls back.
+    const deletion = node.cfnOptions.deletionPolicy;
+    if (deletion === CfnDeletionPolicy.RETAIN) {
+      problems.push(
+        'is retained even when its own creation rolls back: a retry would fail on its name (use RetainExceptOnCreate)',
+      );
+    } else if (deletion !== CfnDeletionPolicy.RETAIN_EXCEPT_ON_CREATE) {
+      problems.push('is not retained when its stack is deleted');
+    }
     for (const p of problems) Validations.of(node).addError('LogPolicy', `log group ${p} (HIPAA 164.312(b), 164.316(b)(2)(i))`);
   }
 }

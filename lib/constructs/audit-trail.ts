@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -10,6 +10,7 @@ import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { LockedBucket, type LockedBucketProps } from './locked-bucket';
 import type { ReplicationDestination } from './replication-role';
 import { acknowledgeWildcardResource } from './wildcard-acknowledgement';
+import { STATEFUL_REMOVAL_POLICY } from './retention';
 
 /**
  * Where CloudTrail log files go as they age. The first 90 days stay in S3 Standard, when investigations
@@ -166,7 +167,7 @@ export class AuditTrail extends Construct {
       encryptionKey: props.encryptionKey,
       // The config schema only admits values of the RetentionDays enum, which are the day counts.
       retention: props.retentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
     this.logGroup = logGroup;
     acknowledgeCrossStackKey(

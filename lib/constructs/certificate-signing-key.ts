@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { Duration, Tags } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
 import { CERTIFICATE_SIGNING_DATA_CLASS, deploymentNames, TAG } from '../vocabulary';
 import * as grants from './key-policy-grants';
+import { STATEFUL_REMOVAL_POLICY } from './retention';
 
 /** Data-class tag of the signing key: not an erasable class, so crypto-erasure refuses it (spelled in the vocabulary). */
 export { CERTIFICATE_SIGNING_DATA_CLASS };
@@ -50,7 +51,7 @@ export class CertificateSigningKey extends Construct {
       enableKeyRotation: false,
       pendingWindow: props.pendingWindow ?? Duration.days(30),
       alias: this.aliasName,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
     grants.denyGrantsExceptForAwsResources(this.key);
     Tags.of(this.key).add(TAG.deployment, props.deployment);

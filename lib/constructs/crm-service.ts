@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
 import { ManagedPolicyRole } from './managed-policy-role';
 import { flattenLikeCdkNag } from './wildcard-acknowledgement';
+import { STATEFUL_REMOVAL_POLICY } from './retention';
 
 /** Name of the CRM's container in the task definition. */
 export const CRM_CONTAINER_NAME = 'crm';
@@ -95,7 +96,7 @@ export class CrmService extends Construct {
       logGroupName: props.logGroupName,
       encryptionKey: props.logEncryptionKey,
       retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
 
     this.taskRole = new ManagedPolicyRole(this, 'TaskRole', {

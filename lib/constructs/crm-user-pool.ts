@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { STATEFUL_REMOVAL_POLICY } from './retention';
 
 export interface CrmUserPoolProps {
   /** Name of the user pool. */
@@ -104,7 +105,7 @@ export class CrmUserPool extends Construct {
       signInPolicy: { allowedFirstAuthFactors: { password: true, passkey: passkeys } },
       passkeyUserVerification: passkeys ? cognito.PasskeyUserVerification.REQUIRED : undefined,
       deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
 
     const cfnPool = this.userPool.node.defaultChild as cognito.CfnUserPool;

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token, type CfnResource } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token, type CfnResource } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -23,6 +23,7 @@ import { deploymentNames } from '../vocabulary';
 import { CERTIFICATE_SIGNING_ALGORITHM } from './certificate-signing-key';
 import { SecureFunction } from './secure-function';
 import { acknowledgeWildcardResource } from './wildcard-acknowledgement';
+import { STATEFUL_REMOVAL_POLICY } from './retention';
 
 /** How the state machine waits for CloudTrail (verify, finalize): every 2 minutes, for about 30 minutes. */
 export const CLOUDTRAIL_RETRY = { interval: Duration.minutes(2), maxAttempts: 15 } as const;
@@ -150,7 +151,7 @@ export class CryptoErasure extends Construct {
       logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
       encryptionKey: props.auditKey,
       retention: props.logRetentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
     acknowledgeCrossStackKey(
       this.stateMachineLogGroup.node.defaultChild as CfnResource,

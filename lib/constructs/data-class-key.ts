@@ -1,8 +1,9 @@
-import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { Duration, Tags } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { deploymentNames, TAG, type DataClass, type DrDataClass } from '../vocabulary';
 import * as grants from './key-policy-grants';
+import { STATEFUL_REMOVAL_POLICY } from './retention';
 
 export interface DataClassKeyProps {
   /** Deployment name; prefixes the alias. */
@@ -42,7 +43,7 @@ export class DataClassKey extends Construct {
       rotationPeriod: props.rotationPeriod ?? Duration.days(365),
       pendingWindow: props.pendingWindow ?? Duration.days(30),
       alias: this.aliasName,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
     grants.denyGrantsExceptForAwsResources(this.key);
     Tags.of(this.key).add(TAG.dataClass, props.dataClass);

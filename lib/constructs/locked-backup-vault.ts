@@ -1,8 +1,9 @@
-import { RemovalPolicy, type Duration } from 'aws-cdk-lib';
+import { type Duration } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { STATEFUL_REMOVAL_POLICY } from './retention';
 
 /** AWS Backup Vault Lock mode. */
 export type VaultLockMode = 'GOVERNANCE' | 'COMPLIANCE';
@@ -79,7 +80,7 @@ export class LockedBackupVault extends Construct {
     this.vault = new backup.BackupVault(this, 'Vault', {
       backupVaultName: props.backupVaultName,
       encryptionKey: props.encryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL_POLICY,
       lockConfiguration: {
         minRetention: props.minRetention,
         maxRetention: props.maxRetention,

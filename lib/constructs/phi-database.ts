@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,6 +7,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
+import { STATEFUL_REMOVAL_POLICY } from './retention';
 
 /**
  * Log types RDS for PostgreSQL exports to CloudWatch Logs (all that Control Tower's CT.RDS.PR.14
@@ -133,7 +134,7 @@ export class PhiDatabase extends Construct {
         logGroupName,
         encryptionKey: props.logEncryptionKey,
         retention: props.logRetention,
-        removalPolicy: RemovalPolicy.RETAIN,
+        removalPolicy: STATEFUL_REMOVAL_POLICY,
       });
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -145,20 +146,20 @@ export class PhiDatabase extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       description: `PostgreSQL ${props.instanceIdentifier}`,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
     this.parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
       engine,
       description: `PostgreSQL ${props.instanceIdentifier}: TLS only, pgaudit ddl/role, no PHI in logs`,
       parameters: { ...DATABASE_PARAMETERS },
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
     this.secret = new rds.DatabaseSecret(this, 'Secret', {
       username: DATABASE_MASTER_USERNAME,
       encryptionKey: props.encryptionKey,
       excludeCharacters: PASSWORD_EXCLUDE_CHARACTERS,
     });
-    this.secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.secret.applyRemovalPolicy(STATEFUL_REMOVAL_POLICY);
 
     // RDS would create these log groups unencrypted and without retention on first export.
     this.logGroups = Object.fromEntries(
@@ -209,7 +210,7 @@ export class PhiDatabase extends Construct {
       deleteAutomatedBackups: false,
       copyTagsToSnapshot: true,
       deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL_POLICY,
       autoMinorVersionUpgrade: true,
       allowMajorVersionUpgrade: false,
       cloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],

@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { STATEFUL_REMOVAL_POLICY } from './retention';
 
 /** Oldest TLS version a bucket policy lets through (HIPAA 164.312(e)(1) transmission security). */
 export const MINIMUM_BUCKET_TLS_VERSION = 1.2;
@@ -19,7 +20,7 @@ export const SECURE_BUCKET_SETTINGS = {
   enforceSSL: true,
   minimumTLSVersion: MINIMUM_BUCKET_TLS_VERSION,
   versioned: true,
-  removalPolicy: RemovalPolicy.RETAIN,
+  removalPolicy: STATEFUL_REMOVAL_POLICY,
   autoDeleteObjects: false,
 } as const satisfies s3.BucketProps;
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type CfnResource } from 'aws-cdk-lib';
+import { Duration, Stack, type CfnResource } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,6 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
+import { STATEFUL_REMOVAL_POLICY } from './retention';
 
 /**
  * Node.js runtime of the project's functions: the newest Lambda offers (AwsSolutions-L1 requires the
@@ -136,7 +137,7 @@ export class SecureFunction extends Construct {
       logGroupName: `/aws/lambda/${props.functionName}`,
       encryptionKey: props.encryptionKey,
       retention: props.logRetentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
     acknowledgeCrossStackKey(
       this.logGroup.node.defaultChild as CfnResource,

@@ -1,4 +1,4 @@
-import { CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeCrossStackKey } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
+import { STATEFUL_REMOVAL_POLICY } from './retention';
 
 export interface VpcFlowLogProps {
   /** The VPC whose traffic is recorded. */
@@ -47,7 +48,7 @@ export class VpcFlowLog extends Construct {
       encryptionKey: props.encryptionKey,
       // The schema only admits values of the RetentionDays enum, which are the day counts.
       retention: props.retentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
     const cfnLogGroup = this.logGroup.node.defaultChild as CfnResource;
     cfnLogGroup.overrideLogicalId(`${id}Group`);

@@ -1,10 +1,11 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { acknowledgeCrossStackKey } from '../compliance/acknowledge';
+import { STATEFUL_REMOVAL_POLICY } from './retention';
 
 /** AWS managed rule groups that always block, in evaluation order (the anonymous-IP list is optional). */
 export const MANAGED_RULE_GROUPS = [
@@ -213,7 +214,7 @@ export class WebAcl extends Construct {
       logGroupName,
       encryptionKey: props.logEncryptionKey,
       retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
     // WAF wants the log group ARN without the ":*" suffix that the CloudFormation attribute carries.
     const logGroupArn = stack.formatArn({

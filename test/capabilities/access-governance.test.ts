@@ -118,7 +118,11 @@ describe.each(SHIPPED_CONFIGS)('AccessGovernance from %s', (file) => {
     test('logs JSON into its pinned log group: audit key, configured retention, retained', () => {
       expect(t.id(handler(fn).logGroup)).toBe(spec.logGroup);
       const group = t.resources[spec.logGroup];
-      expect(group).toMatchObject({ Type: 'AWS::Logs::LogGroup', DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(group).toMatchObject({
+        Type: 'AWS::Logs::LogGroup',
+        DeletionPolicy: 'RetainExceptOnCreate',
+        UpdateReplacePolicy: 'Retain',
+      });
       expect(group.Properties.LogGroupName).toBe(`/aws/lambda/${config.name}-${spec.name}`);
       expect(group.Properties.RetentionInDays).toBe(config.logs.retentionDays);
       expect(isCrossStackRef(group.Properties.KmsKeyId, KEY_IDS.audit, 'Arn')).toBe(true);

@@ -183,7 +183,7 @@ describe.each(SHIPPED_CONFIGS)('BackupAssurance from %s', (file) => {
     for (const [group, id] of pins) {
       expect(t.resources[id]).toBe(group);
       expect(group.Type).toBe('AWS::Logs::LogGroup');
-      expect(group.DeletionPolicy).toBe('Retain');
+      expect(group.DeletionPolicy).toBe('RetainExceptOnCreate');
     }
   });
 

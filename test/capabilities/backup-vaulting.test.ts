@@ -68,7 +68,7 @@ describe.each([
 
   test('stateful resources keep their pinned logical IDs; the vault is retained', () => {
     for (const [id, type] of Object.entries(PINNED)) expect(resources[id]?.Type).toBe(type);
-    expect(resources.BackupVault).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(resources.BackupVault).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
     expect([built.vaulting.vault, built.vaulting.plan, built.vaulting.role].map(logicalIdOfL2)).toEqual(Object.keys(PINNED));
   });
 

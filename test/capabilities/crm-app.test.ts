@@ -57,7 +57,11 @@ describe.each(SHIPPED_CONFIGS)('CrmApp load balancer and web ACL from %s', (file
   describe('stateful resources', () => {
     test('the retained log stores keep their pinned logical IDs and are retained', () => {
       for (const [id, type] of Object.entries(PINNED)) {
-        expect(resources[id]).toMatchObject({ Type: type, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+        expect(resources[id]).toMatchObject({
+          Type: type,
+          DeletionPolicy: 'RetainExceptOnCreate',
+          UpdateReplacePolicy: 'Retain',
+        });
       }
       const { service, webAcl, loadBalancer } = fx.built.crm;
       expect([service.logGroup, webAcl.logGroup, loadBalancer.accessLogs.bucket].map(logicalIdOfL2)).toEqual(Object.keys(PINNED));

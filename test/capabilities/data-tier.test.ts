@@ -96,7 +96,7 @@ describe.each([
 
     test('are retained on deletion and on replacement', () => {
       for (const id of Object.keys(PINNED)) {
-        expect(resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+        expect(resources[id]).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
       }
     });
 

@@ -30,7 +30,7 @@ describe('DeploymentKeys from config/production.example.json', () => {
     'the %s key rotates on the configured period, waits the configured window, and is retained',
     (dataClass) => {
       template.hasResource('AWS::KMS::Key', {
-        DeletionPolicy: 'Retain',
+        DeletionPolicy: 'RetainExceptOnCreate',
         UpdateReplacePolicy: 'Retain',
         Properties: Match.objectLike({
           EnableKeyRotation: true,

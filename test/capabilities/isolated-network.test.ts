@@ -207,7 +207,7 @@ describe.each([
       const group = resources.FlowLogGroup;
       expect(group.Properties!.RetentionInDays).toBe(config.logs.retentionDays);
       expect(group.Properties!.RetentionInDays).toBeGreaterThanOrEqual(2192);
-      expect(group.DeletionPolicy).toBe('Retain');
+      expect(group.DeletionPolicy).toBe('RetainExceptOnCreate');
       expect(group.UpdateReplacePolicy).toBe('Retain');
 
       // KmsKeyId is a cross-stack reference (weak without a configured account, an export with one):

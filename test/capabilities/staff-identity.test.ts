@@ -63,7 +63,7 @@ describe.each([
     });
 
     test('the user pool is retained on deletion and on replacement', () => {
-      expect(resources.UserPool).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(resources.UserPool).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
     });
 
     test('exposes the pinned resources', () => {

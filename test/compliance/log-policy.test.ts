@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LambdaLogGroups, LogPolicyCheck } from '../../lib/compliance/log-policy';
+import { STATEFUL_REMOVAL_POLICY } from '../../lib/constructs/retention';
 import { SHIPPED_CONFIGS } from '../helpers/config';
 import { shippedAssembly, shippedStacks } from '../helpers/shipped-assembly';
 
@@ -28,7 +29,7 @@ describe.each(SHIPPED_CONFIGS)('log policy across every stack of %s', (file) => 
     for (const { stack, id, r } of groups) {
       const where = `${stack}/${id}`;
       expect({ where, retention: (r.Properties!.RetentionInDays as number) >= 2192 }).toEqual({ where, retention: true });
-      expect({ where, deletion: r.DeletionPolicy }).toEqual({ where, deletion: 'Retain' });
+      expect({ where, deletion: r.DeletionPolicy }).toEqual({ where, deletion: 'RetainExceptOnCreate' });
       expect({ where, kms: r.Properties!.KmsKeyId !== undefined }).toEqual({ where, kms: true });
     }
   });
@@ -70,16 +71,20 @@ describe('LogPolicyCheck', () => {
     ]);
   });
 
-  test('accepts an encrypted, 6-year, retained log group; refuses a retained 6-year one without a key', () => {
+  test('accepts an encrypted, 6-year, retained log group; refuses one without a key, and a plain Retain', () => {
     const annotations = checked((stack) => {
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-      const retained = { retention: logs.RetentionDays.SIX_YEARS, removalPolicy: RemovalPolicy.RETAIN };
+      const retained = { retention: logs.RetentionDays.SIX_YEARS, removalPolicy: STATEFUL_REMOVAL_POLICY };
       new logs.LogGroup(stack, 'Good', { ...retained, encryptionKey: key });
       new logs.LogGroup(stack, 'Unencrypted', retained);
+      new logs.LogGroup(stack, 'PlainRetain', { ...retained, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
     });
     expect(annotations.findError('/S/Good/Resource', Match.anyValue())).toEqual([]);
     expect(annotations.findError('/S/Unencrypted/Resource', Match.anyValue()).map((e) => String(e.entry.data))).toEqual([
       expect.stringMatching(/is not encrypted with a KMS key/),
+    ]);
+    expect(annotations.findError('/S/PlainRetain/Resource', Match.anyValue()).map((e) => String(e.entry.data))).toEqual([
+      expect.stringMatching(/retained even when its own creation rolls back/),
     ]);
   });
 });
@@ -98,7 +103,7 @@ test('LambdaLogGroups gives a CustomResourceProvider handler an encrypted, retai
   const groups = template.findResources('AWS::Logs::LogGroup');
   expect(Object.values(groups)).toEqual([
     expect.objectContaining({
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       Properties: { KmsKeyId: { 'Fn::GetAtt': ['Key961B73FD', 'Arn'] }, RetentionInDays: 2557 },
     }),
   ]);

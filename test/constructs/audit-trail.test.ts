@@ -98,7 +98,7 @@ describe('AuditTrail', () => {
     const group = resources[id(trail.logGroup)];
     expect(group).toMatchObject({
       Type: 'AWS::Logs::LogGroup',
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
       Properties: { LogGroupName: '/t/cloudtrail', RetentionInDays: 2557, KmsKeyId: { 'Fn::GetAtt': [built.keyId, 'Arn'] } },
     });
@@ -173,7 +173,7 @@ describe('AuditTrail', () => {
       BucketKeyEnabled: true,
       ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [built.keyId, 'Arn'] } },
     });
-    expect(resources[id(trail.bucket)]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(resources[id(trail.bucket)]).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
   });
 
   test('log files move to Glacier IR after 90 days and Deep Archive after a year, and expire after the retention', () => {

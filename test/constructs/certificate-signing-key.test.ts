@@ -32,7 +32,7 @@ function setup(use?: (key: CertificateSigningKey) => void) {
 describe('CertificateSigningKey', () => {
   test('an ECC_NIST_P256 signing key, retained, with the configured pending window and no rotation (asymmetric)', () => {
     const { key } = setup();
-    expect(key).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(key).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
     expect(key.Properties).toMatchObject({
       KeySpec: 'ECC_NIST_P256',
       KeyUsage: 'SIGN_VERIFY',

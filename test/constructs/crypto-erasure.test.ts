@@ -502,7 +502,7 @@ describe('CryptoErasure state machine', () => {
       ],
     });
     expect(s.resources[s.id(s.erasure.stateMachineLogGroup)]).toMatchObject({
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       Properties: {
         LogGroupName: '/aws/vendedlogs/states/crm-demo-crypto-erasure',
         RetentionInDays: 2192,

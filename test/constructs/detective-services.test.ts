@@ -231,7 +231,7 @@ describe('DetectiveServices: AWS Config', () => {
   test('the history bucket: audit key, no Object Lock (Config cannot deliver into one), versioned, logged, retained', () => {
     const { resources, id, detection, idOf } = build();
     const bucket = resources[id(detection.recording!.bucket)] as Resource & { DeletionPolicy?: string };
-    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
       {
         BucketKeyEnabled: true,

@@ -36,7 +36,7 @@ describe('LockedBackupVault', () => {
   });
 
   test('is retained on stack deletion and on replacement', () => {
-    expect(build().vault).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(build().vault).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
   });
 
   test('GOVERNANCE: locked with the retention bounds and no lock date (a lock date would make it COMPLIANCE)', () => {

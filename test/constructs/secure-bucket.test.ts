@@ -17,7 +17,7 @@ describe('createSecureBucket', () => {
     });
     const template = Template.fromStack(stack);
     template.hasResource('AWS::S3::Bucket', {
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
       Properties: {
         VersioningConfiguration: { Status: 'Enabled' },

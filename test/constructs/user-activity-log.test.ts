@@ -69,7 +69,7 @@ describe('UserActivityLog', () => {
     expect(bucket().VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(bucket()).toMatchObject(PRIVATE_BUCKET);
     expect(bucket().LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: built.id(log.accessLogs.bucket) } });
-    expect(resources[bucketId]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(resources[bucketId]).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
   });
 
   test('log files, and versions that were overwritten, are kept for the whole retention', () => {

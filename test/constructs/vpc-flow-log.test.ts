@@ -41,7 +41,7 @@ describe('VpcFlowLog', () => {
 
     test('pins the log group logical ID from the construct id, encrypted, retained', () => {
       template.hasResource('AWS::Logs::LogGroup', {
-        DeletionPolicy: 'Retain',
+        DeletionPolicy: 'RetainExceptOnCreate',
         UpdateReplacePolicy: 'Retain',
         Properties: {
           KmsKeyId: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as CfnResource), 'Arn'] },

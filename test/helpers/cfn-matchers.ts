@@ -96,4 +96,4 @@ export function flatly(expected: string | RegExp): Matcher {
 }
 
 /** What a pinned, retained stateful resource looks like: its type, retained on deletion and on replacement. */
-export const retained = (type: string) => ({ Type: type, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+export const retained = (type: string) => ({ Type: type, DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });

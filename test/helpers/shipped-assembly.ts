@@ -42,6 +42,7 @@ export interface TemplateResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
   readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
 }
 
 /** A synthesized stack of a shipped assembly: its manifest entry and its template. */

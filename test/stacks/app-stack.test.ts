@@ -16,7 +16,7 @@ describe.each(SHIPPED_CONFIGS)('App stack from %s', (file) => {
   test('is stateless (no termination protection); its retained log stores keep their pinned logical IDs', () => {
     expect(stack.terminationProtection).toBe(false);
     for (const id of ['CrmServiceLogGroup', 'WafLogGroup', 'LoadBalancerAccessLogBucket']) {
-      expect(resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(resources[id]).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
     }
     expect(logicalIdOfL2(stack.service.logGroup)).toBe('CrmServiceLogGroup');
     expect(logicalIdOfL2(stack.webAcl.logGroup)).toBe('WafLogGroup');

@@ -52,7 +52,7 @@ describe.each(SHIPPED_CONFIGS)('DrOperations stack from %s', (file) => {
     expect(t.id(handler.logGroup)).toBe(LOGICAL_IDS.drOperations.keyRotationLogGroup);
     expect(t.resources[LOGICAL_IDS.drOperations.keyRotationLogGroup]).toMatchObject({
       Type: 'AWS::Logs::LogGroup',
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
     });
     expect(t.of(handler.function).Properties.FunctionName).toBe(`${config.name}-key-rotation-dr`);
   });

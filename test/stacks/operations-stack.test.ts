@@ -106,7 +106,7 @@ describe.each(SHIPPED_CONFIGS)('Operations stack from %s', (file) => {
     };
     for (const [id, group] of Object.entries(pinned)) {
       expect(t.id(group)).toBe(id);
-      expect(t.resources[id]).toMatchObject({ Type: 'AWS::Logs::LogGroup', DeletionPolicy: 'Retain' });
+      expect(t.resources[id]).toMatchObject({ Type: 'AWS::Logs::LogGroup', DeletionPolicy: 'RetainExceptOnCreate' });
     }
   });
 
