@@ -132,3 +132,25 @@ describe.each(['config/demo.json', 'config/production.example.json'])('stateful 
     expect(resources.filter((r) => r.DeletionPolicy === 'Retain').map((r) => r.at)).toEqual([]);
   });
 });
+
+describe.each(['config/demo.json', 'config/production.example.json'])('resource policies of %s', (file) => {
+  const { all } = stacksOf(file);
+  type Statement = { Effect?: string; Principal?: { Service?: unknown }; Action?: unknown; Condition?: unknown };
+  const statements = all.flatMap((s) =>
+    Object.entries(s.template.Resources).flatMap(([id, r]) => {
+      if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') return [];
+      const p = r.Properties as
+        { KeyPolicy?: { Statement: Statement[] }; PolicyDocument?: { Statement: Statement[] } } | undefined;
+      return (p?.KeyPolicy ?? p?.PolicyDocument)?.Statement?.map((statement) => ({ at: `${s.id}/${id}`, statement })) ?? [];
+    }),
+  );
+
+  test('no key, topic, queue or bucket policy lets an AWS service act without a condition naming this account or resource', () => {
+    const unconditioned = statements
+      .filter(({ statement: s }) => s.Effect === 'Allow' && s.Principal?.Service !== undefined && s.Condition === undefined)
+      .map(({ at, statement: s }) => `${at} ${JSON.stringify(s.Principal)} ${JSON.stringify(s.Action)}`);
+    // The one exception: CDK's statement for ALB access logs reads the log bucket's ACL, nothing in it.
+    expect(unconditioned.filter((u) => !/^App\/LoadBalancerAccessLogsBucketPolicy\w+ .*"s3:GetBucketAcl"$/.test(u))).toEqual([]);
+    expect(statements.length).toBeGreaterThan(50);
+  });
+});

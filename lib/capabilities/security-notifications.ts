@@ -3,6 +3,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config/schema';
+import { allowEventRulesOfThisAccount } from '../constructs/event-topic-target';
 import { allowAlarmAndEventPublishers } from '../constructs/key-policy-grants';
 import { pinLogicalId } from '../constructs/logical-ids';
 import { allowAlarmsOfThisAccount } from '../constructs/security-alarms';
@@ -50,9 +51,9 @@ export interface SecurityNotificationsProps extends SecurityNotificationsSetting
 /**
  * The topic that pages the security contact (HIPAA 164.308(a)(6)(ii) security incident reporting,
  * 164.308(a)(1)(ii)(D) activity review): encrypted with the audit key, TLS only, with an e-mail
- * subscription per recipient. Its policy (which replaces SNS's default one) lets CloudWatch alarms of
- * this account and region publish; other publishers (EventBridge targets) add their own statements. The
- * key's policy lets both publishers encrypt for it.
+ * subscription per recipient. Its policy (which replaces SNS's default one) lets CloudWatch alarms and
+ * EventBridge rules of this account and region publish (rules target it with `eventTopicTarget`, which
+ * grants nothing more). The key's policy lets both publishers encrypt for it.
  *
  * The topic is this construct's `Default` child, which CDK leaves out of logical IDs: built with the id
  * `SecurityTopic`, the topic, its policy and subscriptions keep the IDs they had before this construct
@@ -73,6 +74,7 @@ export class SecurityNotifications extends Construct {
     });
     for (const email of props.emailAddresses) topic.addSubscription(new subscriptions.EmailSubscription(email));
     allowAlarmsOfThisAccount(topic);
+    allowEventRulesOfThisAccount(topic);
     // Alarms and finding rules can publish to an encrypted topic only if the key lets them encrypt for it.
     allowAlarmAndEventPublishers(props.encryptionKey);
     this.topic = topic;

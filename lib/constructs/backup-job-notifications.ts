@@ -2,12 +2,12 @@ import { Duration, type CfnResource } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
+import { EventTopicTarget } from './event-topic-target';
 
 /** The fields a notification carries. Identifiers only: none of them can hold PHI. */
 export const BACKUP_JOB_MESSAGE_FIELDS = ['jobId', 'state', 'resourceType', 'account', 'region', 'time'] as const;
@@ -156,7 +156,7 @@ export class BackupJobNotifications extends Construct {
       });
       // Each target also lets its own rule, and nothing else, send to the queue (aws:SourceArn).
       rule.addTarget(
-        new targets.SnsTopic(props.topic, {
+        new EventTopicTarget(props.topic, {
           message: new BackupJobMessage(kind),
           deadLetterQueue: this.deadLetterQueue,
           ...BACKUP_NOTIFICATION_RETRY,

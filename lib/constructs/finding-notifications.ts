@@ -2,12 +2,12 @@ import { Duration, type CfnResource } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
+import { EventTopicTarget } from './event-topic-target';
 import type { DeploymentConfig } from '../config/schema';
 
 /** The lowest finding severity that pages the security contact (`alerts.minimumFindingSeverity`). */
@@ -173,7 +173,10 @@ export class FindingNotifications extends Construct {
       },
     });
     this.guardDutyRule.addTarget(
-      new targets.SnsTopic(props.topic, { message: new FindingMessage('GuardDuty', GUARDDUTY_FIELD_PATHS), ...delivery }),
+      new EventTopicTarget(props.topic, {
+        message: new FindingMessage('GuardDuty', GUARDDUTY_FIELD_PATHS),
+        ...delivery,
+      }),
     );
 
     this.securityHubRule = new events.Rule(this, 'SecurityHubFindings', {
@@ -192,7 +195,7 @@ export class FindingNotifications extends Construct {
       },
     });
     this.securityHubRule.addTarget(
-      new targets.SnsTopic(props.topic, {
+      new EventTopicTarget(props.topic, {
         message: new FindingMessage('Security Hub', SECURITY_HUB_FIELD_PATHS),
         ...delivery,
       }),

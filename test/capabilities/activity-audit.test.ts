@@ -137,12 +137,12 @@ describe.each([
     }
   });
 
-  test('the topic accepts the alarms and the rules', () => {
+  test('the alarms admit themselves on the topic; the finding rules add nothing (the security topic admits rules of this account)', () => {
     const [, policy] = policyOf(built.resources, 'AWS::SNS::TopicPolicy', TOPIC_ID);
     const publishers = statementsOf(policy)
       .filter((s) => s.Effect === 'Allow' && s.Action === 'sns:Publish')
       .map((s) => s.Principal?.Service);
-    expect(publishers.sort()).toEqual(['cloudwatch.amazonaws.com', 'events.amazonaws.com']);
+    expect(publishers.sort()).toEqual(['cloudwatch.amazonaws.com']);
   });
 });
 

@@ -89,7 +89,7 @@ describe.each(SHIPPED_CONFIGS)('SecurityNotifications from %s', (file) => {
     expect(emails).toEqual([config.securityContactEmail, ...config.alerts.additionalEmails].map((e) => ['email', e]));
   });
 
-  test('CloudWatch alarms of this account and region may publish, and no other publisher is allowed', () => {
+  test('CloudWatch alarms and EventBridge rules of this account and region may publish, and no other publisher is allowed', () => {
     const allows = statementsOf(policy).filter((s) => s.Effect === 'Allow');
     const account = config.account ?? '<AWS::AccountId>';
     expect(allows).toEqual([
@@ -103,6 +103,19 @@ describe.each(SHIPPED_CONFIGS)('SecurityNotifications from %s', (file) => {
           StringEquals: { 'aws:SourceAccount': config.account ?? { Ref: 'AWS::AccountId' } },
           ArnLike: {
             'aws:SourceArn': flatly(`arn:<AWS::Partition>:cloudwatch:${config.regions.primary}:${account}:alarm:*`),
+          },
+        },
+      },
+      {
+        Sid: 'AllowEventBridgeRulesOfThisAccount',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: TOPIC_ID },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': config.account ?? { Ref: 'AWS::AccountId' } },
+          ArnLike: {
+            'aws:SourceArn': flatly(`arn:<AWS::Partition>:events:${config.regions.primary}:${account}:rule/*`),
           },
         },
       },
@@ -121,7 +134,7 @@ describe('SecurityNotifications settings', () => {
     expect(primary.emailAddresses[0]).toBe(config.securityContactEmail);
   });
 
-  test("the DR region's topic is not pinned: it keeps the ID of a topic built directly in its stack, and accepts alarms", () => {
+  test("the DR region's topic is not pinned: it keeps the ID of a topic built directly in its stack, and accepts alarms and rules", () => {
     const { stack, notifications, resources } = build(config, securityNotificationsSettings(config, 'dr'));
     const direct = new Stack(projectApp({ context: TEMPLATE_ONLY }), 'Direct');
     const directId = direct.resolve((new sns.Topic(direct, 'SecurityTopic').node.defaultChild as CfnElement).logicalId) as string;
@@ -131,6 +144,7 @@ describe('SecurityNotifications settings', () => {
     expect(statementsOf(policy).map((s) => s.Sid ?? s.Effect)).toEqual([
       'AllowPublishThroughSSLOnly',
       'AllowCloudWatchAlarmsOfThisAccount',
+      'AllowEventBridgeRulesOfThisAccount',
     ]);
   });
 
