@@ -134,9 +134,9 @@ afterAll(async () => {
 });
 
 /** Roles, memberships, settings and privileges the bootstrap manages, as one comparable value. */
-async function bootstrapState(): Promise<unknown> {
-  return server.asSuperuser(async (client) => {
-    const { rows } = await client.query(
+async function bootstrapState(): Promise<{ roles: Record<string, unknown>[]; objects: Record<string, unknown>[] }> {
+  const roles = await server.asSuperuser(async (c) => {
+    const { rows } = await c.query(
       `SELECT r.rolname, r.rolsuper, r.rolcanlogin, r.rolcreatedb, r.rolcreaterole, r.rolconnlimit, r.rolpassword,
               (SELECT array_agg(s ORDER BY s) FROM pg_db_role_setting d, unnest(d.setconfig) s WHERE d.setrole = r.oid) AS settings,
               (SELECT array_agg(g.rolname::text ORDER BY g.rolname) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid) AS member_of,
@@ -144,24 +144,22 @@ async function bootstrapState(): Promise<unknown> {
          FROM pg_authid r WHERE r.rolname = ANY($2) ORDER BY r.rolname`,
       [DATABASE, [CANARY_DB_USER, VALIDATOR_DB_USER]],
     );
-    const acls = await new Client(server.superuserConfig(DATABASE));
-    await acls.connect();
-    try {
-      const objects = await acls.query(
-        `SELECT 'schema' AS kind, nspname AS name, nspacl::text AS acl FROM pg_namespace WHERE nspname = 'hipaa_ops'
-         UNION ALL SELECT 'relation', relname, relacl::text FROM pg_class WHERE relnamespace = 'hipaa_ops'::regnamespace
-         ORDER BY 1, 2`,
-      );
-      return { roles: rows, objects: objects.rows };
-    } finally {
-      await acls.end();
-    }
+    return rows;
   });
+  const objects = await server.asSuperuser(async (c) => {
+    const { rows } = await c.query(
+      `SELECT 'schema' AS kind, nspname AS name, nspacl::text AS acl FROM pg_namespace WHERE nspname = 'hipaa_ops'
+       UNION ALL SELECT 'relation', relname, relacl::text FROM pg_class WHERE relnamespace = 'hipaa_ops'::regnamespace
+       ORDER BY 1, 2`,
+    );
+    return rows;
+  }, DATABASE);
+  return { roles, objects };
 }
 
 describe('db/bootstrap-restore-validation.sql on PostgreSQL 16', () => {
   test('runs as the master user (not a superuser, as on RDS) and creates two rds_iam logins without passwords', async () => {
-    const state = (await bootstrapState()) as { roles: Record<string, unknown>[] };
+    const state = await bootstrapState();
     expect(state.roles).toEqual([
       expect.objectContaining({
         rolname: CANARY_DB_USER,
@@ -178,6 +176,8 @@ describe('db/bootstrap-restore-validation.sql on PostgreSQL 16', () => {
         rolname: VALIDATOR_DB_USER,
         rolsuper: false,
         rolcanlogin: true,
+        rolcreatedb: false,
+        rolcreaterole: false,
         rolconnlimit: 5,
         rolpassword: null,
         settings: ['default_transaction_read_only=on', 'statement_timeout=30s'],
@@ -350,7 +350,7 @@ describe('restore validator on PostgreSQL 16', () => {
   });
 
   const newest = 'id = (SELECT id FROM hipaa_ops.restore_canary ORDER BY written_at DESC, id DESC LIMIT 1)';
-  test.each<[string, (c: Client) => Promise<unknown>, [string, string][]]>([
+  test.each<[string, (c: Client) => Promise<unknown>, [string, unknown][]]>([
     [
       'a corrupted canary row',
       (c) => c.query(`UPDATE hipaa_ops.restore_canary SET nonce = $1 WHERE ${newest}`, [newCanaryNonce()]),
@@ -406,12 +406,7 @@ describe('restore validator on PostgreSQL 16', () => {
           canaryDigest(writtenAt, nonce),
         ]);
       },
-      [
-        [
-          'rpo-target',
-          expect.stringMatching(/^data age 180(\.\d)? min at restore start; RPO target 60 min$/) as unknown as string,
-        ],
-      ],
+      [['rpo-target', expect.stringMatching(/^data age 180(\.\d)? min at restore start; RPO target 60 min$/)]],
     ],
   ])('%s fails validation', async (_name, damage, expected) => {
     const outcome = await validate(await restoredCopy(damage));
@@ -462,7 +457,7 @@ describe('restore validator on PostgreSQL 16', () => {
     [
       'a server certificate from another CA',
       () => connector(METRIC_SERVICE.validator, server.otherCaPem),
-      server?.host,
+      undefined,
       'server certificate not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE): is the RDS CA bundle loaded?',
     ],
     [
@@ -477,8 +472,8 @@ describe('restore validator on PostgreSQL 16', () => {
       '127.0.0.1',
       'server certificate does not name the host (ERR_TLS_CERT_ALTNAME_INVALID)',
     ],
-  ])('refuses %s', async (_name, connect, host, detail) => {
-    restoredInstance(host ?? server.host);
+  ])('refuses %s', async (_name, connect, endpointAddress, detail) => {
+    restoredInstance(endpointAddress);
     const result = await validateDatabase(
       { rds: new RDSClient({ region: REGION }), connect: connect(), sleep: async () => undefined, now: () => Date.now() },
       {

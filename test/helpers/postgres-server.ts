@@ -77,7 +77,7 @@ export function serverHasModule(name: string): boolean {
  * An install that skipped install scripts (`--ignore-scripts`, or a package manager that asks for
  * approval) leaves them missing and the binaries fail to load; this runs the package's own script then.
  */
-function ensureLibrarySymlinks(packageDir: string): void {
+export function ensureLibrarySymlinks(packageDir: string): void {
   const listFile = path.join(packageDir, 'native', 'pg-symlinks.json');
   if (!fs.existsSync(listFile)) return;
   const links = JSON.parse(fs.readFileSync(listFile, 'utf8')) as { source: string; target: string }[];
@@ -178,8 +178,11 @@ function run(command: string, args: string[], user: { uid: number; gid: number }
     execFileSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...user });
   } catch (error) {
     const e = error as Error & { stdout?: Buffer; stderr?: Buffer };
+    const asNobody = user
+      ? `\n(Running as root, the server runs as "nobody", who must be able to read ${command} and write in ${os.tmpdir()}.)`
+      : '';
     throw new Error(
-      `PostgreSQL test server: ${path.basename(command)} failed: ${e.message}\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`,
+      `PostgreSQL test server: ${path.basename(command)} failed: ${e.message}\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}${asNobody}`,
     );
   }
 }
@@ -259,11 +262,11 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
       const done = (result: 'ready' | 'exited' | 'timeout') => {
         clearTimeout(timer);
         logListeners.delete(onLog);
-        child.off('exit', onExit);
+        child.off('close', onExit);
         resolve(result);
       };
       logListeners.add(onLog);
-      child.once('exit', onExit);
+      child.once('close', onExit);
       child.once('error', onExit);
     });
     if (outcome === 'ready') {
