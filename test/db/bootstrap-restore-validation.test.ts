@@ -228,6 +228,9 @@ describe('integrity canary on PostgreSQL 16', () => {
   test('may insert and nothing else: reading, changing and deleting canary rows is refused', async () => {
     const client = await connector(METRIC_SERVICE.canary)(target(CANARY_DB_USER), { statementMs: 5_000 });
     try {
+      // The server's view of this session: encrypted, TLS 1.2 or later (ssl_min_protocol_version).
+      const { rows } = await client.query('SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+      expect(rows).toEqual([{ ssl: true, version: expect.stringMatching(/^TLSv1\.[23]$/) }]);
       for (const sql of [
         'SELECT nonce FROM hipaa_ops.restore_canary',
         `UPDATE hipaa_ops.restore_canary SET nonce = nonce`,
@@ -279,10 +282,7 @@ describe('restore validator on PostgreSQL 16', () => {
     });
   }
 
-  async function validate(
-    database: string,
-    connect: ConnectFn = connector(METRIC_SERVICE.validator),
-  ): Promise<ValidationOutcome> {
+  async function validate(database: string): Promise<ValidationOutcome> {
     const startedAt = new Date();
     backup.reset();
     backup.on(DescribeRestoreJobCommand).resolves({
@@ -307,7 +307,7 @@ describe('restore validator on PostgreSQL 16', () => {
       rds: new RDSClient({ region: REGION }),
       backup: new BackupClient({ region: REGION }),
       s3: new S3Client({ region: REGION }),
-      connect,
+      connect: connector(METRIC_SERVICE.validator),
       sleep: async () => undefined,
       now: () => Date.now(),
       random: Math.random,
