@@ -54,7 +54,9 @@ ALTER ROLE hipaa_canary WITH LOGIN NOCREATEDB NOCREATEROLE CONNECTION LIMIT 3 PA
 ALTER ROLE restore_validator WITH LOGIN NOCREATEDB NOCREATEROLE CONNECTION LIMIT 5 PASSWORD NULL;
 GRANT rds_iam TO hipaa_canary;
 GRANT rds_iam TO restore_validator;
--- Short statements only; the validator's sessions cannot write even if a grant is added by mistake.
+-- Short statements only. The validator's sessions start read-only, so its statements cannot write even
+-- if a grant is added by mistake; a session could lift that default itself, so the grants below stay
+-- the boundary (test/db/bootstrap-restore-validation.test.ts shows both).
 ALTER ROLE hipaa_canary SET statement_timeout = '5s';
 ALTER ROLE restore_validator SET statement_timeout = '30s';
 ALTER ROLE restore_validator SET default_transaction_read_only = on;
