@@ -14,6 +14,7 @@ import type { DeploymentConfig } from '../config/schema';
 import { CrmLoadBalancer } from '../constructs/crm-load-balancer';
 import { CrmService } from '../constructs/crm-service';
 import { pinLogicalId } from '../constructs/logical-ids';
+import { guardDutyFargateAgentRepositoryArn } from '../constructs/guardduty-agent';
 import { s3PrefixListId } from '../constructs/s3-prefix-list';
 import { WebAcl } from '../constructs/web-acl';
 import { deploymentNames, LOGICAL_IDS, SUBNET_GROUPS } from '../vocabulary';
@@ -75,6 +76,8 @@ export interface CrmAppSettings {
   readonly vpcCidr: string;
   /** The S3 prefix list of the region: the CRM reaches S3 through the gateway endpoint. */
   readonly s3PrefixListId: string;
+  /** The region's GuardDuty Runtime Monitoring agent repository: the tasks' execution role may pull it. */
+  readonly guardDutyAgentRepositoryArn: string;
   /** Retention of the CRM, WAF and load balancer access logs. */
   readonly logRetention: logs.RetentionDays;
 }
@@ -102,6 +105,8 @@ export function crmAppSettings(config: DeploymentConfig): CrmAppSettings {
     },
     vpcCidr: config.network.vpcCidr,
     s3PrefixListId: s3PrefixListId(config.regions.primary),
+    // Always: GuardDuty adds its agent to the tasks whether this deployment or the organisation runs it.
+    guardDutyAgentRepositoryArn: guardDutyFargateAgentRepositoryArn(config.regions.primary),
     logRetention: config.logs.retentionDays as logs.RetentionDays,
   };
 }
@@ -167,6 +172,7 @@ export class CrmApp extends Construct {
       logRetention: props.logRetention,
       vpcCidr: props.vpcCidr,
       s3PrefixListId: props.s3PrefixListId,
+      guardDutyAgentRepositoryArn: props.guardDutyAgentRepositoryArn,
     });
     props.database.allowConnectionsFrom(this.service.service, 'CRM service');
     const dbiResourceId = props.database.instance.instanceResourceId;

@@ -19,6 +19,7 @@ import {
 import { flat, isCrossStackRef, KEY_IDS, PRIVATE_BUCKET } from '../helpers/cfn-values';
 import { shippedConfig, SHIPPED_CONFIGS } from '../helpers/config';
 import { logicalIdOfL2 } from '../helpers/stand-ins';
+import { guardDutyFargateAgentRepositoryArn } from '../../lib/constructs/guardduty-agent';
 
 /** Retained log stores and their pinned logical IDs. */
 const PINNED = {
@@ -587,19 +588,25 @@ describe.each(SHIPPED_CONFIGS)('CrmApp service from %s', (file) => {
       for (const s of statements) for (const a of [s.Action].flat()) expect(a).not.toContain('*');
     });
 
-    test('the execution role may pull the image, get a registry token and write the CRM log streams only', () => {
+    test("the execution role may pull the image and GuardDuty's agent, get a registry token and write the CRM log streams only", () => {
       const statements = normalized(policyOfRole(executionRoleId()));
       const repository = config.workload.image
         ? `arn:<AWS::Partition>:ecr:${config.regions.primary}:${account}:repository/${config.workload.image.repositoryName}`
         : expect.stringMatching(/:repository\/.*cdk-hnb659fds-container-assets-/);
       expect(statements).toEqual([
+        { Sid: undefined, Action: ['ecr:GetAuthorizationToken'], Resource: ['*'], Condition: undefined },
+        {
+          Sid: 'PullGuardDutyRuntimeMonitoringAgent',
+          Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+          Resource: [guardDutyFargateAgentRepositoryArn(config.regions.primary).replace(/^arn:aws:/, 'arn:<AWS::Partition>:')],
+          Condition: undefined,
+        },
         {
           Sid: undefined,
           Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
           Resource: [repository],
           Condition: undefined,
         },
-        { Sid: undefined, Action: ['ecr:GetAuthorizationToken'], Resource: ['*'], Condition: undefined },
         {
           Sid: undefined,
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],

@@ -38,6 +38,28 @@ function build(overrides: Partial<CrmServiceProps> = {}) {
 }
 
 describe('CrmService', () => {
+  test("the execution role may pull GuardDuty's Runtime Monitoring agent from the given repository, and only pull", () => {
+    const agent = 'arn:aws:ecr:us-east-1:593207742271:repository/aws-guardduty-agent-fargate';
+    const { stack, service } = build({ guardDutyAgentRepositoryArn: agent });
+    const policy =
+      Template.fromStack(stack).toJSON().Resources[
+        stack.resolve((service.executionRole.policy.node.defaultChild as any).logicalId)
+      ];
+    const statements: any[] = policy.Properties.PolicyDocument.Statement;
+    expect(statements.filter((s) => s.Resource === agent)).toEqual([
+      {
+        Sid: 'PullGuardDutyRuntimeMonitoringAgent',
+        Effect: 'Allow',
+        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+        Resource: agent,
+      },
+    ]);
+    // The registry token that every pull needs is on "*" (no resource-level permission exists for it).
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'ecr:GetAuthorizationToken', Resource: '*' }));
+    const without = build();
+    expect(JSON.stringify(Template.fromStack(without.stack).toJSON())).not.toContain('aws-guardduty-agent-fargate');
+  });
+
   test.each(['0', 'root', '0:0', 'root:root'])('refuses to run the container as root (%s)', (user) => {
     expect(() => build({ user })).toThrow(/must not run as root/);
   });
