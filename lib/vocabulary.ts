@@ -131,7 +131,6 @@ export function deploymentNames(deployment: string) {
 
     // Data.
     databaseInstance: fn('crm'),
-    databaseSecretRotationFunction: fn('db-secret-rotation'),
     backupSelection: fn('phi-data'),
 
     // Backup.
@@ -226,12 +225,10 @@ export const LOGICAL_IDS = {
   backup: { vault: 'BackupVault', plan: 'BackupPlan', role: 'BackupRole' },
   data: {
     database: 'PhiDatabase',
-    databaseSecret: 'PhiDatabaseSecret',
     databaseSubnetGroup: 'PhiDatabaseSubnetGroup',
     databaseParameterGroup: 'PhiDatabaseParameterGroup',
     databaseLogGroupPostgresql: 'PhiDatabaseLogGroupPostgresql',
     databaseLogGroupUpgrade: 'PhiDatabaseLogGroupUpgrade',
-    databaseRotationLogGroup: 'PhiDatabaseRotationLogGroup',
     documentsBucket: 'PhiDocumentsBucket',
     documentsAccessLogBucket: 'PhiDocumentsAccessLogBucket',
     backupSelection: 'PhiBackupSelection',

@@ -37,11 +37,11 @@ export interface DatabaseSettings {
 
 /** The config-derived part of `DataTierProps`. */
 export interface DataTierSettings {
-  /** Deployment name: database identifier, rotation function, backup selection, replica names. */
+  /** Deployment name: database identifier, backup selection, replica names. */
   readonly deployment: string;
   readonly database: DatabaseSettings;
   readonly documentsLock: PhiDocumentsLock;
-  /** Retention of the database's log exports, its rotation function's logs and the access logs. */
+  /** Retention of the database's log exports and the access logs. */
   readonly logRetention: logs.RetentionDays;
   /** The DR region the PHI documents replicate into. */
   readonly drRegion: string;
@@ -66,11 +66,11 @@ export function dataTierSettings(config: DeploymentConfig): DataTierSettings {
 }
 
 export interface DataTierProps extends DataTierSettings {
-  /** The VPC with the `Data` (database) and `Workload` (rotation function) subnet groups. */
+  /** The VPC with the `Data` subnet group (the database). */
   readonly vpc: ec2.IVpc;
-  /** Encrypts the database, its secret, Performance Insights and the PHI documents bucket. */
+  /** Encrypts the database, its master user secret, Performance Insights and the PHI documents bucket. */
   readonly phiKey: kms.IKey;
-  /** Encrypts the log groups of the database exports and of the rotation function. */
+  /** Encrypts the log groups of the database exports. */
   readonly auditKey: kms.IKey;
   /** The AWS Backup plan that backs up the database and the PHI documents bucket. */
   readonly backupPlan: backup.IBackupPlan;
@@ -96,14 +96,11 @@ export class DataTier extends Construct {
     this.database = new PhiDatabase(this, 'Database', {
       vpc: props.vpc,
       subnets: { subnetGroupName: SUBNET_GROUPS.data },
-      // Next to the application, where the interface endpoints are.
-      rotationSubnets: { subnetGroupName: SUBNET_GROUPS.workload },
       instanceIdentifier: names.databaseInstance,
       ...props.database,
       encryptionKey: props.phiKey,
       logEncryptionKey: props.auditKey,
       logRetention: props.logRetention,
-      rotationFunctionName: names.databaseSecretRotationFunction,
     });
 
     this.documents = new LockedBucket(this, 'PhiDocuments', {
@@ -138,12 +135,10 @@ export class DataTier extends Construct {
     const db = this.database;
     const ids = LOGICAL_IDS.data;
     pinLogicalId(db.instance, ids.database);
-    pinLogicalId(db.secret, ids.databaseSecret);
     pinLogicalId(db.subnetGroup, ids.databaseSubnetGroup);
     pinLogicalId(db.parameterGroup, ids.databaseParameterGroup);
     pinLogicalId(db.logGroups.postgresql, ids.databaseLogGroupPostgresql);
     pinLogicalId(db.logGroups.upgrade, ids.databaseLogGroupUpgrade);
-    pinLogicalId(db.rotationLogGroup, ids.databaseRotationLogGroup);
     pinLogicalId(this.documents.bucket, ids.documentsBucket);
     pinLogicalId(this.documents.accessLogs.bucket, ids.documentsAccessLogBucket);
     pinLogicalId(this.backupSelection, ids.backupSelection);

@@ -4,7 +4,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
 import { STATEFUL_REMOVAL_POLICY } from './retention';
@@ -28,9 +27,6 @@ export const DEFAULT_DATABASE_PORT = 5433;
 
 /** Name of the master user. Not `postgres`, so it is not the well-known default. */
 export const DATABASE_MASTER_USERNAME = 'crm_admin';
-
-/** Characters kept out of generated passwords (they break connection strings and shells). */
-const PASSWORD_EXCLUDE_CHARACTERS = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\';
 
 /**
  * Parameters of the database (HIPAA 164.312(b) audit controls, 164.312(e)(1) transmission security).
@@ -60,8 +56,6 @@ export interface PhiDatabaseProps {
   readonly vpc: ec2.IVpc;
   /** Subnets of the database instance (its own DB subnet group). */
   readonly subnets: ec2.SubnetSelection;
-  /** Subnets of the secret-rotation function: they must reach the Secrets Manager interface endpoint. */
-  readonly rotationSubnets: ec2.SubnetSelection;
   /**
    * DB instance identifier. Fixed so the log groups `/aws/rds/instance/<id>/<type>` can be created
    * (encrypted, with retention) before RDS would create them unencrypted.
@@ -77,14 +71,10 @@ export interface PhiDatabaseProps {
   readonly databaseName: string;
   /** Encrypts storage, snapshots, Performance Insights and the master secret. */
   readonly encryptionKey: kms.IKey;
-  /** Encrypts the log groups (database exports and the rotation function). */
+  /** Encrypts the log groups of the database's log exports. */
   readonly logEncryptionKey: kms.IKey;
   /** Retention of those log groups. */
   readonly logRetention: logs.RetentionDays;
-  /** Name of the secret-rotation Lambda function (its log group is pre-created with this name). */
-  readonly rotationFunctionName: string;
-  /** How often the master password is rotated. @default Duration.days(30) */
-  readonly rotationInterval?: Duration;
   /** Port the database listens on. @default DEFAULT_DATABASE_PORT (5433) */
   readonly port?: number;
 }
@@ -94,29 +84,25 @@ export interface PhiDatabaseProps {
  * IAM database authentication, deletion protection, 35 days of point-in-time recovery, pgaudit,
  * log exports into encrypted log groups kept for the audit retention, Performance Insights encrypted
  * with the PHI key, enhanced monitoring, and a master password in Secrets Manager (PHI key) that
- * Secrets Manager rotates on a schedule. Retained on stack deletion.
+ * RDS rotates. Retained on stack deletion.
  *
- * The security group has no ingress except from the rotation function; grant clients with
- * `allowConnectionsFrom(...)`.
+ * The security group has no ingress; grant clients with `allowConnectionsFrom(...)`.
  *
- * Rotation uses a Secrets Manager hosted rotation function (the `AWS::SecretsManager` transform builds
- * it at deploy time from AWS's template; no internet access and no Serverless Application Repository
- * resource in this stack). It runs in `rotationSubnets` and reaches the database directly and Secrets
- * Manager through the VPC interface endpoint; CDK passes the secret's key as `KmsKeyArn`, so the
- * function's role may use the PHI key.
+ * The master password is managed by RDS in Secrets Manager (`ManageMasterUserPassword`), encrypted with
+ * the PHI key, and rotated by RDS every 7 days
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html). No rotation
+ * function, no VPC wiring and no `AWS::SecretsManager` transform: the hosted rotation that this replaces
+ * fed cross-stack references (subnets, key) into that macro, which AWS does not document as supported.
  */
 export class PhiDatabase extends Construct {
   readonly instance: rds.DatabaseInstance;
-  /** The master credentials (username, password, host, port, dbname). */
-  readonly secret: rds.DatabaseSecret;
+  /** ARN of the master user's secret, which RDS creates, manages and rotates. */
+  readonly masterUserSecretArn: string;
   readonly securityGroup: ec2.SecurityGroup;
   readonly parameterGroup: rds.ParameterGroup;
   readonly subnetGroup: rds.SubnetGroup;
   /** Pre-created log group of each exported log type. */
   readonly logGroups: Readonly<Record<PostgresLogExport, logs.LogGroup>>;
-  readonly rotationSecurityGroup: ec2.SecurityGroup;
-  readonly rotationLogGroup: logs.LogGroup;
-  readonly rotationSchedule: secretsmanager.RotationSchedule;
   readonly monitoringRole: iam.Role;
   /** Port the database listens on. */
   readonly port: number;
@@ -154,13 +140,6 @@ export class PhiDatabase extends Construct {
       parameters: { ...DATABASE_PARAMETERS },
       removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
-    this.secret = new rds.DatabaseSecret(this, 'Secret', {
-      username: DATABASE_MASTER_USERNAME,
-      encryptionKey: props.encryptionKey,
-      excludeCharacters: PASSWORD_EXCLUDE_CHARACTERS,
-    });
-    this.secret.applyRemovalPolicy(STATEFUL_REMOVAL_POLICY);
-
     // RDS would create these log groups unencrypted and without retention on first export.
     this.logGroups = Object.fromEntries(
       POSTGRES_LOG_EXPORTS.map((type) => [
@@ -202,7 +181,9 @@ export class PhiDatabase extends Construct {
       storageEncrypted: true,
       storageEncryptionKey: props.encryptionKey,
       databaseName: props.databaseName,
-      credentials: rds.Credentials.fromSecret(this.secret),
+      // RDS generates, stores (under the PHI key) and rotates the master password.
+      credentials: rds.Credentials.fromUsername(DATABASE_MASTER_USERNAME, { encryptionKey: props.encryptionKey }),
+      manageMasterUserPassword: true,
       iamAuthentication: true,
       parameterGroup: this.parameterGroup,
       caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
@@ -222,35 +203,7 @@ export class PhiDatabase extends Construct {
     });
     for (const logGroup of Object.values(this.logGroups)) this.instance.node.addDependency(logGroup);
 
-    // Rotation: the function needs the database port and HTTPS to the interface endpoints only.
-    this.rotationSecurityGroup = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
-      vpc: props.vpc,
-      description: `Secret rotation of ${props.instanceIdentifier}: database and Secrets Manager endpoint only`,
-      allowAllOutbound: false,
-    });
-    this.rotationSecurityGroup.addEgressRule(
-      ec2.Peer.ipv4(props.vpc.vpcCidrBlock),
-      ec2.Port.tcp(443),
-      'Secrets Manager interface endpoint',
-    );
-    this.rotationLogGroup = newLogGroup('RotationLogGroup', `/aws/lambda/${props.rotationFunctionName}`);
-    const hostedRotation = secretsmanager.HostedRotation.postgreSqlSingleUser({
-      functionName: props.rotationFunctionName,
-      vpc: props.vpc,
-      vpcSubnets: props.rotationSubnets,
-      securityGroups: [this.rotationSecurityGroup],
-      excludeCharacters: PASSWORD_EXCLUDE_CHARACTERS,
-    });
-    // Rotate the secret as attached to the instance: the attachment adds host and port to it.
-    const attached = this.instance.secret;
-    if (!attached) throw new Error('the database instance has no attached secret');
-    this.rotationSchedule = new secretsmanager.RotationSchedule(this, 'SecretRotation', {
-      secret: attached,
-      hostedRotation,
-      automaticallyAfter: props.rotationInterval ?? Duration.days(30),
-    });
-    this.rotationSchedule.node.addDependency(this.rotationLogGroup);
-    this.allowConnectionsFrom(hostedRotation, 'secret rotation function');
+    this.masterUserSecretArn = (this.instance.node.defaultChild as rds.CfnDBInstance).attrMasterUserSecretSecretArn;
 
     this.acknowledgeFindings(props);
   }
@@ -278,7 +231,7 @@ export class PhiDatabase extends Construct {
         'AmazonRDSEnhancedMonitoringRole is the AWS-maintained policy that RDS documents for enhanced monitoring; it only lets RDS create and write the RDS* (RDSOSMetrics) log groups. A customer-managed copy would need the same log-group wildcards. The role can only be assumed by RDS monitoring for this instance of this account.',
     });
     acknowledgeCrossStackKey(instance, props.encryptionKey, 'rdsStorage', 'the database storage');
-    for (const logGroup of [...Object.values(this.logGroups), this.rotationLogGroup]) {
+    for (const logGroup of Object.values(this.logGroups)) {
       acknowledgeCrossStackKey(
         logGroup.node.defaultChild as logs.CfnLogGroup,
         props.logEncryptionKey,

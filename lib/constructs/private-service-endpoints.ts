@@ -29,7 +29,7 @@ export const INTERFACE_ENDPOINTS: Readonly<Record<string, InterfaceEndpointSpec>
   },
   SecretsManager: {
     service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
-    why: 'ECS injects the database credentials into tasks, and the RDS rotation Lambda reads and updates the secret',
+    why: 'the CRM workload reads its own secrets (ECS can inject them into tasks) without leaving the VPC',
   },
   Kms: {
     service: ec2.InterfaceVpcEndpointAwsService.KMS,

@@ -21,12 +21,10 @@ type Resources = Record<string, Resource>;
 /** Stateful resources and their pinned logical IDs: a change replaces (or orphans) the resource. */
 const PINNED = {
   PhiDatabase: 'AWS::RDS::DBInstance',
-  PhiDatabaseSecret: 'AWS::SecretsManager::Secret',
   PhiDatabaseSubnetGroup: 'AWS::RDS::DBSubnetGroup',
   PhiDatabaseParameterGroup: 'AWS::RDS::DBParameterGroup',
   PhiDatabaseLogGroupPostgresql: 'AWS::Logs::LogGroup',
   PhiDatabaseLogGroupUpgrade: 'AWS::Logs::LogGroup',
-  PhiDatabaseRotationLogGroup: 'AWS::Logs::LogGroup',
   PhiDocumentsBucket: 'AWS::S3::Bucket',
   PhiDocumentsAccessLogBucket: 'AWS::S3::Bucket',
 } as const;
@@ -211,24 +209,11 @@ describe.each([
 
   describe('network access', () => {
     const dbSecurityGroupId = () => db().VPCSecurityGroups[0]['Fn::GetAtt'][0] as string;
-    const rotationSecurityGroupId = () =>
-      resources[only('AWS::SecretsManager::RotationSchedule')[0]].Properties.HostedRotationLambda.VpcSecurityGroupIds[
-        'Fn::GetAtt'
-      ][0] as string;
 
-    test('the database security group admits nothing but the rotation function, on the database port', () => {
+    test('the database security group admits nothing in its own stack (clients are granted from theirs)', () => {
       expect(db().VPCSecurityGroups).toHaveLength(1);
       expect(resources[dbSecurityGroupId()].Properties.SecurityGroupIngress).toBeUndefined();
-      const ingress = ofType('AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties);
-      expect(ingress).toEqual([
-        expect.objectContaining({
-          GroupId: { 'Fn::GetAtt': [dbSecurityGroupId(), 'GroupId'] },
-          SourceSecurityGroupId: { 'Fn::GetAtt': [rotationSecurityGroupId(), 'GroupId'] },
-          IpProtocol: 'tcp',
-          FromPort: 5433,
-          ToPort: 5433,
-        }),
-      ]);
+      expect(ofType('AWS::EC2::SecurityGroupIngress')).toEqual([]);
     });
 
     test('the database security group has no outbound rule', () => {
@@ -237,63 +222,24 @@ describe.each([
       ]);
     });
 
-    test('the rotation function may only reach the database port and HTTPS inside the VPC', () => {
-      const inline = resources[rotationSecurityGroupId()].Properties.SecurityGroupEgress;
-      expect(inline).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })]);
-      const vpc = built.vpc;
-      const vpcId = logicalIdOf(vpc.node.defaultChild as ec2.CfnVPC);
-      expect(isCrossStackRef(inline[0].CidrIp, vpcId, 'CidrBlock')).toBe(true);
-      const egress = ofType('AWS::EC2::SecurityGroupEgress').map(([, r]) => r.Properties);
-      expect(egress).toEqual([
-        expect.objectContaining({
-          GroupId: { 'Fn::GetAtt': [rotationSecurityGroupId(), 'GroupId'] },
-          DestinationSecurityGroupId: { 'Fn::GetAtt': [dbSecurityGroupId(), 'GroupId'] },
-          FromPort: 5433,
-          ToPort: 5433,
-        }),
-      ]);
+    test('nothing in the stack reaches out of it: no egress rule', () => {
+      expect(ofType('AWS::EC2::SecurityGroupEgress')).toEqual([]);
     });
   });
 
   describe('master secret', () => {
-    test('is generated, encrypted with the PHI key, and not for the default user', () => {
-      const secret = resources.PhiDatabaseSecret.Properties;
-      expect(isCrossStackRef(secret.KmsKeyId, KEY_IDS.phi, 'Arn')).toBe(true);
-      expect(JSON.parse(secret.GenerateSecretString.SecretStringTemplate)).toEqual({ username: 'crm_admin' });
-      expect(secret.GenerateSecretString).toMatchObject({ GenerateStringKey: 'password', PasswordLength: 30 });
-      expect(flat(db().MasterUserPassword)).toBe('{{resolve:secretsmanager:<PhiDatabaseSecret>:SecretString:password::}}');
+    test('RDS manages it (generated, rotated), encrypted with the PHI key, and not for the default user', () => {
+      expect(db().ManageMasterUserPassword).toBe(true);
+      expect(db().MasterUsername).toBe('crm_admin');
+      expect(db().MasterUserPassword).toBeUndefined();
+      expect(isCrossStackRef(db().MasterUserSecret.KmsKeyId, KEY_IDS.phi, 'Arn')).toBe(true);
     });
 
-    test('rotates every 30 days through a hosted rotation function in the workload subnets', () => {
-      expect(template.toJSON().Transform).toBe('AWS::SecretsManager-2024-09-16');
-      const [, schedule] = only('AWS::SecretsManager::RotationSchedule');
-      const attachment = resources[schedule.Properties.SecretId.Ref];
-      expect(attachment).toMatchObject({
-        Type: 'AWS::SecretsManager::SecretTargetAttachment',
-        Properties: { SecretId: { Ref: 'PhiDatabaseSecret' }, TargetId: { Ref: 'PhiDatabase' } },
-      });
-      expect(schedule.Properties.RotationRules).toEqual({ ScheduleExpression: 'rate(30 days)' });
-      const hosted = schedule.Properties.HostedRotationLambda;
-      expect(hosted).toMatchObject({
-        RotationType: 'PostgreSQLSingleUser',
-        RotationLambdaName: `${config.name}-db-secret-rotation`,
-        ExcludeCharacters: resources.PhiDatabaseSecret.Properties.GenerateSecretString.ExcludeCharacters,
-      });
-      // The rotation function must be able to use the CMK that encrypts the secret.
-      expect(isCrossStackRef(hosted.KmsKeyArn, KEY_IDS.phi, 'Arn')).toBe(true);
-      const workload = subnetIdsOf('Workload');
-      const subnetRefs = hosted.VpcSubnetIds['Fn::Join'][1].filter((p: unknown) => p !== ',');
-      expect(subnetRefs).toHaveLength(workload.length);
-      for (const id of workload) expect(subnetRefs.some((s: unknown) => isCrossStackRef(s, id, 'Ref'))).toBe(true);
-    });
-
-    test('the rotation function logs into a pre-created group with the audit key and retention', () => {
-      const group = resources.PhiDatabaseRotationLogGroup.Properties;
-      expect(group.LogGroupName).toBe(`/aws/lambda/${config.name}-db-secret-rotation`);
-      expect(isCrossStackRef(group.KmsKeyId, KEY_IDS.audit, 'Arn')).toBe(true);
-      expect(group.RetentionInDays).toBe(config.logs.retentionDays);
-      const [, schedule] = only('AWS::SecretsManager::RotationSchedule');
-      expect(schedule.DependsOn).toContain('PhiDatabaseRotationLogGroup');
+    test('no transform, no rotation function and no secret of our own: nothing feeds a macro cross-stack values', () => {
+      expect(template.toJSON().Transform).toBeUndefined();
+      for (const type of ['AWS::SecretsManager::Secret', 'AWS::SecretsManager::RotationSchedule', 'AWS::Lambda::Function']) {
+        expect(Object.keys(template.findResources(type))).toEqual([]);
+      }
     });
   });
 

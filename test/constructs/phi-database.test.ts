@@ -1,5 +1,5 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -21,7 +21,6 @@ function build(overrides: Partial<PhiDatabaseProps> = {}, keyStack?: (app: Retur
   const database = new PhiDatabase(stack, 'Database', {
     vpc,
     subnets: { subnetGroupName: 'Data' },
-    rotationSubnets: { subnetGroupName: 'Workload' },
     instanceIdentifier: 'test-crm',
     engineVersion: '16.6',
     instanceType: new ec2.InstanceType('t4g.medium'),
@@ -31,7 +30,6 @@ function build(overrides: Partial<PhiDatabaseProps> = {}, keyStack?: (app: Retur
     encryptionKey: new kms.Key(keysIn, 'Phi'),
     logEncryptionKey: new kms.Key(keysIn, 'Audit'),
     logRetention: logs.RetentionDays.SIX_YEARS,
-    rotationFunctionName: 'test-rotation',
     ...overrides,
   });
   return { app, stack, vpc, database };
@@ -62,14 +60,23 @@ describe('PhiDatabase', () => {
     }
   });
 
-  test.each([
-    [undefined, 'rate(30 days)'],
-    [Duration.days(7), 'rate(7 days)'],
-  ])('rotates the secret after %s (default 30 days)', (rotationInterval, expression) => {
-    const { stack } = build({ rotationInterval });
-    Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
-      RotationRules: { ScheduleExpression: expression },
+  test('RDS manages and rotates the master password, in a secret under the PHI key; no rotation function, no transform', () => {
+    const { stack, database } = build();
+    const template = Template.fromStack(stack);
+    const [instanceId] = Object.keys(template.findResources('AWS::RDS::DBInstance'));
+    const [phiKeyId] = Object.keys(template.findResources('AWS::KMS::Key')).filter((id) => id.startsWith('Phi'));
+    template.hasResourceProperties('AWS::RDS::DBInstance', {
+      ManageMasterUserPassword: true,
+      MasterUsername: 'crm_admin',
+      MasterUserSecret: { KmsKeyId: { 'Fn::GetAtt': [phiKeyId, 'Arn'] } },
+      MasterUserPassword: Match.absent(),
     });
+    expect(stack.resolve(database.masterUserSecretArn)).toEqual({ 'Fn::GetAtt': [instanceId, 'MasterUserSecret.SecretArn'] });
+    const json = template.toJSON();
+    expect(json.Transform).toBeUndefined();
+    for (const type of ['AWS::SecretsManager::Secret', 'AWS::SecretsManager::RotationSchedule', 'AWS::Serverless::Application']) {
+      expect(Object.keys(template.findResources(type))).toEqual([]);
+    }
   });
 
   test('does not acknowledge the RDSInBackupPlan rule: the stack that holds it must put it in a backup selection', () => {
@@ -89,7 +96,7 @@ describe('PhiDatabase', () => {
     expect(acknowledgedIds(otherStack)).toContain('cdk-validator-cfnguard::rds_storage_encrypted_kms_key_check');
     expect(
       acknowledgedIds(otherStack).filter((id) => id === 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check'),
-    ).toHaveLength(3);
+    ).toHaveLength(2);
   });
 });
 

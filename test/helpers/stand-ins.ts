@@ -113,7 +113,6 @@ export function standInData(app: App, config: DeploymentConfig, deps: { vpc: ec2
   const database = new PhiDatabase(stack, 'Database', {
     vpc: deps.vpc,
     subnets: { subnetGroupName: SUBNET_GROUPS.data },
-    rotationSubnets: { subnetGroupName: SUBNET_GROUPS.workload },
     instanceIdentifier: 'stand-in',
     engineVersion: config.database.engineVersion,
     instanceType: new ec2.InstanceType(config.database.instanceType),
@@ -123,7 +122,6 @@ export function standInData(app: App, config: DeploymentConfig, deps: { vpc: ec2
     encryptionKey: deps.phiKey,
     logEncryptionKey: deps.auditKey,
     logRetention: logs.RetentionDays.SIX_YEARS,
-    rotationFunctionName: 'stand-in-rotation',
   });
   pinLogicalId(database.instance, ids.database);
   const documentsBucket = new s3.Bucket(stack, ids.documentsBucket);

@@ -28,7 +28,7 @@ describe.each(SHIPPED_CONFIGS)('Data stack from %s', (file) => {
 
   test('keeps every pinned logical ID at the top of its template', () => {
     const ids = Object.values(LOGICAL_IDS.data);
-    expect(ids).toHaveLength(10);
+    expect(ids).toHaveLength(8);
     for (const id of ids) expect(resources[id]).toBeDefined();
     expect(logicalIdOfL2(stack.database.instance)).toBe('PhiDatabase');
     expect(logicalIdOfL2(stack.documents.bucket)).toBe('PhiDocumentsBucket');
