@@ -6,7 +6,7 @@
  */
 import { parseCommandLine, type ParsedCommandLine } from '../../lib/cli/args';
 
-export type ParsedArgs = ParsedCommandLine<Record<string, never>>;
+export type ParsedArgs = ParsedCommandLine<object>;
 
 export const USAGE = `Usage: npm run preflight -- -c config=config/<name>.json
 

@@ -14,14 +14,7 @@ import { isRecord, num, prop, str } from '../../lib/assembly/template-facts';
 
 /** Kinds of named resources the preflight looks for, each with its own read-only lookup. */
 export type NamedKind =
-  | 'log-group'
-  | 'backup-vault'
-  | 'bucket'
-  | 'db-instance'
-  | 'kms-alias'
-  | 'secret'
-  | 'lambda-function'
-  | 'state-machine';
+  'log-group' | 'backup-vault' | 'bucket' | 'db-instance' | 'kms-alias' | 'secret' | 'lambda-function' | 'state-machine';
 
 /** The property that fixes the name, per CloudFormation type. */
 const NAME_PROPERTIES: readonly { type: string; property: string; kind: NamedKind }[] = [
@@ -166,7 +159,11 @@ function fargateVcpusIn(resources: readonly TemplateResource[]): number {
 }
 
 /** The footprint of `assembly` in `account` (bucket names contain the account ID). */
-export function deploymentFootprint(assembly: CloudAssembly, bootstrap: BootstrapRequirement, account: string): DeploymentFootprint {
+export function deploymentFootprint(
+  assembly: CloudAssembly,
+  bootstrap: BootstrapRequirement,
+  account: string,
+): DeploymentFootprint {
   const regions: string[] = [];
   for (const s of assembly.stacks) if (s.region && !regions.includes(s.region)) regions.push(s.region);
 
@@ -204,9 +201,14 @@ export function deploymentFootprint(assembly: CloudAssembly, bootstrap: Bootstra
       const resources = inRegion(region).flatMap((s) => s.resources);
       const reservingFunctions = resources
         .filter((r) => r.type === 'AWS::Lambda::Function' && num(r.properties.ReservedConcurrentExecutions) !== undefined)
-        .map((r) => ({ name: str(r.properties.FunctionName) ?? r.logicalId, reserved: num(r.properties.ReservedConcurrentExecutions)! }));
+        .map((r) => ({
+          name: str(r.properties.FunctionName) ?? r.logicalId,
+          reserved: num(r.properties.ReservedConcurrentExecutions)!,
+        }));
       const endpointsPerVpc = new Map<string, number>();
-      for (const r of resources.filter((x) => x.type === 'AWS::EC2::VPCEndpoint' && x.properties.VpcEndpointType === 'Interface')) {
+      for (const r of resources.filter(
+        (x) => x.type === 'AWS::EC2::VPCEndpoint' && x.properties.VpcEndpointType === 'Interface',
+      )) {
         const vpc = JSON.stringify(r.properties.VpcId);
         endpointsPerVpc.set(vpc, (endpointsPerVpc.get(vpc) ?? 0) + 1);
       }
@@ -232,5 +234,7 @@ export function deploymentFootprint(assembly: CloudAssembly, bootstrap: Bootstra
 
 /** The bootstrap requirement of the assembly in `dir` (its manifest.json). */
 export function readBootstrapRequirement(dir: string): BootstrapRequirement {
-  return bootstrapRequirement(JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as { artifacts?: Record<string, ManifestArtifact> });
+  return bootstrapRequirement(
+    JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as { artifacts?: Record<string, ManifestArtifact> },
+  );
 }

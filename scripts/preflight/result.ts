@@ -56,7 +56,11 @@ export function couldNotCheck(scope: string, what: string, permission: string, e
       `grant ${permission} to the role running the preflight (the AWS managed policy ReadOnlyAccess has it)`,
     );
   }
-  return fail(scope, `cannot check ${what}: ${describeError(e)}`, `run npm run preflight again; if it persists, check ${permission} by hand`);
+  return fail(
+    scope,
+    `cannot check ${what}: ${describeError(e)}`,
+    `run npm run preflight again; if it persists, check ${permission} by hand`,
+  );
 }
 
 /** Runs one check, turning anything it throws into a FAIL that says what could not be checked. */
@@ -101,8 +105,9 @@ export function exitCodeOf(results: readonly CheckResult[]): number {
 /** The closing lines: the counts, and what to do next. */
 export function summary(results: readonly CheckResult[], configPath: string): string {
   const { pass: p, warn: w, fail: f } = countResults(results);
-  const counts = `${results.length} checks: ${p} passed, ${w} warning${w === 1 ? '' : 's'}, ${f} failed.`;
-  if (f > 0) return `${counts}\nNOT READY to deploy: fix every FAIL above, then run npm run preflight -- -c config=${configPath} again.`;
+  const counts = `${results.length} check${results.length === 1 ? '' : 's'}: ${p} passed, ${w} warning${w === 1 ? '' : 's'}, ${f} failed.`;
+  if (f > 0)
+    return `${counts}\nNOT READY to deploy: fix every FAIL above, then run npm run preflight -- -c config=${configPath} again.`;
   const next = `npx cdk deploy --all -c config=${configPath}`;
   return w > 0 ? `${counts}\nReady to deploy once each WARN is understood: ${next}` : `${counts}\nReady to deploy: ${next}`;
 }
