@@ -277,5 +277,6 @@ export async function checkLeftovers(
   );
   const findings = results.flat();
   if (findings.length > 0) return findings;
-  return [pass(region, `none of the ${candidates.length} fixed names this deployment creates here is taken`)];
+  const n = candidates.length;
+  return [pass(region, `${n} fixed name${n === 1 ? '' : 's'} this deployment creates here: none is taken`)];
 }

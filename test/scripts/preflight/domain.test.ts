@@ -16,11 +16,9 @@ const certDomain = { name: 'crm.clinic.org', certificateArn: CERT };
 
 describe('hosted zone', () => {
   test('a public zone of the account with the configured name passes', async () => {
-    route53
-      .on(GetHostedZoneCommand, { Id: 'Z0123456789ABC' })
-      .resolves({
-        HostedZone: { Id: 'Z0123456789ABC', Name: 'clinic.org.', CallerReference: 'x', Config: { PrivateZone: false } },
-      });
+    route53.on(GetHostedZoneCommand, { Id: 'Z0123456789ABC' }).resolves({
+      HostedZone: { Id: 'Z0123456789ABC', Name: 'clinic.org.', CallerReference: 'x', Config: { PrivateZone: false } },
+    });
     expect(await checkDomain(clients(), zoneDomain, 'us-east-1', ACCOUNT, 'config/x.json')).toEqual([
       expect.objectContaining({ status: 'PASS', scope: 'global' }),
     ]);
@@ -39,11 +37,9 @@ describe('hosted zone', () => {
   });
 
   test('a private zone fails', async () => {
-    route53
-      .on(GetHostedZoneCommand)
-      .resolves({
-        HostedZone: { Id: 'Z0123456789ABC', Name: 'clinic.org.', CallerReference: 'x', Config: { PrivateZone: true } },
-      });
+    route53.on(GetHostedZoneCommand).resolves({
+      HostedZone: { Id: 'Z0123456789ABC', Name: 'clinic.org.', CallerReference: 'x', Config: { PrivateZone: true } },
+    });
     expect((await checkDomain(clients(), zoneDomain, 'us-east-1', ACCOUNT, 'c.json'))[0]).toMatchObject({
       status: 'FAIL',
       what: expect.stringContaining('private zone'),
