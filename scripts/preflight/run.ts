@@ -146,6 +146,7 @@ export async function runPreflight(argv: readonly string[], deps: PreflightDeps)
   const results: CheckResult[] = [...identity.results];
   if (identity.account !== undefined) {
     let footprint: DeploymentFootprint | undefined;
+    deps.out('Synthesizing the deployment to learn what it needs (no AWS call, about 10 seconds)...\n');
     try {
       footprint = deps.footprint(config, identity.account);
     } catch (e) {

@@ -1,11 +1,11 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, type StackStatus } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { checkStacks } from '../../../scripts/preflight/stacks';
 
 const cfn = mockClient(CloudFormationClient);
 afterEach(() => cfn.reset());
 const missing = () => Object.assign(new Error('Stack with id x does not exist'), { name: 'ValidationError' });
-const stack = (StackName: string, StackStatus: string, EnableTerminationProtection = false) => ({
+const stack = (StackName: string, StackStatus: StackStatus, EnableTerminationProtection = false) => ({
   Stacks: [{ StackName, StackStatus, EnableTerminationProtection, CreationTime: new Date() }],
 });
 const check = () => checkStacks(new CloudFormationClient({}), 'us-east-1', ['d-keys', 'd-data'], 'config/x.json');
