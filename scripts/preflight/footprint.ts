@@ -80,7 +80,7 @@ export interface DeploymentFootprint {
   readonly bootstrap: BootstrapRequirement;
   readonly database?: DatabaseFootprint;
   readonly signInDomain?: { readonly region: string; readonly prefix: string };
-  /** Fargate vCPUs the service can scale to (max tasks x task CPU), per region. */
+  /** Fargate vCPUs the CRM service can use at once (max tasks, surging during a rolling deployment), per region. */
   readonly fargateVcpus: readonly { readonly region: string; readonly vcpus: number }[];
   readonly named: readonly NamedResource[];
 }
@@ -147,6 +147,10 @@ function detectiveServicesIn(resources: readonly TemplateResource[]): DetectiveS
   };
 }
 
+/** ECS's default `maximumPercent`: a rolling deployment may run twice the desired tasks for a while. */
+const ECS_DEFAULT_MAXIMUM_PERCENT = 200;
+
+/** vCPUs the ECS services of a region can use at once: max tasks x task CPU x the deployment's maximum percent. */
 function fargateVcpusIn(resources: readonly TemplateResource[]): number {
   const taskCpu = Math.max(
     0,
@@ -155,7 +159,13 @@ function fargateVcpusIn(resources: readonly TemplateResource[]): number {
   const maxTasks = resources
     .filter((r) => r.type === 'AWS::ApplicationAutoScaling::ScalableTarget' && r.properties.ServiceNamespace === 'ecs')
     .reduce((sum, r) => sum + (num(r.properties.MaxCapacity) ?? 0), 0);
-  return (maxTasks * taskCpu) / 1024;
+  const maximumPercent = Math.max(
+    0,
+    ...resources
+      .filter((r) => r.type === 'AWS::ECS::Service')
+      .map((r) => num(prop(r, 'DeploymentConfiguration.MaximumPercent')) ?? ECS_DEFAULT_MAXIMUM_PERCENT),
+  );
+  return (maxTasks * taskCpu * (maximumPercent || ECS_DEFAULT_MAXIMUM_PERCENT)) / 1024 / 100;
 }
 
 /** The footprint of `assembly` in `account` (bucket names contain the account ID). */

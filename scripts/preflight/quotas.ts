@@ -1,7 +1,8 @@
 /**
  * Service quotas this deployment consumes that a fresh or busy account may not have room for: interface
  * endpoints in its one VPC (it has no NAT gateway, so every AWS service the workload reaches is an
- * interface endpoint) and Fargate vCPUs for the CRM service at its maximum task count. Elastic IPs and
+ * interface endpoint) and Fargate vCPUs for the CRM service at its maximum task count, during a rolling
+ * deployment (which starts the new tasks before it stops the old ones). Elastic IPs and
  * NAT gateways are not used. A quota the account never changed reads as its AWS default.
  */
 import {

@@ -104,7 +104,7 @@ async function runChecks(
     ),
     Promise.all(
       footprint.fargateVcpus.map((f) =>
-        checkQuota(deps.clients(f.region).serviceQuotas, f.region, { ...FARGATE_VCPU_QUOTA, needed: f.vcpus }),
+        checkQuota(deps.clients(f.region).serviceQuotas, f.region, { ...FARGATE_VCPU_QUOTA, needed: Math.ceil(f.vcpus) }),
       ),
     ).then((rs) => rs.flat()),
     stacks.then((outcomes) => {

@@ -67,6 +67,7 @@ describe('footprint of hand-written templates', () => {
             Ep2: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcEndpointType: 'Interface', VpcId: { Ref: 'Vpc' } } },
             Gw: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcEndpointType: 'Gateway', VpcId: { Ref: 'Vpc' } } },
             Task: { Type: 'AWS::ECS::TaskDefinition', Properties: { Cpu: '512' } },
+            Service: { Type: 'AWS::ECS::Service', Properties: { DeploymentConfiguration: { MaximumPercent: 150 } } },
             Scaling: {
               Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
               Properties: { ServiceNamespace: 'ecs', MaxCapacity: 6 },
@@ -107,8 +108,9 @@ describe('footprint of hand-written templates', () => {
     expect(footprint.regions[1]).toMatchObject({ reservedConcurrency: 0, vpcs: 0, interfaceEndpointsPerVpc: 0 });
   });
 
-  test('Fargate vCPUs at the maximum task count', () => {
-    expect(footprint.fargateVcpus).toEqual([{ region: 'us-east-1', vcpus: 3 }]);
+  test('Fargate vCPUs at the maximum task count, surging by the maximum percent of a rolling deployment', () => {
+    // 6 tasks x 0.5 vCPU x 150 %.
+    expect(footprint.fargateVcpus).toEqual([{ region: 'us-east-1', vcpus: 4.5 }]);
   });
 
   test('fixed names only, with the account and region filled in', () => {
@@ -175,6 +177,11 @@ describe('footprint of the synthesized demo deployment', () => {
       multiAz: true,
     });
     expect(footprint.signInDomain).toEqual({ region: config.regions.primary, prefix: names.signInDomainPrefix });
+  });
+
+  test('Fargate vCPUs of the CRM service at its configured maximum, doubled during a rolling deployment', () => {
+    const { maxTasks, cpu } = config.workload;
+    expect(footprint.fargateVcpus).toEqual([{ region: config.regions.primary, vcpus: (maxTasks * cpu * 2) / 1024 }]);
   });
 
   test('the fixed names are the vocabulary names', () => {
