@@ -102,6 +102,10 @@ export function sandboxRemainders(config: Pick<DeploymentConfig, 'keys'>): Remai
       until: `${days} days after \`cdk destroy\` (keys.pendingWindowDays; KMS allows 7-30). Keys pending deletion are not billed (https://aws.amazon.com/kms/pricing/)`,
     },
     {
+      what: "the DNS validation record of the load balancer's certificate in your hosted zone, which CloudFormation may leave",
+      until: 'you delete it (a record is not billed on its own; the hosted zone is yours and was there before)',
+    },
+    {
       what: 'the database secret, if Secrets Manager schedules it for deletion',
       until:
         'its recovery window (at least 7 days). Secrets marked for deletion are not billed (https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_delete-secret.html)',

@@ -1,4 +1,5 @@
 import { AspectPriority, Aspects, RemovalPolicies, RemovalPolicy, type IAspect } from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type { IConstruct } from 'constructs';
@@ -30,6 +31,8 @@ export class DisposableResources implements IAspect {
       acknowledgeNoDeletionProtection(node, 'database');
     }
     if (node instanceof cognito.CfnUserPool) node.deletionProtection = 'INACTIVE';
+    // Also deleted when the evaluator saved queries or ran some in it.
+    if (node instanceof athena.CfnWorkGroup) node.recursiveDeleteOption = true;
   }
 }
 
