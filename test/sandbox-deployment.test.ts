@@ -5,7 +5,12 @@
  * The synthesized assembly is shared with the other whole-app tests (test/helpers/shipped-assembly.ts).
  */
 import { SANDBOX_RELAXED_CONTROLS, sandboxRemainders } from '../lib/config/profile';
+import { renderHtml } from '../lib/report/html';
+import { renderMarkdown } from '../lib/report/markdown';
+import { buildReportModel } from '../lib/report/model';
+import { controlTowerGuardRules, hipaaRuleApplicability, packRules } from '../lib/report/rule-packs';
 import { SANDBOX_CONFIG } from './helpers/config';
+import { reportAssembly } from './report/fixture';
 import { shippedAssembly, shippedStacks, type ShippedStack, type TemplateResource } from './helpers/shipped-assembly';
 
 const assembly = shippedAssembly(SANDBOX_CONFIG);
@@ -122,5 +127,31 @@ describe('sandbox deployment: cdk destroy --all leaves nothing behind', () => {
       expect(s.template.Description).toContain('SANDBOX profile');
       for (const r of SANDBOX_RELAXED_CONTROLS) expect(s.template.Description).toContain(r.id);
     }
+  });
+});
+
+describe('the HIPAA report of the sandbox', () => {
+  const validated = reportAssembly(assembly.dir);
+  const model = buildReportModel({
+    assembly: validated,
+    config: assembly.config,
+    configFile: SANDBOX_CONFIG,
+    packRules: packRules(),
+    applicability: hipaaRuleApplicability(validated),
+    guardRules: controlTowerGuardRules(),
+    now: new Date('2026-03-01T12:00:00Z'),
+  });
+
+  test('lists every relaxed control with its HIPAA rule, and what remains after destroy', () => {
+    expect(model.summary.openFindings).toBe(0);
+    expect(model.sandbox?.relaxed).toBe(SANDBOX_RELAXED_CONTROLS);
+    const markdown = renderMarkdown(model);
+    expect(markdown).toContain('## Sandbox profile: controls relaxed for evaluation');
+    const html = renderHtml(model);
+    for (const r of SANDBOX_RELAXED_CONTROLS) {
+      expect(markdown).toContain(`| ${r.control.replace(/([\\`*_[\]])/g, '\\$1')} | ${r.hipaa} |`);
+      expect(html).toContain(`<td>${r.control}</td><td>${r.hipaa}</td>`);
+    }
+    expect(markdown).toMatch(/What remains after `cdk destroy --all`, and until when:\n\n- the KMS keys/);
   });
 });
