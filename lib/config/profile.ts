@@ -50,7 +50,8 @@ export const SANDBOX_RELAXED_CONTROLS: readonly RelaxedControl[] = [
     id: 'delete-deny-policies',
     control: 'Deny deleting access logs and delivered audit records',
     hipaa: '164.312(b)',
-    production: 'bucket policies deny s3:DeleteObject to every principal on the access-log, Config history and sign-in log buckets',
+    production:
+      'bucket policies deny s3:DeleteObject to every principal on the access-log, Config history and sign-in log buckets',
     sandbox: 'those deny statements are left out so that the buckets can be emptied on destroy',
   },
   {

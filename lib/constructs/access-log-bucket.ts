@@ -58,7 +58,8 @@ export class AccessLogBucket extends Construct {
         // Expiry leaves delete markers behind once the last version is gone; they carry no data.
         { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
       ],
-    }, props.disposable);
+      disposable: props.disposable,
+    });
     // Would also stop CDK's auto-delete from emptying a disposable bucket.
     if (!props.disposable) {
       this.bucket.addToResourcePolicy(

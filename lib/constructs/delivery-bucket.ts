@@ -77,7 +77,8 @@ export function createDeliveryBucket(scope: Construct, props: DeliveryBucketProp
     ],
     replicationRole: replication?.role.role,
     replicationRules: replication ? [replication.rule] : undefined,
-  }, props.disposable);
+    disposable: props.disposable,
+  });
   (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
     destinationBucketName: accessLogs.bucket.bucketName,
   };

@@ -109,7 +109,8 @@ export class LockedBucket extends Construct {
       ],
       replicationRole: replication?.role.role,
       replicationRules: replication ? [replication.rule] : undefined,
-    }, props.disposable);
+      disposable: props.disposable,
+    });
     // Server access logging set on the resource, delivered through the log bucket's policy (see
     // `AccessLogBucket.allowLogDeliveryFrom`): the L2 prop could fall back to an ACL grant.
     (this.bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {

@@ -34,6 +34,11 @@ export const DISPOSABLE_BUCKET_SETTINGS = {
   autoDeleteObjects: true,
 } as const satisfies s3.BucketProps;
 
+export interface SecureBucketProps extends s3.BucketProps {
+  /** Sandbox profile only (lib/config/profile.ts): `DISPOSABLE_BUCKET_SETTINGS`. @default false */
+  readonly disposable?: boolean;
+}
+
 /**
  * A bucket with `props` (encryption, lifecycle, ...) and the secure settings on top; with `disposable`
  * (sandbox profile only), emptied and deleted with its stack instead of retained. It also sends
@@ -43,9 +48,10 @@ export const DISPOSABLE_BUCKET_SETTINGS = {
  * custom resource to do the same. Do not add S3 event notifications with `addEventNotification`
  * (its custom resource would replace this configuration); use EventBridge rules instead.
  */
-export function createSecureBucket(scope: Construct, id: string, props: s3.BucketProps, disposable = false): s3.Bucket {
+export function createSecureBucket(scope: Construct, id: string, props: SecureBucketProps): s3.Bucket {
+  const { disposable = false, ...bucketProps } = props;
   const bucket = new s3.Bucket(scope, id, {
-    ...props,
+    ...bucketProps,
     ...SECURE_BUCKET_SETTINGS,
     ...(disposable ? DISPOSABLE_BUCKET_SETTINGS : {}),
   });

@@ -46,14 +46,14 @@ describe('the profile in the schema', () => {
     expect(problems).toEqual([
       expect.stringMatching(/^name: must be 3-20 characters/),
       expect.stringMatching(/^baa: this deployment is marked holdsPhi: true/),
-      expect.stringMatching(/^profile: sandbox is refused for a deployment that holds PHI \(holdsPhi: true\).*164\.316\(b\)\(2\)\(i\)/),
+      expect.stringMatching(
+        /^profile: sandbox is refused for a deployment that holds PHI \(holdsPhi: true\).*164\.316\(b\)\(2\)\(i\)/,
+      ),
     ]);
   });
 
   test('an unknown profile is refused', () => {
-    expect(problemsOf({ ...rawConfig(SANDBOX_CONFIG), profile: 'evaluation' })).toEqual([
-      expect.stringMatching(/^profile: /),
-    ]);
+    expect(problemsOf({ ...rawConfig(SANDBOX_CONFIG), profile: 'evaluation' })).toEqual([expect.stringMatching(/^profile: /)]);
   });
 });
 
@@ -129,7 +129,10 @@ describe('what the sandbox says about itself', () => {
 
   test('what remains after destroy says until when, with the pending window of the config', () => {
     const remainders = sandboxRemainders(sandbox);
-    expect(remainders[0]).toMatchObject({ what: expect.stringMatching(/KMS keys/), until: expect.stringMatching(/^7 days after/) });
+    expect(remainders[0]).toMatchObject({
+      what: expect.stringMatching(/KMS keys/),
+      until: expect.stringMatching(/^7 days after/),
+    });
     for (const r of remainders) expect(r.until.length).toBeGreaterThan(20);
   });
 });

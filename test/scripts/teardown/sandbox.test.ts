@@ -18,7 +18,9 @@ describe('the sandbox teardown output', () => {
 
   test('says what remains and until when: the keys 7 days after today', () => {
     expect(text).toMatch(/keys gone on or about 2026-03-08/);
-    expect(text).toMatch(/- the KMS keys .*: 7 days after `cdk destroy`.*not billed \(https:\/\/aws\.amazon\.com\/kms\/pricing\/\)/);
+    expect(text).toMatch(
+      /- the KMS keys .*: 7 days after `cdk destroy`.*not billed \(https:\/\/aws\.amazon\.com\/kms\/pricing\/\)/,
+    );
     expect(text).toMatch(/- the database secret.*not billed/);
   });
 
