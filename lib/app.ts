@@ -1,4 +1,5 @@
-import { App, AspectPriority, Aspects, Tags, type AppProps } from 'aws-cdk-lib';
+import { Annotations, App, AspectPriority, Aspects, Tags, type AppProps } from 'aws-cdk-lib';
+import { describeRelaxations, sandboxRelaxations } from './config/profile';
 import type { DeploymentConfig } from './config/schema';
 import { EligibleServicesGuard } from './compliance/eligible-services-guard';
 import { LambdaLogGroups, LogPolicyCheck } from './compliance/log-policy';
@@ -14,6 +15,7 @@ import { IdentityStack } from './stacks/identity-stack';
 import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { OperationsStack } from './stacks/operations-stack';
+import { disposeOnDestroy } from './constructs/retention';
 import { TAG, type StackPart } from './vocabulary';
 
 /** The stacks of one deployment. */
@@ -131,13 +133,23 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
   // Log policy: CDK's own helper functions get encrypted log groups, then every log group is checked.
   Aspects.of(app).add(
     new LambdaLogGroups({
-      keyFor: (stack) => (stack.region === config.regions.primary ? keys.auditKey : undefined),
+      // The DR region's own helper functions (CDK's bucket auto-delete, sandbox only) log under the audit-dr key.
+      keyFor: (stack) =>
+        stack.region === config.regions.primary ? keys.auditKey : stack.region === config.regions.dr ? dr.auditDrKey : undefined,
       retentionDays: config.logs.retentionDays,
     }),
     { priority: AspectPriority.MUTATING },
   );
-  Aspects.of(app).add(new LogPolicyCheck(), { priority: AspectPriority.READONLY });
-  return { keys, network, data, dr, drOperations, backup, audit, identity, app: web, operations };
+  const relaxations = sandboxRelaxations(config);
+  Aspects.of(app).add(new LogPolicyCheck(relaxations.disposable), { priority: AspectPriority.READONLY });
+  const deployment = { keys, network, data, dr, drOperations, backup, audit, identity, app: web, operations };
+  if (relaxations.disposable) {
+    disposeOnDestroy(app);
+    // Info, not a warning: a warning fails synth here (lib/compliance/report.ts) and under `cdk synth --strict`.
+    const lines = describeRelaxations(relaxations);
+    Annotations.of(keys).addInfo(`SANDBOX profile (no PHI, deleted completely by cdk destroy) relaxes:\n- ${lines.join('\n- ')}`);
+  }
+  return deployment;
 }
 
 /** Builds all stacks of `config` into `app` and registers every compliance plugin. */

@@ -2,6 +2,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { sandboxRelaxations } from '../config/profile';
 import type { DeploymentConfig } from '../config/schema';
 import { AuditReviewQueries, type UserActivityReview } from '../constructs/audit-review-queries';
 import { AuditTrail } from '../constructs/audit-trail';
@@ -36,6 +37,11 @@ export interface ActivityAuditSettings {
   readonly findingAlarmNamePrefix?: string;
   /** Folder the saved Logs Insights queries appear under in the console. */
   readonly reviewQueryFolder: string;
+  /**
+   * Sandbox profile only (`sandboxRelaxations`, lib/config/profile.ts): its buckets are emptied and
+   * deleted with the stack, without Object Lock default retention.
+   */
+  readonly disposable: boolean;
 }
 
 /** Activity audit settings of a deployment: fixed names from the vocabulary, the DR trail replica. */
@@ -55,6 +61,7 @@ export function activityAuditSettings(config: DeploymentConfig): ActivityAuditSe
     minimumFindingSeverity: config.alerts.minimumFindingSeverity,
     findingAlarmNamePrefix: names.alarmPrefix.findings,
     reviewQueryFolder: config.name,
+    disposable: sandboxRelaxations(config).disposable,
   };
 }
 
@@ -110,6 +117,7 @@ export class ActivityAudit extends Construct {
       retentionDays: props.retentionDays,
       logGroupName: props.trailLogGroupName,
       replicateTo: props.trailReplicateTo,
+      disposable: props.disposable,
     });
     pinLogicalId(this.trail.bucket, LOGICAL_IDS.audit.trailBucket);
     pinLogicalId(this.trail.lockedBucket.accessLogs.bucket, LOGICAL_IDS.audit.trailAccessLogBucket);

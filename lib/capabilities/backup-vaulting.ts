@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledge';
+import { sandboxRelaxations } from '../config/profile';
 import type { DeploymentConfig } from '../config/schema';
 import { CONTINUOUS_BACKUP_RETENTION_DAYS } from '../config/schema-backup';
 import { LockedBackupVault, type LockedBackupVaultProps } from '../constructs/locked-backup-vault';
@@ -14,10 +15,13 @@ import { acknowledgeWildcardResource } from '../constructs/wildcard-acknowledgem
 import { drBackupVaultArn } from '../naming';
 import { deploymentNames, LOGICAL_IDS, TAG } from '../vocabulary';
 
-/** The Vault Lock of a vault: mode and retention bounds. */
-export type VaultLock = Pick<LockedBackupVaultProps, 'lockMode' | 'minRetention' | 'maxRetention' | 'changeableFor'>;
+/** The Vault Lock of a vault: mode and retention bounds, or none in a disposable (sandbox) vault. */
+export type VaultLock = Pick<
+  LockedBackupVaultProps,
+  'lockMode' | 'minRetention' | 'maxRetention' | 'changeableFor' | 'disposable'
+>;
 
-/** The Vault Lock of both vaults, primary and DR, from the config. */
+/** The Vault Lock of both vaults, primary and DR, from the config (none in the sandbox profile). */
 export function vaultLockSettings(config: DeploymentConfig): VaultLock {
   const lock = config.backup.vaultLock;
   return {
@@ -25,6 +29,7 @@ export function vaultLockSettings(config: DeploymentConfig): VaultLock {
     minRetention: Duration.days(lock.minRetentionDays),
     maxRetention: Duration.days(lock.maxRetentionDays),
     changeableFor: lock.changeableForDays === undefined ? undefined : Duration.days(lock.changeableForDays),
+    disposable: sandboxRelaxations(config).disposable,
   };
 }
 

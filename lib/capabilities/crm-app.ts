@@ -10,6 +10,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { sandboxRelaxations } from '../config/profile';
 import type { DeploymentConfig } from '../config/schema';
 import { CrmLoadBalancer } from '../constructs/crm-load-balancer';
 import { CrmService } from '../constructs/crm-service';
@@ -80,6 +81,11 @@ export interface CrmAppSettings {
   readonly guardDutyAgentRepositoryArn: string;
   /** Retention of the CRM, WAF and load balancer access logs. */
   readonly logRetention: logs.RetentionDays;
+  /**
+   * Sandbox profile only (`sandboxRelaxations`, lib/config/profile.ts): the load balancer has no
+   * deletion protection and its access-log bucket is emptied and deleted with the stack.
+   */
+  readonly disposable: boolean;
 }
 
 /** Translates the config into the settings of `CrmApp`. */
@@ -108,6 +114,7 @@ export function crmAppSettings(config: DeploymentConfig): CrmAppSettings {
     // Always: GuardDuty adds its agent to the tasks whether this deployment or the organisation runs it.
     guardDutyAgentRepositoryArn: guardDutyFargateAgentRepositoryArn(config.regions.primary),
     logRetention: config.logs.retentionDays as logs.RetentionDays,
+    disposable: sandboxRelaxations(config).disposable,
   };
 }
 
@@ -191,6 +198,7 @@ export class CrmApp extends Construct {
       targetPort: workload.containerPort,
       healthCheckPath: workload.healthCheckPath,
       accessLogRetention: Duration.days(props.logRetention),
+      disposable: props.disposable,
     });
 
     this.webAcl = new WebAcl(this, 'WebAcl', {

@@ -5,6 +5,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { sandboxRelaxations } from '../config/profile';
 import type { DeploymentConfig } from '../config/schema';
 import { LockedBucket, type LockedBucketProps } from '../constructs/locked-bucket';
 import { pinLogicalId } from '../constructs/logical-ids';
@@ -45,6 +46,11 @@ export interface DataTierSettings {
   readonly logRetention: logs.RetentionDays;
   /** The DR region the PHI documents replicate into. */
   readonly drRegion: string;
+  /**
+   * Sandbox profile only (`sandboxRelaxations`, lib/config/profile.ts): its buckets are emptied and
+   * deleted with the stack, without Object Lock default retention.
+   */
+  readonly disposable: boolean;
 }
 
 /** Translates the config into the settings of `DataTier`. */
@@ -52,6 +58,7 @@ export function dataTierSettings(config: DeploymentConfig): DataTierSettings {
   const db = config.database;
   return {
     deployment: config.name,
+    disposable: sandboxRelaxations(config).disposable,
     database: {
       engineVersion: db.engineVersion,
       instanceType: new ec2.InstanceType(db.instanceType),
@@ -108,6 +115,7 @@ export class DataTier extends Construct {
       encryptionKey: props.phiKey,
       ...props.documentsLock,
       accessLogRetention: Duration.days(props.logRetention),
+      disposable: props.disposable,
       // Deterministic names: the replica lives in the DR stack of another region.
       replicateTo: {
         bucketName: names.drReplicaBucket('phi-replica', Aws.ACCOUNT_ID, props.drRegion),

@@ -2,6 +2,7 @@ import { Aws, Duration } from 'aws-cdk-lib';
 import type * as backup from 'aws-cdk-lib/aws-backup';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { sandboxRelaxations } from '../config/profile';
 import type { DeploymentConfig } from '../config/schema';
 import { trailBucketLifecycle } from '../constructs/audit-trail';
 import { CryptoErasure } from '../constructs/crypto-erasure';
@@ -35,6 +36,11 @@ export interface DrRegionStoreSettings {
   readonly logRetention: Duration;
   /** Vault Lock of the DR vault, the same as the primary vault's. */
   readonly vaultLock: VaultLock;
+  /**
+   * Sandbox profile only (`sandboxRelaxations`, lib/config/profile.ts): its buckets are emptied and
+   * deleted with the stack, without Object Lock default retention.
+   */
+  readonly disposable: boolean;
 }
 
 /** Translates the config into the settings of `DrRegionStore`. */
@@ -47,6 +53,7 @@ export function drRegionStoreSettings(config: DeploymentConfig): DrRegionStoreSe
     phiDocumentsLock: phiDocumentsLockSettings(config),
     logRetention: Duration.days(config.logs.retentionDays),
     vaultLock: vaultLockSettings(config),
+    disposable: sandboxRelaxations(config).disposable,
   };
 }
 
@@ -99,6 +106,7 @@ export class DrRegionStore extends Construct {
       // Same lock as the source: S3 requires Object Lock on the destination of Object Lock replication.
       ...props.phiDocumentsLock,
       accessLogRetention: props.logRetention,
+      disposable: props.disposable,
     });
 
     // Off-site copy of the audit evidence (access reviews, drill records, certificates of
@@ -119,6 +127,7 @@ export class DrRegionStore extends Construct {
       bucketName: replicaBucketName('evidence-dr'),
       encryptionKey: auditDr.key,
       ...props.evidenceLock,
+      disposable: props.disposable,
     });
     // Off-site copy of the CloudTrail log files and digests, under the same key, lock and lifecycle as
     // the source: delete markers are not replicated, so the replica expires its copies itself.
@@ -128,6 +137,7 @@ export class DrRegionStore extends Construct {
       bucketName: replicaBucketName('trail-dr'),
       encryptionKey: auditDr.key,
       ...trailBucketLifecycle(props.logRetention),
+      disposable: props.disposable,
     });
 
     // Off-site vault of the primary backup plan (HIPAA 164.308(a)(7)(ii)(A) and (B)): every daily and

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { sandboxRelaxations } from '../config/profile';
 import { SIX_YEARS_IN_DAYS, type DeploymentConfig } from '../config/schema';
 import { LockedBucket, type LockedBucketProps } from '../constructs/locked-bucket';
 import { pinLogicalId } from '../constructs/logical-ids';
@@ -54,11 +55,20 @@ export interface EvidenceStoreSettings {
   readonly retention: Duration;
   /** The DR-region replica every object version is copied to. @default - not replicated */
   readonly replicateTo?: ReplicationDestination;
+  /**
+   * Sandbox profile only (`sandboxRelaxations`, lib/config/profile.ts): the bucket is emptied and
+   * deleted with the stack, without Object Lock default retention. @default false
+   */
+  readonly disposable?: boolean;
 }
 
 /** Evidence store settings of a deployment: locked for the log retention, replicated to the DR region. */
 export function evidenceStoreSettings(config: DeploymentConfig): EvidenceStoreSettings {
-  return { retention: Duration.days(config.logs.retentionDays), replicateTo: evidenceReplica(config) };
+  return {
+    retention: Duration.days(config.logs.retentionDays),
+    replicateTo: evidenceReplica(config),
+    disposable: sandboxRelaxations(config).disposable,
+  };
 }
 
 export interface EvidenceStoreProps extends EvidenceStoreSettings {
@@ -92,6 +102,7 @@ export class EvidenceStore extends Construct {
       encryptionKey: props.encryptionKey,
       ...lockFor(props.retention),
       replicateTo: props.replicateTo,
+      disposable: props.disposable,
     });
     this.bucket = this.lockedBucket.bucket;
     pinLogicalId(this.lockedBucket.bucket, LOGICAL_IDS.audit.evidenceBucket);

@@ -2,6 +2,7 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { sandboxRelaxations } from '../config/profile';
 import type { DeploymentConfig } from '../config/schema';
 import { AthenaAuditReview } from '../constructs/athena-audit-review';
 import { allowLogDeliveryToBuckets } from '../constructs/key-policy-grants';
@@ -21,6 +22,11 @@ export interface SignInAuditSettings {
   readonly workGroupName: string;
   /** Name of the Glue database of the user-activity table: lowercase letters, digits and underscores. */
   readonly databaseName: string;
+  /**
+   * Sandbox profile only (`sandboxRelaxations`, lib/config/profile.ts): its buckets are emptied and
+   * deleted with the stack, without Object Lock default retention.
+   */
+  readonly disposable: boolean;
 }
 
 /** Sign-in audit settings of a deployment: names from the vocabulary, copies into the DR evidence replica. */
@@ -31,6 +37,7 @@ export function signInAuditSettings(config: DeploymentConfig): SignInAuditSettin
     replicateTo: evidenceReplica(config),
     workGroupName: names.auditReviewWorkGroup,
     databaseName: names.auditReviewDatabase,
+    disposable: sandboxRelaxations(config).disposable,
   };
 }
 
@@ -75,6 +82,7 @@ export class SignInAudit extends Construct {
       encryptionKey: props.encryptionKey,
       retentionDays: props.retentionDays,
       replicateTo: props.replicateTo,
+      disposable: props.disposable,
     });
     this.bucket = this.log.bucket;
     // Cognito's export reaches the bucket through the CloudWatch Logs delivery service, which encrypts each file.

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { sandboxRelaxations } from '../config/profile';
 import type { DeploymentConfig } from '../config/schema';
 import { DetectiveServices, type DetectiveServicesProps } from '../constructs/detective-services';
 import { allowConfigDelivery } from '../constructs/key-policy-grants';
@@ -12,7 +13,7 @@ import { evidenceReplica } from './evidence-store';
 /** The config-derived part of `ThreatDetectionProps`: which services run, and where the Config history goes. */
 export type ThreatDetectionSettings = Pick<
   DetectiveServicesProps,
-  'deployment' | 'guardDuty' | 'securityHub' | 'config' | 'configRetention' | 'configReplicateTo'
+  'deployment' | 'guardDuty' | 'securityHub' | 'config' | 'configRetention' | 'configReplicateTo' | 'disposable'
 >;
 
 /**
@@ -27,6 +28,7 @@ export function threatDetectionSettings(config: DeploymentConfig): ThreatDetecti
     config: config.detection.config,
     configRetention: Duration.days(config.logs.retentionDays),
     configReplicateTo: evidenceReplica(config),
+    disposable: sandboxRelaxations(config).disposable,
   };
 }
 

@@ -74,6 +74,12 @@ export class LambdaLogGroups implements IAspect {
  * (Cognito's user activity goes to S3, see `UserActivityLog`).
  */
 export class LogPolicyCheck implements IAspect {
+  /**
+   * @param disposable sandbox profile only (lib/config/profile.ts): every log group must instead be
+   * deleted with its stack (DeletionPolicy Delete), so that `cdk destroy` leaves none behind.
+   */
+  constructor(private readonly disposable = false) {}
+
   visit(node: IConstruct): void {
     if (!(node instanceof logs.CfnLogGroup)) return;
     const problems: string[] = [];
@@ -85,7 +91,9 @@ export class LogPolicyCheck implements IAspect {
     }
     // Retained as every stateful resource is (retention.ts): deleted only when its own creation rolls back.
     const deletion = node.cfnOptions.deletionPolicy;
-    if (deletion === CfnDeletionPolicy.RETAIN) {
+    if (this.disposable) {
+      if (deletion !== CfnDeletionPolicy.DELETE) problems.push('is not deleted with its stack in the sandbox profile');
+    } else if (deletion === CfnDeletionPolicy.RETAIN) {
       problems.push(
         'is retained even when its own creation rolls back: a retry would fail on its name (use RetainExceptOnCreate)',
       );

@@ -1,4 +1,5 @@
 import { configJsonSchema } from './json-schema';
+import { SANDBOX_RELAXED_CONTROLS } from './profile';
 
 interface JsonSchemaNode {
   type?: string | string[];
@@ -57,7 +58,24 @@ export function renderConfigReference(): string {
     '',
     'Rules across fields: `regions.dr` must differ from `regions.primary`; every availability zone must be in',
     'the primary region; a deployment with `holdsPhi: true` must record its executed BAA in `baa` (the BAA gate,',
-    'HIPAA 164.308(b)), dated no later than today.',
+    'HIPAA 164.308(b)), dated no later than today; `profile: "sandbox"` is refused with `holdsPhi: true`.',
+    '',
+    '## Profiles',
+    '',
+    '`profile` is `production` unless a config says otherwise: every control as documented. `sandbox` (shipped as',
+    '`config/sandbox.json`) is for evaluating the project in an account that holds no PHI and is cleaned up',
+    'afterwards: `cdk deploy --all` then `cdk destroy --all` leaves nothing behind but what AWS keeps for a while',
+    '(the KMS keys for `keys.pendingWindowDays`, not billed). It relaxes exactly these controls, all from',
+    '`sandboxRelaxations` in `lib/config/profile.ts`, and there is no other switch for any of them:',
+    '',
+    '| control | HIPAA | production | sandbox |',
+    '|---|---|---|---|',
+    ...SANDBOX_RELAXED_CONTROLS.map((r) => `| ${r.control} | ${r.hipaa} | ${r.production} | ${r.sandbox} |`),
+    '',
+    'Each sandbox stack names them in its description, synth prints them, and `npm run report` lists them. How to',
+    'remove a sandbox: docs/runbooks/crypto-erasure-and-teardown.md, section "Sandbox deployments".',
+    '',
+    '## Fields',
     '',
     '| field | type | default | allowed | meaning |',
     '|---|---|---|---|---|',

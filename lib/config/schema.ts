@@ -13,6 +13,7 @@ import { accessReviewSchema, identitySchema } from './schema-identity';
 import { domainSchema, wafSchema, workloadSchema } from './schema-app';
 import { backupSchema } from './schema-backup';
 import { integrationsSchema } from './schema-integrations';
+import { DEPLOYMENT_PROFILES, profileIssues } from './profile-gate';
 
 /** CloudWatch Logs only accepts these retention values; the ones at or above 6 years (HIPAA 164.316(b)(2)). */
 export const LOG_RETENTION_DAYS_ALLOWED = [2192, 2557, 2922, 3288, 3653] as const;
@@ -73,6 +74,12 @@ export const configSchema = z
       })
       .strict()
       .describe('Where the deployment runs. Both regions must differ.'),
+    profile: z
+      .enum(DEPLOYMENT_PROFILES)
+      .default('production')
+      .describe(
+        'production: every control as documented (the default). sandbox: an evaluation deployment that `cdk destroy` removes completely (no Object Lock, no Vault Lock, nothing retained; see lib/config/profile.ts for every relaxed control). Refused with holdsPhi: true.',
+      ),
     holdsPhi: z
       .boolean()
       .describe('True when this deployment stores real PHI. Requires a recorded BAA. The demo config is false.'),
@@ -231,6 +238,7 @@ export const configSchema = z
   .superRefine((c, ctx) => {
     // Zod runs this even when fields above failed, so every value may be missing here.
     for (const issue of baaGateIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of profileIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
     if (c.regions?.primary && c.regions.primary === c.regions.dr) {
       ctx.addIssue({
         code: 'custom',

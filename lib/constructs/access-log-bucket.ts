@@ -23,6 +23,11 @@ export interface AccessLogBucketProps {
   readonly retention?: Duration;
   /** How long a log object that was overwritten or removed stays recoverable. @default Duration.days(90) */
   readonly noncurrentVersionRetention?: Duration;
+  /**
+   * Sandbox profile only (lib/config/profile.ts): emptied and deleted with its stack, without the
+   * statement that denies deleting logs. @default false
+   */
+  readonly disposable?: boolean;
 }
 
 /**
@@ -53,16 +58,20 @@ export class AccessLogBucket extends Construct {
         // Expiry leaves delete markers behind once the last version is gone; they carry no data.
         { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
       ],
+      disposable: props.disposable,
     });
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyDeletingAccessLogs',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
-        resources: [this.bucket.arnForObjects('*')],
-      }),
-    );
+    // Would also stop CDK's auto-delete from emptying a disposable bucket.
+    if (!props.disposable) {
+      this.bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'DenyDeletingAccessLogs',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+          resources: [this.bucket.arnForObjects('*')],
+        }),
+      );
+    }
 
     this.acknowledgeFindings(props.loggedBucketDescription, props.source ?? 's3');
   }

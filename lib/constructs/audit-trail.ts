@@ -83,6 +83,11 @@ export interface AuditTrailProps {
   readonly replicateTo?: ReplicationDestination;
   /** Storage classes log files move through as they age. @default TRAIL_ARCHIVE_TRANSITIONS */
   readonly archiveTransitions?: readonly s3.Transition[];
+  /**
+   * Sandbox profile only (`sandboxRelaxations`, lib/config/profile.ts): the log bucket has no Object Lock default retention and is emptied and deleted with its stack.
+   * @default false
+   */
+  readonly disposable?: boolean;
 }
 
 /**
@@ -140,6 +145,7 @@ export class AuditTrail extends Construct {
       encryptionKey: props.encryptionKey,
       ...trailBucketLifecycle(retention, props.archiveTransitions),
       replicateTo: props.replicateTo,
+      disposable: props.disposable,
     });
     const bucket = this.lockedBucket.bucket;
     this.bucket = bucket;

@@ -30,6 +30,11 @@ export interface ConfigRecordingProps {
   readonly retention: Duration;
   /** Replicate the history into this bucket of another region. @default - not replicated */
   readonly replicateTo?: ReplicationDestination;
+  /**
+   * Sandbox profile only (`sandboxRelaxations`, lib/config/profile.ts): the history bucket is emptied and deleted with its stack.
+   * @default false
+   */
+  readonly disposable?: boolean;
 }
 
 /**
@@ -75,6 +80,7 @@ export class ConfigRecording extends Construct {
       expiryRuleId: 'expire-config-history',
       denyDeleteSid: 'DenyDeletingConfigHistory',
       replicateTo: props.replicateTo,
+      disposable: props.disposable,
       noObjectLockReason:
         'AWS Config cannot deliver into a bucket with Object Lock default retention (AWS Config developer guide, ' +
         'managing the delivery channel), so this bucket of configuration history has none.',

@@ -6,8 +6,9 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as actions from 'aws-cdk-lib/aws-elasticloadbalancingv2-actions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledge';
+import { acknowledgeNoDeletionProtection } from './retention';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { AccessLogBucket } from './access-log-bucket';
 
@@ -48,6 +49,11 @@ export interface CrmLoadBalancerProps {
   readonly sessionTimeout?: Duration;
   /** How long access logs are kept. @default 6 years */
   readonly accessLogRetention?: Duration;
+  /**
+   * Sandbox profile only (`sandboxRelaxations`, lib/config/profile.ts): no deletion protection, and the access-log bucket is emptied and deleted with its stack.
+   * @default false
+   */
+  readonly disposable?: boolean;
 }
 
 /**
@@ -106,6 +112,7 @@ export class CrmLoadBalancer extends Construct {
       loggedBucketDescription: `load balancer of ${props.domainName}`,
       source: 'elb',
       retention: props.accessLogRetention ?? Duration.days(SIX_YEARS_IN_DAYS),
+      disposable: props.disposable,
     });
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
@@ -116,11 +123,12 @@ export class CrmLoadBalancer extends Construct {
       securityGroup: this.securityGroup,
       dropInvalidHeaderFields: true,
       desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
-      deletionProtection: true,
+      deletionProtection: !props.disposable,
       http2Enabled: true,
       wafFailOpen: false,
     });
     this.loadBalancer.logAccessLogs(this.accessLogs.bucket);
+    if (props.disposable) acknowledgeNoDeletionProtection(this.loadBalancer.node.defaultChild as IConstruct, 'load balancer');
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
       vpc: props.vpc,

@@ -26,6 +26,11 @@ export interface DeliveryBucketProps {
    * acknowledgement of the Control Tower Object Lock rule on this bucket (HIPAA 164.312(c)(1)).
    */
   readonly noObjectLockReason: string;
+  /**
+   * Sandbox profile only (lib/config/profile.ts): emptied and deleted with its stack (and its
+   * access-log bucket), without the statement that denies deleting objects. @default false
+   */
+  readonly disposable?: boolean;
 }
 
 export interface DeliveryBucket {
@@ -51,6 +56,7 @@ export function createDeliveryBucket(scope: Construct, props: DeliveryBucketProp
   const accessLogs = new AccessLogBucket(scope, 'AccessLogs', {
     loggedBucketDescription: props.description,
     retention: props.retention,
+    disposable: props.disposable,
   });
   const replication = props.replicateTo ? crossRegionReplication(scope, props.replicateTo) : undefined;
 
@@ -71,6 +77,7 @@ export function createDeliveryBucket(scope: Construct, props: DeliveryBucketProp
     ],
     replicationRole: replication?.role.role,
     replicationRules: replication ? [replication.rule] : undefined,
+    disposable: props.disposable,
   });
   (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
     destinationBucketName: accessLogs.bucket.bucketName,
@@ -78,15 +85,18 @@ export function createDeliveryBucket(scope: Construct, props: DeliveryBucketProp
   accessLogs.allowLogDeliveryFrom(bucket);
   replication?.role.allowReplicationFrom(bucket, props.encryptionKey);
 
-  bucket.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: props.denyDeleteSid,
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
-      resources: [bucket.arnForObjects('*')],
-    }),
-  );
+  // Would also stop CDK's auto-delete from emptying a disposable bucket.
+  if (!props.disposable) {
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: props.denyDeleteSid,
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
+  }
 
   acknowledge(bucket.node.defaultChild as s3.CfnBucket, {
     ruleId: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',

@@ -69,6 +69,11 @@ export interface DetectiveServicesProps {
   readonly configRetention?: Duration;
   /** Replicates the AWS Config history into another region (with `config`). @default - not replicated */
   readonly configReplicateTo?: ReplicationDestination;
+  /**
+   * Sandbox profile only (`sandboxRelaxations`, lib/config/profile.ts): the Config history bucket is emptied and deleted with its stack.
+   * @default false
+   */
+  readonly disposable?: boolean;
 }
 
 /**
@@ -141,6 +146,7 @@ export class DetectiveServices extends Construct {
         encryptionKey: props.auditKey,
         retention: props.configRetention ?? Duration.days(SIX_YEARS_IN_DAYS),
         replicateTo: props.configReplicateTo,
+        disposable: props.disposable,
       });
     }
     this.rules = new HipaaConfigRules(this, 'Rules', {

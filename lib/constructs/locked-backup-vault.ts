@@ -1,4 +1,4 @@
-import { type Duration } from 'aws-cdk-lib';
+import { RemovalPolicy, type Duration } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -46,6 +46,12 @@ export interface LockedBackupVaultProps {
    * @default - none: required in COMPLIANCE mode, refused in GOVERNANCE mode
    */
   readonly changeableFor?: Duration;
+  /**
+   * Sandbox profile only (lib/config/profile.ts): no Vault Lock and no deny policy, deleted with its
+   * stack. AWS Backup refuses to delete a vault that still holds recovery points, so those are deleted
+   * first (the sandbox teardown output prints how). @default false
+   */
+  readonly disposable?: boolean;
 }
 
 /**
@@ -80,14 +86,17 @@ export class LockedBackupVault extends Construct {
     this.vault = new backup.BackupVault(this, 'Vault', {
       backupVaultName: props.backupVaultName,
       encryptionKey: props.encryptionKey,
-      removalPolicy: STATEFUL_REMOVAL_POLICY,
-      lockConfiguration: {
-        minRetention: props.minRetention,
-        maxRetention: props.maxRetention,
-        // AWS Backup: a lock with ChangeableForDays is in compliance mode after that date, without it in governance mode.
-        changeableFor: props.lockMode === 'COMPLIANCE' ? props.changeableFor : undefined,
-      },
+      removalPolicy: props.disposable ? RemovalPolicy.DESTROY : STATEFUL_REMOVAL_POLICY,
+      lockConfiguration: props.disposable
+        ? undefined
+        : {
+            minRetention: props.minRetention,
+            maxRetention: props.maxRetention,
+            // AWS Backup: a lock with ChangeableForDays is in compliance mode after that date, without it in governance mode.
+            changeableFor: props.lockMode === 'COMPLIANCE' ? props.changeableFor : undefined,
+          },
     });
+    if (props.disposable) return;
     this.vault.addToAccessPolicy(
       new iam.PolicyStatement({
         sid: 'DenyRecoveryPointDeletionAndPolicyChanges',

@@ -46,6 +46,12 @@ export interface LockedBucketProps {
    * is not replicated onward; that finding is acknowledged with this name. @default - not a replica
    */
   readonly replicaOf?: string;
+  /**
+   * Sandbox profile only (lib/config/profile.ts): Object Lock stays enabled but without a default
+   * retention (a locked version could never be deleted), and the bucket and its access-log bucket are
+   * emptied and deleted with their stack. @default false
+   */
+  readonly disposable?: boolean;
 }
 
 /**
@@ -80,6 +86,7 @@ export class LockedBucket extends Construct {
     }
     this.accessLogs = new AccessLogBucket(this, 'AccessLogs', {
       loggedBucketDescription: props.description,
+      disposable: props.disposable,
       retention: props.accessLogRetention,
     });
     const replication = props.replicateTo ? crossRegionReplication(this, props.replicateTo) : undefined;
@@ -91,10 +98,7 @@ export class LockedBucket extends Construct {
       encryptionKey: props.encryptionKey,
       bucketKeyEnabled: true,
       objectLockEnabled: true,
-      objectLockDefaultRetention:
-        props.objectLockMode === 'COMPLIANCE'
-          ? s3.ObjectLockRetention.compliance(props.objectLockRetention)
-          : s3.ObjectLockRetention.governance(props.objectLockRetention),
+      objectLockDefaultRetention: props.disposable ? undefined : defaultRetention(props),
       lifecycleRules: [
         {
           id: 'expire-noncurrent-versions',
@@ -105,6 +109,7 @@ export class LockedBucket extends Construct {
       ],
       replicationRole: replication?.role.role,
       replicationRules: replication ? [replication.rule] : undefined,
+      disposable: props.disposable,
     });
     // Server access logging set on the resource, delivered through the log bucket's policy (see
     // `AccessLogBucket.allowLogDeliveryFrom`): the L2 prop could fall back to an ACL grant.
@@ -125,6 +130,12 @@ export class LockedBucket extends Construct {
       );
     }
   }
+}
+
+function defaultRetention(props: LockedBucketProps): s3.ObjectLockRetention {
+  return props.objectLockMode === 'COMPLIANCE'
+    ? s3.ObjectLockRetention.compliance(props.objectLockRetention)
+    : s3.ObjectLockRetention.governance(props.objectLockRetention);
 }
 
 /** The lifecycle rules for current object versions: none unless `transitions` or `expiration` is set. */

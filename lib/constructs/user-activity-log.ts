@@ -24,6 +24,11 @@ export interface UserActivityLogProps {
   readonly retentionDays: number;
   /** Replicate every object version into this bucket of another region. @default - not replicated */
   readonly replicateTo?: ReplicationDestination;
+  /**
+   * Sandbox profile only (`sandboxRelaxations`, lib/config/profile.ts): the log bucket is emptied and deleted with its stack.
+   * @default false
+   */
+  readonly disposable?: boolean;
 }
 
 /**
@@ -77,6 +82,7 @@ export class UserActivityLog extends Construct {
       expiryRuleId: 'expire-sign-in-logs',
       denyDeleteSid: 'DenyDeletingSignInLogs',
       replicateTo: props.replicateTo,
+      disposable: props.disposable,
       noObjectLockReason:
         'Cognito delivers its user-activity log through the CloudWatch Logs delivery service, which does not document ' +
         'delivering into a bucket with Object Lock default retention, and its delivery is best effort, so a refused write ' +

@@ -129,6 +129,19 @@ export function renderHtml(m: ReportModel): string {
       ],
     ),
   ];
+  if (m.sandbox) {
+    body.push(
+      '<h2>Sandbox profile: controls relaxed for evaluation</h2>',
+      '<p><strong>This deployment is an evaluation sandbox (profile <code>sandbox</code>, holdsPhi: false; refused with PHI).</strong> ' +
+        '<code>cdk destroy --all</code> removes it completely, so the retention controls below are relaxed. A production deployment keeps every one of them.</p>',
+      table(
+        ['Control', 'HIPAA', 'Production', 'Sandbox'],
+        m.sandbox.relaxed.map((r) => [esc(r.control), esc(r.hipaa), esc(r.production), esc(r.sandbox)]),
+      ),
+      '<p>What remains after <code>cdk destroy --all</code>, and until when:</p>',
+      `<ul>${m.sandbox.remainders.map((r) => `<li>${esc(r.what)}: ${esc(r.until)}</li>`).join('')}</ul>`,
+    );
+  }
   if (m.notes.length) body.push('<h2>Notes</h2>', `<ul>${m.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`);
   if (m.openFindings.length) {
     body.push(

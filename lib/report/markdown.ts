@@ -116,6 +116,24 @@ export function renderMarkdown(m: ReportModel): string {
     ),
     '',
   ];
+  if (m.sandbox) {
+    out.push(
+      '## Sandbox profile: controls relaxed for evaluation',
+      '',
+      '**This deployment is an evaluation sandbox (profile `sandbox`, holdsPhi: false; refused with PHI).** `cdk destroy --all` ' +
+        'removes it completely, so the retention controls below are relaxed. A production deployment keeps every one of them.',
+      '',
+      ...table(
+        ['Control', 'HIPAA', 'Production', 'Sandbox'],
+        m.sandbox.relaxed.map((r) => [md(r.control), md(r.hipaa), md(r.production), md(r.sandbox)]),
+      ),
+      '',
+      'What remains after `cdk destroy --all`, and until when:',
+      '',
+      ...m.sandbox.remainders.map((r) => `- ${md(r.what)}: ${md(r.until)}`),
+      '',
+    );
+  }
   if (m.notes.length) out.push('## Notes', '', ...m.notes.map((n) => `- ${md(n)}`), '');
   if (m.openFindings.length) {
     out.push(

@@ -15,6 +15,7 @@ import { specsForResource } from '../compliance/hipaa/resource-specs';
 import { HIPAA_SPECIFICATIONS, type HipaaSpec, type Responsibility } from '../compliance/hipaa/specifications';
 import { eligibilityOf } from '../compliance/hipaa-eligible-services';
 import { acknowledgedFindings, COMPLIANCE_PLUGIN_NAMES, openFindings, type Finding } from '../compliance/report';
+import { sandboxRelaxations, sandboxRemainders, type RelaxedControl, type Remainder } from '../config/profile';
 import type { DeploymentConfig } from '../config/schema';
 import { HIPAA_CONFIG_RULES } from '../constructs/config-rules';
 import { labelOf, policiesFrom, type Policies, type ResourceLabel } from './policies';
@@ -87,6 +88,11 @@ export interface ReportSummary {
 export interface ReportModel {
   readonly deployment: string;
   readonly holdsPhi: boolean;
+  /**
+   * The sandbox profile's relaxed controls and what remains after `cdk destroy` (lib/config/profile.ts);
+   * absent in production.
+   */
+  readonly sandbox?: { readonly relaxed: readonly RelaxedControl[]; readonly remainders: readonly Remainder[] };
   readonly regions: { readonly primary: string; readonly dr: string };
   readonly generatedAt: string;
   readonly assemblyDir: string;
@@ -321,6 +327,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
   return {
     deployment: config.name,
     holdsPhi: config.holdsPhi,
+    sandbox: sandboxRelaxations(config).disposable
+      ? { relaxed: sandboxRelaxations(config).relaxed, remainders: sandboxRemainders(config) }
+      : undefined,
     regions: config.regions,
     generatedAt: input.now.toISOString(),
     assemblyDir: assembly.dir,

@@ -18,6 +18,8 @@
  * 5. The certificate and the commands that verify it; the waiting window and when finalize runs.
  * 6. Unless --keep-stacks, the App stack is deleted (stacks.ts says why only that one), and what remains
  *    is explained.
+ * A sandbox deployment (profile sandbox) first gets how to remove it completely with `cdk destroy` and
+ * what remains until when (sandbox.ts); the erasure plan follows, for a rehearsal.
  * Exit code: 2 means nothing was changed; 1 means something was started and did not finish (the output
  * says exactly what); 0 means plan printed, or certificate reached and the App stack dealt with.
  */
@@ -29,6 +31,7 @@ import type { ErasurePlan } from '../../lambda/shared/key-lifecycle-contract';
 import { deploymentNames, STACK_PARTS } from '../../lib/vocabulary';
 import { describeError, startRun, type StartDeps } from '../cli/start';
 import { systemClock, type Clock } from '../drill/restore';
+import { sandboxRelaxations } from '../../lib/config/profile';
 import { parseArgs, USAGE } from './args';
 import {
   confirmDigestOf,
@@ -53,6 +56,7 @@ import {
   formatWaitingWindow,
   formatWhatRemains,
 } from './report';
+import { formatSandboxTeardown } from './sandbox';
 import {
   checkAppStack,
   deleteAppStack,
@@ -118,6 +122,7 @@ export async function runTeardown(argv: readonly string[], deps: TeardownDeps): 
 
   const clients = deps.createClients(region);
   const clock = deps.clock ?? systemClock;
+  if (sandboxRelaxations(config).disposable) deps.out(`${formatSandboxTeardown(config, args.configPath, clock.now())}\n`);
   const scope: StackScope = { deployment: config.name, account: identity.account, region };
   const names = deploymentNames(config.name);
   const erasureFunction = names.cryptoErasureFunction;

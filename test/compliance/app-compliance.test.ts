@@ -5,10 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { acknowledgedFindings, failedPlugins, openFindings, readValidationReport } from '../../lib/compliance/report';
-import { SHIPPED_CONFIGS } from '../helpers/config';
+import { ALL_SHIPPED_CONFIGS } from '../helpers/config';
 import { shippedAssembly } from '../helpers/shipped-assembly';
 
-describe.each(SHIPPED_CONFIGS)('compliance of %s', (file) => {
+describe.each(ALL_SHIPPED_CONFIGS)('compliance of %s', (file) => {
   // Synthesized with exactly the context of cdk.json: CloudFormation's own template checks count too.
   const { dir, stackIds } = shippedAssembly(file);
   const report = readValidationReport(dir);

@@ -52,10 +52,10 @@ describe.each(SHIPPED_CONFIGS)('log policy across every stack of %s', (file) => 
 });
 
 describe('LogPolicyCheck', () => {
-  function checked(build: (stack: Stack) => void) {
+  function checked(build: (stack: Stack) => void, disposable = false) {
     const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'S');
     build(stack);
-    Aspects.of(stack).add(new LogPolicyCheck(), { priority: AspectPriority.READONLY });
+    Aspects.of(stack).add(new LogPolicyCheck(disposable), { priority: AspectPriority.READONLY });
     return Annotations.fromStack(stack);
   }
 
@@ -85,6 +85,19 @@ describe('LogPolicyCheck', () => {
     ]);
     expect(annotations.findError('/S/PlainRetain/Resource', Match.anyValue()).map((e) => String(e.entry.data))).toEqual([
       expect.stringMatching(/retained even when its own creation rolls back/),
+    ]);
+  });
+
+  test('in the sandbox profile, requires every log group to be deleted with its stack instead', () => {
+    const annotations = checked((stack) => {
+      const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+      const sixYears = { retention: logs.RetentionDays.SIX_YEARS, encryptionKey: key };
+      new logs.LogGroup(stack, 'Deleted', { ...sixYears, removalPolicy: RemovalPolicy.DESTROY });
+      new logs.LogGroup(stack, 'Retained', { ...sixYears, removalPolicy: STATEFUL_REMOVAL_POLICY });
+    }, true);
+    expect(annotations.findError('/S/Deleted/Resource', Match.anyValue())).toEqual([]);
+    expect(annotations.findError('/S/Retained/Resource', Match.anyValue()).map((e) => String(e.entry.data))).toEqual([
+      expect.stringMatching(/is not deleted with its stack in the sandbox profile/),
     ]);
   });
 });

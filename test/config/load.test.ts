@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, loadConfig, parseConfig } from '../../lib/config/load';
-import { rawConfig, REPO_ROOT, SHIPPED_CONFIGS } from '../helpers/config';
+import { ALL_SHIPPED_CONFIGS, rawConfig, REPO_ROOT } from '../helpers/config';
 
 function problemsOf(raw: unknown): string[] {
   try {
@@ -17,7 +17,7 @@ function problemsOf(raw: unknown): string[] {
 const demo = rawConfig();
 
 describe('shipped configs', () => {
-  test.each(SHIPPED_CONFIGS)('%s is valid and names its schema', (file) => {
+  test.each(ALL_SHIPPED_CONFIGS)('%s is valid and names its schema', (file) => {
     const config = loadConfig(file, REPO_ROOT);
     expect(config.name).toMatch(/^[a-z]/);
     expect(rawConfig(file).$schema).toBe('./schema.json');

@@ -81,3 +81,19 @@ describe('LockedBackupVault', () => {
     expect(statements.flatMap((s) => s.Action)).not.toContain('backup:DeleteBackupVaultAccessPolicy');
   });
 });
+
+describe('LockedBackupVault, disposable (sandbox profile only)', () => {
+  test('has no Vault Lock and no deny policy, and is deleted with its stack', () => {
+    const { vault } = build({ disposable: true });
+    expect(vault.DeletionPolicy).toBe('Delete');
+    expect(vault.Properties.LockConfiguration).toBeUndefined();
+    expect(vault.Properties.AccessPolicy).toBeUndefined();
+  });
+
+  test('without it, the vault is locked, denies deletion and is retained', () => {
+    const { vault } = build();
+    expect(vault.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect(vault.Properties.LockConfiguration).toBeDefined();
+    expect(JSON.stringify(vault.Properties.AccessPolicy)).toMatch(/Deny/);
+  });
+});

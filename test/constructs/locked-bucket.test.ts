@@ -158,3 +158,38 @@ describe('LockedBucket lifecycle', () => {
     expect(() => lifecycle({ expiration: Duration.days(2191) })).toThrow(/before their Object Lock retention ends/);
   });
 });
+
+describe('LockedBucket, disposable (sandbox profile only)', () => {
+  const stack = new Stack(projectApp(), 'Sandbox', { env: { region: 'us-east-1' } });
+  new LockedBucket(stack, 'Docs', {
+    description: 'test bucket',
+    encryptionKey: new kms.Key(stack, 'Key'),
+    objectLockMode: 'COMPLIANCE',
+    objectLockRetention: Duration.days(10),
+    noncurrentVersionExpiration: Duration.days(20),
+    disposable: true,
+  });
+  const template = Template.fromStack(stack);
+  const buckets = Object.values(template.findResources('AWS::S3::Bucket')) as {
+    DeletionPolicy?: string;
+    Properties: { ObjectLockEnabled?: boolean; ObjectLockConfiguration?: { Rule?: unknown } };
+  }[];
+
+  test('keeps Object Lock enabled, but locks no version: no default retention', () => {
+    const locked = buckets.filter((b) => b.Properties.ObjectLockEnabled === true);
+    expect(locked).toHaveLength(1);
+    expect(locked[0].Properties.ObjectLockConfiguration?.Rule).toBeUndefined();
+  });
+
+  test('the bucket and its access-log bucket are emptied by CDK and deleted with the stack', () => {
+    expect(buckets).toHaveLength(2);
+    for (const b of buckets) expect(b.DeletionPolicy).toBe('Delete');
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
+  });
+
+  test('no bucket policy denies deleting objects, which would stop the emptying', () => {
+    const policies = JSON.stringify(template.findResources('AWS::S3::BucketPolicy'));
+    expect(policies).not.toMatch(/DenyDeletingAccessLogs/);
+    expect(policies).toMatch(/s3:DeleteObject\*/);
+  });
+});

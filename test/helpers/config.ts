@@ -4,7 +4,15 @@ import { parseConfig } from '../../lib/config/load';
 import type { DeploymentConfig } from '../../lib/config/schema';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..');
+/** The shipped configs of the production profile: whole-app tests of the documented controls run on each. */
 export const SHIPPED_CONFIGS = ['config/demo.json', 'config/production.example.json'] as const;
+/**
+ * The shipped evaluation config (profile sandbox, lib/config/profile.ts). Its controls differ on purpose,
+ * so it is not in SHIPPED_CONFIGS: test/sandbox-deployment.test.ts checks it, and the tests that hold for
+ * every deployment (the schema, compliance) use ALL_SHIPPED_CONFIGS.
+ */
+export const SANDBOX_CONFIG = 'config/sandbox.json';
+export const ALL_SHIPPED_CONFIGS = [...SHIPPED_CONFIGS, SANDBOX_CONFIG] as const;
 
 /** The raw JSON of a shipped config (before validation), for tests that break it on purpose. */
 export function rawConfig(file: string = 'config/demo.json'): Record<string, unknown> {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Config } from '@jest/types';
-import { SHIPPED_CONFIGS } from './config';
+import { ALL_SHIPPED_CONFIGS } from './config';
 import { startShippedSynth } from './shipped-assembly';
 
 /**
@@ -16,7 +16,7 @@ export default function globalSetup(globalConfig: Config.GlobalConfig): void {
   const wholeSuite =
     !globalConfig.testPathPattern && !globalConfig.onlyChanged && !globalConfig.findRelatedTests && !globalConfig.listTests;
   if (wholeSuite) {
-    const pid = startShippedSynth(SHIPPED_CONFIGS);
+    const pid = startShippedSynth(ALL_SHIPPED_CONFIGS);
     if (pid !== undefined) process.env.HIPAA_CRM_SHIPPED_SYNTH_PID = String(pid);
   }
 }

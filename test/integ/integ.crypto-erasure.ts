@@ -1,8 +1,8 @@
 /**
  * Integration test of the KMS behaviour the crypto-erasure verification relies on, on a throwaway key
  * in a real account. The erasure itself (plan, execute, verify, certify, finalize: the crypto-erasure
- * function and its state machine) is exercised end to end by `npm run teardown` in a throwaway
- * deployment; this test proves, with nothing else deployed, that what its verify phase checks is what
+ * function and its state machine) is exercised end to end by `npm run teardown` in a sandbox
+ * deployment (config/sandbox.json); this test proves, with nothing else deployed, that what its verify phase checks is what
  * KMS does: once a key is disabled and scheduled for deletion, a canary encrypted with it no longer
  * decrypts, and the key reports PendingDeletion. It deploys only throwaway resources:
  *
@@ -24,7 +24,8 @@
  * ciphertext blob. The probe carries the ciphertext as base64 and turns the refusal into a result.
  * Cost: one key and one function for minutes; the key is deleted by KMS 7 days later.
  *
- * Run it against a real account (a sandbox account, never one that holds PHI), once integ-runner can:
+ * Run it against a real account that holds no PHI: the account of a sandbox deployment (config/sandbox.json,
+ * profile sandbox; test/integ/README.md), once integ-runner can:
  *   npx integ-runner integ.crypto-erasure.ts --directory test/integ --language typescript \
  *     --parallel-regions <region> --update-on-failed
  * (it deploys both stacks, fails on a failed assertion, destroys both stacks, whose key stays pending

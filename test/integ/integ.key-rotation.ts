@@ -17,7 +17,8 @@
  * test proves that KMS answers the way it assumes. Cost: one key for minutes (billed prorated), one of
  * its 25 on-demand rotations; destroying the stacks schedules the key's deletion (7 days).
  *
- * Run it against a real account (a sandbox account, never one that holds PHI), once integ-runner can:
+ * Run it against a real account that holds no PHI: the account of a sandbox deployment (config/sandbox.json,
+ * profile sandbox; test/integ/README.md), once integ-runner can:
  *   npx integ-runner integ.key-rotation.ts --directory test/integ --language typescript \
  *     --parallel-regions <region> --update-on-failed
  * (it deploys both stacks, fails on a failed assertion, destroys both stacks and rewrites the snapshot).

@@ -13,8 +13,10 @@
  * safety checks of `npm run drill`, which the assertion framework cannot give. The drill itself is run
  * with `npm run drill -- -c config=config/<name>.json --yes` (docs/runbooks/restore-drills.md).
  *
+ * Run it against a sandbox deployment (config/sandbox.json, profile sandbox: holds no PHI, and `cdk destroy
+ * --all` removes it afterwards; test/integ/README.md), once its first weekly restore test has run.
  * Run (AWS credentials of the deployment's account; DRILL_CONFIG names its config, default demo):
- *   DRILL_CONFIG=config/<name>.json npx integ-runner integ.restore-drill.ts --directory test/integ \
+ *   DRILL_CONFIG=config/sandbox.json npx integ-runner integ.restore-drill.ts --directory test/integ \
  *     --language typescript --parallel-regions <primary region> --update-on-failed
  * The empty stack and the assertion stack are destroyed afterwards.
  *
@@ -23,9 +25,9 @@
  *   AssemblyVersionMismatch: This AWS CDK Toolkit is not compatible with the AWS CDK library used by
  *   your application. ... Maximum schema version supported is 53.x.x, but found 55.0.0.
  * Until a release reads schema 55, deploy the app with the project's CDK CLI, which reads it:
- *   DRILL_CONFIG=config/<name>.json npx cdk deploy --app 'npx tsx test/integ/integ.restore-drill.ts' \
+ *   DRILL_CONFIG=config/sandbox.json npx cdk deploy --app 'npx tsx test/integ/integ.restore-drill.ts' \
  *     --all --require-approval never --outputs-file restore-drill-outputs.json
- *   DRILL_CONFIG=config/<name>.json npx cdk destroy --app 'npx tsx test/integ/integ.restore-drill.ts' --all --force
+ *   DRILL_CONFIG=config/sandbox.json npx cdk destroy --app 'npx tsx test/integ/integ.restore-drill.ts' --all --force
  * These assertions do not wait, so a failed one does not fail the deploy: every AssertionResults* output
  * of RestoreDrill/DefaultTest/DeployAssert in restore-drill-outputs.json must read {"status":"success"}.
  * The snapshot next to this file (integ.restore-drill.ts.snapshot/, synthesized from config/demo.json:
