@@ -15,7 +15,7 @@ import { IdentityStack } from './stacks/identity-stack';
 import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { OperationsStack } from './stacks/operations-stack';
-import { disposeOnDestroy } from './constructs/retention';
+import { disposeOnDestroy } from './constructs/disposal';
 import { TAG, type StackPart } from './vocabulary';
 
 /** The stacks of one deployment. */

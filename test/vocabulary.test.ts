@@ -36,12 +36,10 @@ test('pins the logical IDs of stateful resources and of what other code looks up
     backup: { vault: 'BackupVault', plan: 'BackupPlan', role: 'BackupRole' },
     data: {
       database: 'PhiDatabase',
-      databaseSecret: 'PhiDatabaseSecret',
       databaseSubnetGroup: 'PhiDatabaseSubnetGroup',
       databaseParameterGroup: 'PhiDatabaseParameterGroup',
       databaseLogGroupPostgresql: 'PhiDatabaseLogGroupPostgresql',
       databaseLogGroupUpgrade: 'PhiDatabaseLogGroupUpgrade',
-      databaseRotationLogGroup: 'PhiDatabaseRotationLogGroup',
       documentsBucket: 'PhiDocumentsBucket',
       documentsAccessLogBucket: 'PhiDocumentsAccessLogBucket',
       backupSelection: 'PhiBackupSelection',

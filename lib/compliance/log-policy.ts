@@ -12,7 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { acknowledgeCrossStackKey } from './acknowledge';
-import { STATEFUL_REMOVAL_POLICY } from '../constructs/retention';
+import { STATEFUL_REMOVAL_POLICY } from './retention';
 
 function properties(resource: CfnResource): Record<string, unknown> {
   // L1 classes keep their props as fields; plain CfnResources (CustomResourceProvider) keep them here.

@@ -10,7 +10,7 @@ import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { LockedBucket, type LockedBucketProps } from './locked-bucket';
 import type { ReplicationDestination } from './replication-role';
 import { acknowledgeWildcardResource } from './wildcard-acknowledgement';
-import { STATEFUL_REMOVAL_POLICY } from './retention';
+import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 
 /**
  * Where CloudTrail log files go as they age. The first 90 days stay in S3 Standard, when investigations

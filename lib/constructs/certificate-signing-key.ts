@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 
 import { CERTIFICATE_SIGNING_DATA_CLASS, deploymentNames, TAG } from '../vocabulary';
 import * as grants from './key-policy-grants';
-import { STATEFUL_REMOVAL_POLICY } from './retention';
+import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 
 /** Data-class tag of the signing key: not an erasable class, so crypto-erasure refuses it (spelled in the vocabulary). */
 export { CERTIFICATE_SIGNING_DATA_CLASS };

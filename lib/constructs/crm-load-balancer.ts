@@ -8,7 +8,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledge';
-import { acknowledgeNoDeletionProtection } from './retention';
+import { acknowledgeNoDeletionProtection } from './disposal';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { AccessLogBucket } from './access-log-bucket';
 

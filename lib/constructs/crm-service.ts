@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
 import { ManagedPolicyRole } from './managed-policy-role';
 import { flattenLikeCdkNag } from './wildcard-acknowledgement';
-import { STATEFUL_REMOVAL_POLICY } from './retention';
+import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 
 /** Name of the CRM's container in the task definition. */
 export const CRM_CONTAINER_NAME = 'crm';

@@ -23,7 +23,7 @@ import { deploymentNames } from '../vocabulary';
 import { CERTIFICATE_SIGNING_ALGORITHM } from './certificate-signing-key';
 import { SecureFunction } from './secure-function';
 import { acknowledgeWildcardResource } from './wildcard-acknowledgement';
-import { STATEFUL_REMOVAL_POLICY } from './retention';
+import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 
 /** How the state machine waits for CloudTrail (verify, finalize): every 2 minutes, for about 30 minutes. */
 export const CLOUDTRAIL_RETRY = { interval: Duration.minutes(2), maxAttempts: 15 } as const;

@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { deploymentNames, TAG, type DataClass, type DrDataClass } from '../vocabulary';
 import * as grants from './key-policy-grants';
-import { STATEFUL_REMOVAL_POLICY } from './retention';
+import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 
 export interface DataClassKeyProps {
   /** Deployment name; prefixes the alias. */

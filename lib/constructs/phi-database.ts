@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
-import { STATEFUL_REMOVAL_POLICY } from './retention';
+import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 
 /**
  * Log types RDS for PostgreSQL exports to CloudWatch Logs (all that Control Tower's CT.RDS.PR.14

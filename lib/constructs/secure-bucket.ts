@@ -2,7 +2,7 @@ import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct, IConstruct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledge';
-import { STATEFUL_REMOVAL_POLICY } from './retention';
+import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 
 /** Oldest TLS version a bucket policy lets through (HIPAA 164.312(e)(1) transmission security). */
 export const MINIMUM_BUCKET_TLS_VERSION = 1.2;

@@ -9,7 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
-import { STATEFUL_REMOVAL_POLICY } from './retention';
+import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 
 /**
  * Node.js runtime of the project's functions: the newest Lambda offers (AwsSolutions-L1 requires the

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeCrossStackKey } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
-import { STATEFUL_REMOVAL_POLICY } from './retention';
+import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 
 export interface VpcFlowLogProps {
   /** The VPC whose traffic is recorded. */

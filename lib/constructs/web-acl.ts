@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { acknowledgeCrossStackKey } from '../compliance/acknowledge';
-import { STATEFUL_REMOVAL_POLICY } from './retention';
+import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 
 /** AWS managed rule groups that always block, in evaluation order (the anonymous-IP list is optional). */
 export const MANAGED_RULE_GROUPS = [

@@ -25,8 +25,6 @@ const NAME_PROPERTIES: readonly { type: string; property: string; kind: NamedKin
   { type: 'AWS::KMS::Alias', property: 'AliasName', kind: 'kms-alias' },
   { type: 'AWS::SecretsManager::Secret', property: 'Name', kind: 'secret' },
   { type: 'AWS::Lambda::Function', property: 'FunctionName', kind: 'lambda-function' },
-  // The hosted rotation function is created by the transform's nested stack under this name.
-  { type: 'AWS::SecretsManager::RotationSchedule', property: 'HostedRotationLambda.RotationLambdaName', kind: 'lambda-function' },
   { type: 'AWS::StepFunctions::StateMachine', property: 'StateMachineName', kind: 'state-machine' },
 ];
 

@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LambdaLogGroups, LogPolicyCheck } from '../../lib/compliance/log-policy';
-import { STATEFUL_REMOVAL_POLICY } from '../../lib/constructs/retention';
+import { STATEFUL_REMOVAL_POLICY } from '../../lib/compliance/retention';
 import { SHIPPED_CONFIGS } from '../helpers/config';
 import { shippedAssembly, shippedStacks } from '../helpers/shipped-assembly';
 

@@ -200,9 +200,7 @@ describe('footprint of the synthesized demo deployment', () => {
     expect(namesOf('log-group')).toEqual(
       expect.arrayContaining([names.trailLogGroup, names.crmLogGroup, `/aws/lambda/${names.drKeyRotationFunction}`]),
     );
-    expect(namesOf('lambda-function')).toEqual(
-      expect.arrayContaining([names.databaseSecretRotationFunction, names.cryptoErasureFunction]),
-    );
+    expect(namesOf('lambda-function')).toEqual(expect.arrayContaining([names.keyRotationFunction, names.cryptoErasureFunction]));
     expect(namesOf('state-machine')).toEqual([names.cryptoErasureStateMachine]);
     const dr = footprint.named.filter((n) => n.region === config.regions.dr).map((n) => n.name);
     expect(dr).toEqual(expect.arrayContaining([names.drBackupVault, names.keyAlias('phi-dr')]));

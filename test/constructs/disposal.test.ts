@@ -4,7 +4,8 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { disposeOnDestroy, STATEFUL_REMOVAL_POLICY } from '../../lib/constructs/retention';
+import { STATEFUL_REMOVAL_POLICY } from '../../lib/compliance/retention';
+import { disposeOnDestroy } from '../../lib/constructs/disposal';
 
 /** What the sandbox profile's aspects do to a stack of retained, protected resources. */
 function build(disposable: boolean) {

@@ -1,20 +1,9 @@
-import { AspectPriority, Aspects, RemovalPolicies, RemovalPolicy, type IAspect } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, RemovalPolicies, type IAspect } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type { IConstruct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledge';
-
-/**
- * How every stateful resource is kept: retained when its stack is deleted or when an update removes or
- * replaces it (`DeletionPolicy: RetainExceptOnCreate`, `UpdateReplacePolicy: Retain`), except when the
- * stack operation that created it rolls back. Then CloudFormation deletes it, new and empty, so that a
- * retry of a failed first deploy does not fail on the fixed names (log groups, vaults, replica buckets,
- * the database) of resources a plain `Retain` would have left behind. "RetainExceptOnCreate can be
- * specified for any resource that supports the DeletionPolicy attribute":
- * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
- */
-export const STATEFUL_REMOVAL_POLICY = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
 /**
  * Sandbox profile only (`sandboxRelaxations`, lib/config/profile.ts): turns off what would keep a
