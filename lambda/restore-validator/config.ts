@@ -17,6 +17,8 @@ export interface ValidatorConfig {
   readonly sampleObjectCount: number;
   readonly rpoMinutes: number;
   readonly rtoMinutes: number;
+  /** Restore jobs of this plan are validated and reported to AWS Backup; other restores are ignored. */
+  readonly restoreTestingPlanArn: string;
 }
 
 function positiveInteger(name: string, env: NodeJS.ProcessEnv, max: number): number {
@@ -43,5 +45,6 @@ export function parseValidatorConfig(env: NodeJS.ProcessEnv = process.env): Vali
     sampleObjectCount: positiveInteger(VALIDATOR_ENV.sampleObjectCount, env, 1000),
     rpoMinutes: positiveInteger(VALIDATOR_ENV.rpoMinutes, env, 1440),
     rtoMinutes: positiveInteger(VALIDATOR_ENV.rtoMinutes, env, 2880),
+    restoreTestingPlanArn: requireEnv(VALIDATOR_ENV.restoreTestingPlanArn, env),
   };
 }

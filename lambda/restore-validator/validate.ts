@@ -43,10 +43,14 @@ export async function validateRestore(
       detail: `DescribeRestoreJob failed: ${errorName(error)}`,
     });
   }
-  // Restores by the drill (or by hand) also emit Restore Job State Change events; the drill validates
-  // its own restores by direct invocation, so only jobs of a restore testing plan are taken from events.
+  // Every finished restore job of the account reaches the validator (the rule matches on status only):
+  // the drill validates its own restores by direct invocation, so from events only jobs that this
+  // deployment's restore testing plan started, as AWS Backup itself says, are validated.
   if (invocation.kind === 'restore-test' && job && !job.restoreTestingPlanArn) {
     return { kind: 'ignore', reason: 'not-a-restore-testing-job' };
+  }
+  if (invocation.kind === 'restore-test' && job && job.restoreTestingPlanArn !== config.restoreTestingPlanArn) {
+    return { kind: 'ignore', reason: 'another-restore-testing-plan' };
   }
   const resourceType: RecordResourceType =
     job?.resourceType === 'RDS' || job?.resourceType === 'S3' ? job.resourceType : (invocation.resourceTypeHint ?? 'UNKNOWN');

@@ -26,6 +26,8 @@ export const VALIDATOR_ENV = {
   expectedTables: 'EXPECTED_TABLES',
   /** How many objects of a restored bucket are checked. */
   sampleObjectCount: 'SAMPLE_OBJECT_COUNT',
+  /** The restore testing plan whose jobs the validator validates (events of other restores are ignored). */
+  restoreTestingPlanArn: 'RESTORE_TESTING_PLAN_ARN',
   /** Targets in minutes. */
   rpoMinutes: 'RPO_MINUTES',
   rtoMinutes: 'RTO_MINUTES',

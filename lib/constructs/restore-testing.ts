@@ -89,7 +89,7 @@ export class RestoreTesting extends Construct {
   /** Security group of every restored database copy; `RestoreValidation` admits its validator to it. */
   readonly restoreSecurityGroup: ec2.SecurityGroup;
   readonly planName: string;
-  /** ARN of the restore testing plan; restore job events of its tests carry it in `detail.restoreTestingPlanArn`. */
+  /** ARN of the restore testing plan; AWS Backup names it as the creator of its restore jobs (DescribeRestoreJob). */
   readonly planArn: string;
   /** Names of the selections, by what they restore. */
   readonly selectionNames = RESTORE_TESTING_SELECTIONS;

@@ -217,6 +217,7 @@ export class RestoreValidation extends Construct {
         [VALIDATOR_ENV.sampleObjectCount]: String(props.sampleObjectCount),
         [VALIDATOR_ENV.rpoMinutes]: String(props.rpoMinutes),
         [VALIDATOR_ENV.rtoMinutes]: String(props.rtoMinutes),
+        [VALIDATOR_ENV.restoreTestingPlanArn]: props.restoreTestingPlanArn,
         // Node reads it at start-up only: pg then trusts the RDS CA bundle the runtime ships.
         ...RDS_CA_BUNDLE_ENV,
       },
@@ -301,11 +302,12 @@ export class RestoreValidation extends Construct {
       eventPattern: {
         source: ['aws.backup'],
         detailType: ['Restore Job State Change'],
-        detail: {
-          status: [...VALIDATED_RESTORE_STATUSES],
-          // Only this plan's tests: an operator's own restores are not touched.
-          restoreTestingPlanArn: [props.restoreTestingPlanArn],
-        },
+        // On status only. AWS Backup documents `restoreTestingPlanArn` in these events only for some uses
+        // of a restore job, and shows no COMPLETED event with it
+        // (https://docs.aws.amazon.com/aws-backup/latest/devguide/eventbridge.html): a filter on it could
+        // match nothing, silently. The validator asks AWS Backup (DescribeRestoreJob) which plan started
+        // the job and ignores every restore but this plan's tests.
+        detail: { status: [...VALIDATED_RESTORE_STATUSES] },
       },
     });
     this.rule.addTarget(

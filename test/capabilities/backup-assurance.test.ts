@@ -92,7 +92,7 @@ describe.each(SHIPPED_CONFIGS)('BackupAssurance from %s', (file) => {
     expect(JSON.stringify(overrides[sgKey])).toContain(t.id(assurance.restoreTesting.restoreSecurityGroup));
   });
 
-  test('completed restore jobs of this plan trigger the validator', () => {
+  test("finished restore jobs trigger the validator, which is told this plan's ARN to keep only its tests", () => {
     const validatorId = t.id(assurance.restoreValidation.handler.function);
     expect(t.of(assurance.restoreValidation.handler.function).Properties.FunctionName).toBe(`${config.name}-restore-validator`);
     const toValidator = rules()
@@ -102,7 +102,9 @@ describe.each(SHIPPED_CONFIGS)('BackupAssurance from %s', (file) => {
     const pattern = toValidator[0][1].EventPattern!;
     expect(pattern.source).toEqual(['aws.backup']);
     expect(pattern.detail.status).toContain('COMPLETED');
-    expect(JSON.stringify(pattern.detail.restoreTestingPlanArn)).toContain(t.id(assurance.restoreTesting.plan));
+    expect(pattern.detail.restoreTestingPlanArn).toBeUndefined();
+    const env = t.of(assurance.restoreValidation.handler.function).Properties.Environment.Variables;
+    expect(JSON.stringify(env.RESTORE_TESTING_PLAN_ARN)).toContain(t.id(assurance.restoreTesting.plan));
   });
 
   test('the canary writes into the live database: ingress on its security group, IAM auth as hipaa_canary only', () => {

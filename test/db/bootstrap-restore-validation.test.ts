@@ -302,6 +302,7 @@ describe('restore validator on PostgreSQL 16', () => {
       sampleObjectCount: 3,
       rpoMinutes: 60,
       rtoMinutes: 240,
+      restoreTestingPlanArn: `arn:aws:backup:${REGION}:${ACCOUNT}:restore-testing-plan:crm_demo_restore_tests-a1b2c3`,
     };
     const deps = {
       rds: new RDSClient({ region: REGION }),

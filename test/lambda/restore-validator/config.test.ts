@@ -1,5 +1,5 @@
 import { parseValidatorConfig } from '../../../lambda/restore-validator/config';
-import { ENV, EVIDENCE_KEY_ARN } from './fixtures';
+import { ENV, EVIDENCE_KEY_ARN, PLAN_ARN } from './fixtures';
 
 describe('parseValidatorConfig', () => {
   test('reads every setting of the contract', () => {
@@ -13,6 +13,7 @@ describe('parseValidatorConfig', () => {
       sampleObjectCount: 3,
       rpoMinutes: 60,
       rtoMinutes: 240,
+      restoreTestingPlanArn: PLAN_ARN,
     });
   });
 
@@ -28,6 +29,7 @@ describe('parseValidatorConfig', () => {
     [{ SAMPLE_OBJECT_COUNT: '1001' }, 'SAMPLE_OBJECT_COUNT must be an integer from 1 to 1000'],
     [{ EVIDENCE_BUCKET: undefined }, 'environment variable EVIDENCE_BUCKET is not set'],
     [{ DATABASE_NAME: '' }, 'environment variable DATABASE_NAME is not set'],
+    [{ RESTORE_TESTING_PLAN_ARN: undefined }, 'environment variable RESTORE_TESTING_PLAN_ARN is not set'],
   ])('refuses %j', (override, message) => {
     expect(() => parseValidatorConfig({ ...ENV, ...override })).toThrow(message);
   });

@@ -41,6 +41,7 @@ export const ENV = {
   SAMPLE_OBJECT_COUNT: '3',
   RPO_MINUTES: '60',
   RTO_MINUTES: '240',
+  RESTORE_TESTING_PLAN_ARN: PLAN_ARN,
 };
 
 export function restoreJob(overrides: Partial<DescribeRestoreJobCommandOutput> = {}): DescribeRestoreJobCommandOutput {

@@ -435,6 +435,15 @@ describe('restore validator: drills and other invocations', () => {
     expect(putResults()).toHaveLength(0);
   });
 
+  test("restore tests of another restore testing plan (another deployment's, in the same account) are ignored", async () => {
+    const other = PLAN_ARN.replace('crm_demo_restore_tests', 'someone_elses_restore_tests');
+    backup.on(DescribeRestoreJobCommand).resolves(restoreJob({ CreatedBy: { RestoreTestingPlanArn: other } }));
+    const result = await validatorWith(fakeDatabase(healthyDatabase)).run(backupEvent());
+    expect(result).toBeUndefined();
+    expect(evidencePuts()).toHaveLength(0);
+    expect(putResults()).toHaveLength(0);
+  });
+
   test('unrelated or unfinished events are ignored without any call', async () => {
     const { run } = validatorWith(fakeDatabase(healthyDatabase));
     await expect(run(backupEvent(RDS_JOB_ID, 'RUNNING'))).resolves.toBeUndefined();
