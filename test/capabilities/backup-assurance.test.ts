@@ -103,7 +103,10 @@ describe.each(SHIPPED_CONFIGS)('BackupAssurance from %s', (file) => {
     expect(pattern.source).toEqual(['aws.backup']);
     expect(pattern.detail.status).toContain('COMPLETED');
     expect(pattern.detail.restoreTestingPlanArn).toBeUndefined();
-    const env = t.of(assurance.restoreValidation.handler.function).Properties.Environment.Variables;
+    const { Environment } = t.of(assurance.restoreValidation.handler.function).Properties as {
+      Environment: { Variables: Record<string, unknown> };
+    };
+    const env = Environment.Variables;
     expect(JSON.stringify(env.RESTORE_TESTING_PLAN_ARN)).toContain(t.id(assurance.restoreTesting.plan));
   });
 
