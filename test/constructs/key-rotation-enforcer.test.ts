@@ -22,8 +22,17 @@ const ENV = { account: '111122223333', region: 'us-east-1' };
 const BASE_SIDS = ['WriteOwnLogs', 'ActiveTracing', 'VpcNetworkInterfaces', 'DeadLetterQueue', 'DeadLetterQueueKey'];
 const S3_PREFIX_LIST = 'pl-63a5400a';
 
-/** Keys in a Keys stack, the VPC in a Network stack, evidence and topic in an Audit stack, the enforcer in Ops. */
+/** Tests only read what `setup` returns: without overrides it is built once per file (and per placement). */
+const shared = new Map<boolean, ReturnType<typeof build>>();
 function setup(overrides: Partial<KeyRotationEnforcerProps> = {}, opts: { outsideVpc?: boolean } = {}) {
+  if (Object.keys(overrides).length > 0) return build(overrides, opts);
+  const outsideVpc = opts.outsideVpc ?? false;
+  if (!shared.has(outsideVpc)) shared.set(outsideVpc, build({}, { outsideVpc }));
+  return shared.get(outsideVpc)!;
+}
+
+/** Keys in a Keys stack, the VPC in a Network stack, evidence and topic in an Audit stack, the enforcer in Ops. */
+function build(overrides: Partial<KeyRotationEnforcerProps> = {}, opts: { outsideVpc?: boolean } = {}) {
   const app = projectApp({ context: TEMPLATE_ONLY });
   const keysStack = new Stack(app, 'Keys', { env: ENV });
   const network = new Stack(app, 'Network', { env: ENV });
