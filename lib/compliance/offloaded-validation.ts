@@ -19,6 +19,12 @@ export interface OffloadedCheck {
    * props if it needs them; the check's report is every run's findings. @default one run over every template
    */
   readonly runs?: (context: IPolicyValidationContext) => readonly OffloadedRun[];
+  /**
+   * Keep the worker, and the plugin it built, for the next app this process synthesizes (the tests
+   * synthesize several): CloudFormationValidatePlugin takes about 5 s of CPU to set up its engine and
+   * under 1 s to validate another app with it. @default false
+   */
+  readonly reuseWorker?: boolean;
 }
 
 /** One validation of some of a round's templates. */
@@ -52,7 +58,6 @@ const { workerData } = require('node:worker_threads');
 const { port, flag, check, warmUpTypes } = workerData;
 function reply(message) {
   port.postMessage(message);
-  port.close();
   Atomics.store(flag, 0, 1);
   Atomics.notify(flag, 0);
 }
@@ -78,7 +83,7 @@ try {
 } catch (e) {
   reply({ error: (e && e.stack) || String(e) });
 }
-port.once('message', (runs) => {
+port.on('message', (runs) => {
   if (!Plugin) return;
   try {
     const reports = runs.map((run) => (run.props === undefined ? plugin : new Plugin(run.props)).validate(run.context));
@@ -94,6 +99,9 @@ port.once('message', (runs) => {
 
 /** How long a check may take before its plugin fails (and synth with it). */
 const WORKER_TIMEOUT_MS = 15 * 60 * 1000;
+
+/** Workers kept for the next app of this process (`reuseWorker`), by check. */
+const reusable = new Map<OffloadedCheck, Job>();
 
 /** One check on its own worker thread: started ahead, given its templates by `run`, collected by `report`. */
 class Job {
@@ -122,6 +130,7 @@ class Job {
     });
     // An unused job (an app that is never synthesized) never keeps the process alive.
     this.worker.unref();
+    this.port.unref();
   }
 
   run(context: IPolicyValidationContext): this {
@@ -136,12 +145,14 @@ class Job {
       },
       props: run.props,
     }));
+    Atomics.store(this.flag, 0, 0);
     this.port.postMessage(runs);
     return this;
   }
 
-  /** Stops the check: its result is no longer wanted. */
+  /** Stops the check: its result is no longer wanted (a kept worker is not kept any more). */
   cancel(): void {
+    if (reusable.get(this.check) === this) reusable.delete(this.check);
     this.port.close();
     void this.worker.terminate();
   }
@@ -151,7 +162,9 @@ class Job {
     const waited = Atomics.wait(this.flag, 0, 0, WORKER_TIMEOUT_MS);
     const message = receiveMessageOnPort(this.port)?.message as
       { report?: PolicyValidationPluginReport; error?: string } | undefined;
-    this.cancel();
+    const finished = waited !== 'timed-out' && message?.report !== undefined;
+    if (finished && this.check.reuseWorker) reusable.set(this.check, this);
+    else this.cancel();
     if (waited === 'timed-out' || !message) throw new Error(`${this.check.exportName} did not finish on its worker thread`);
     if (!message.report) throw new Error(`${this.check.exportName} failed: ${message.error}`);
     return message.report;
@@ -170,10 +183,10 @@ export class OffloadedRound {
 
   constructor(private readonly checks: readonly OffloadedCheck[]) {}
 
-  /** Starts `check`'s worker now, warmed up for `types`, for the next round. */
+  /** Starts `check`'s worker now, warmed up for `types`, for the next round (or takes the one kept for it). */
   prepare(check: OffloadedCheck, types: readonly string[]): void {
     this.ahead.get(check)?.cancel();
-    this.ahead.set(check, new Job(check, types));
+    this.ahead.set(check, this.kept(check) ?? new Job(check, types));
   }
 
   start(context: IPolicyValidationContext): void {
@@ -193,6 +206,13 @@ export class OffloadedRound {
   private job(check: OffloadedCheck): Job {
     const ready = this.ahead.get(check);
     this.ahead.delete(check);
-    return ready ?? new Job(check);
+    return ready ?? this.kept(check) ?? new Job(check);
+  }
+
+  /** The worker kept for `check` by an earlier app of this process, taken out of the keep. */
+  private kept(check: OffloadedCheck): Job | undefined {
+    const job = check.reuseWorker ? reusable.get(check) : undefined;
+    reusable.delete(check);
+    return job;
   }
 }

@@ -45,6 +45,7 @@ const CLOUDFORMATION_VALIDATE: OffloadedCheck = {
   module: require.resolve('aws-cdk-lib'),
   exportName: 'CloudFormationValidatePlugin',
   props: {},
+  reuseWorker: true,
 };
 
 /** cfn-guard's Control Tower rules, in one check per core (two to four), each with its share of the templates. */

@@ -50,6 +50,20 @@ describe('a round of offloaded checks', () => {
     expect(described(round.collect(contextOf('New.template.json'), () => true))).toEqual(['a: New.template.json call 1']);
   });
 
+  test('a check that keeps its worker validates the next app with the same plugin; others start afresh', () => {
+    const kept = { ...check('kept'), reuseWorker: true };
+    const fresh = check('fresh');
+    for (const app of ['One', 'Two']) {
+      const round = new OffloadedRound([kept, fresh]);
+      round.start(contextOf(`${app}.template.json`));
+      const call = app === 'One' ? 1 : 2;
+      expect(described(round.collect(contextOf(`${app}.template.json`), () => true))).toEqual([
+        `kept: ${app}.template.json call ${call}`,
+        `fresh: ${app}.template.json call 1`,
+      ]);
+    }
+  });
+
   test('a check prepared ahead (warmed up on a stub template) reports on the real templates', () => {
     const a = check('a');
     const round = new OffloadedRound([a]);
