@@ -9,6 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
+import { immutableRoleReference } from './immutable-role-reference';
 import { STATEFUL_REMOVAL_POLICY } from './retention';
 
 /**
@@ -209,7 +210,7 @@ export class SecureFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(30),
       reservedConcurrentExecutions: props.reservedConcurrency ?? 1,
       // Immutable: every permission is in `policy`, none is added behind the tests' back.
-      role: this.role.withoutPolicyUpdates(),
+      role: immutableRoleReference(this, 'FunctionRole', this.role),
       environment: props.environment,
       ...(network && this.securityGroup
         ? {
