@@ -9,11 +9,14 @@ import { FUNCTION_RUNTIME } from '../lib/constructs/secure-function';
 const ROOT = path.join(__dirname, '..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
 
-/** The major lines of an engines range such as `^22.0.0 || ^24.0.0`. */
+/**
+ * The major lines of an engines range such as `^22.13.0 || ^24.0.0`: each line from a floor (22.13:
+ * the oldest 22 every dependency accepts, eslint-visitor-keys 5 being the strictest) to its end.
+ */
 function supportedLines(range: string): number[] {
   return range.split('||').map((part) => {
-    const caret = /^\s*\^(\d+)\.0\.0\s*$/.exec(part);
-    if (!caret) throw new Error(`engines.node part "${part}" is not ^<major>.0.0: support whole LTS lines`);
+    const caret = /^\s*\^(\d+)\.\d+\.\d+\s*$/.exec(part);
+    if (!caret) throw new Error(`engines.node part "${part}" is not ^<major>.<minor>.<patch>: support whole LTS lines`);
     return Number(caret[1]);
   });
 }
