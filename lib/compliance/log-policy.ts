@@ -62,8 +62,8 @@ export class LambdaLogGroups implements IAspect {
       retention: this.props.retentionDays as logs.RetentionDays,
       removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
+    // The Ref makes CloudFormation create the log group first; a DependsOn would repeat it (cfn-lint W3005).
     node.addPropertyOverride('LoggingConfig.LogGroup', logGroup.logGroupName);
-    node.addResourceDependency(logGroup.node.defaultChild as CfnResource);
     acknowledgeCrossStackKey(logGroup.node.defaultChild as CfnResource, key, 'logGroup', `the log group of ${node.node.path}`);
   }
 }

@@ -21,6 +21,7 @@ import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { deploymentNames } from '../vocabulary';
 import { CERTIFICATE_SIGNING_ALGORITHM } from './certificate-signing-key';
+import { immutableRoleReference } from './immutable-role-reference';
 import { SecureFunction } from './secure-function';
 import { acknowledgeWildcardResource } from './wildcard-acknowledgement';
 import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
@@ -182,7 +183,7 @@ export class CryptoErasure extends Construct {
       comment: `Crypto-erasure of ${props.deployment}: execute, verify, certify, wait ${pendingWindowDays + 1} days, finalize, certify`,
       definitionBody: sfn.DefinitionBody.fromChainable(this.definition(props)),
       // Immutable: every permission is in `stateMachinePolicy`, none is added behind the tests' back.
-      role: this.stateMachineRole.withoutPolicyUpdates(),
+      role: immutableRoleReference(this, 'StateMachineRoleReference', this.stateMachineRole),
       // Past the window, finalize's two days of retries and the phases themselves.
       timeout: Duration.days(pendingWindowDays + 5),
       tracingEnabled: true,

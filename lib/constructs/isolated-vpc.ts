@@ -1,6 +1,6 @@
 import { CfnResource, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledge';
 import { SUBNET_GROUPS } from '../vocabulary';
 
@@ -85,6 +85,7 @@ export class IsolatedVpc extends Construct {
     this.pinLogicalIds(id);
     this.acknowledgeInternetRoutes();
     this.acknowledgeDefaultSecurityGroupHandler();
+    this.dropRedundantHandlerRoleDependency();
   }
 
   private pinLogicalIds(id: string): void {
@@ -143,10 +144,26 @@ export class IsolatedVpc extends Construct {
         'a VPC, and CloudFormation has no native way to empty the default security group.',
     });
   }
+
+  /**
+   * CDK makes the handler depend on its role, which the handler's `Role` (a GetAtt of the role's ARN)
+   * already orders: the redundant DependsOn is cfn-lint W3005. The role's permissions are inline in it.
+   */
+  private dropRedundantHandlerRoleDependency(): void {
+    const handler = findRestrictDefaultSgHandler(Stack.of(this));
+    const role = handler.node.scope?.node.tryFindChild('Role');
+    if (!role || !CfnResource.isCfnResource(role) || role.cfnResourceType !== 'AWS::IAM::Role') {
+      throw new Error(
+        'IsolatedVpc: the role of the Custom::VpcRestrictDefaultSG handler was not found where CDK used to create it; ' +
+          'update dropRedundantHandlerRoleDependency for this aws-cdk-lib version',
+      );
+    }
+    handler.removeResourceDependency(role);
+  }
 }
 
 /** The singleton handler Lambda behind `Custom::VpcRestrictDefaultSG`; fails loudly if CDK renames it. */
-function findRestrictDefaultSgHandler(stack: Stack): IConstruct {
+function findRestrictDefaultSgHandler(stack: Stack): CfnResource {
   const handler = stack.node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider')?.node.tryFindChild('Handler');
   if (!handler || !CfnResource.isCfnResource(handler) || handler.cfnResourceType !== 'AWS::Lambda::Function') {
     throw new Error(

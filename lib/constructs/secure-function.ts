@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
+import { immutableRoleReference } from './immutable-role-reference';
 
 /**
  * Node.js runtime of the project's functions: the newest Lambda offers (AwsSolutions-L1 requires the
@@ -209,7 +210,7 @@ export class SecureFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(30),
       reservedConcurrentExecutions: props.reservedConcurrency ?? 1,
       // Immutable: every permission is in `policy`, none is added behind the tests' back.
-      role: this.role.withoutPolicyUpdates(),
+      role: immutableRoleReference(this, 'FunctionRole', this.role),
       environment: props.environment,
       ...(network && this.securityGroup
         ? {

@@ -489,7 +489,9 @@ describe('CryptoErasure state machine', () => {
       TracingConfiguration: { Enabled: true },
     });
     expect(JSON.parse(JSON.stringify(definition)).TimeoutSeconds).toBe(35 * 86400);
-    expect(sm.DependsOn).toContain(s.id(s.erasure.stateMachinePolicy));
+    // Its policy first; the role is ordered by the RoleArn GetAtt alone (no redundant DependsOn, cfn-lint W3005).
+    expect(sm.DependsOn).toEqual([s.id(s.erasure.stateMachinePolicy)]);
+    expect(sm.Properties.RoleArn).toEqual({ 'Fn::GetAtt': [s.id(s.erasure.stateMachineRole), 'Arn'] });
   });
 
   test('logs ALL events without execution data into a 6-year, audit-key log group that is retained', () => {

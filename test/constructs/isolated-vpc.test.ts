@@ -110,6 +110,14 @@ describe('IsolatedVpc', () => {
     expect(Object.values(acks[0].data)[0]).toMatch(/^\[HIPAA 164\.312\(e\)\(1\)\] /);
   });
 
+  test("the default-security-group handler's role is ordered by its GetAtt alone, no redundant DependsOn (W3005)", () => {
+    const provider = stack.node.findChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+    const [handler, role] = ['Handler', 'Role'].map((child) => provider.node.findChild(child) as CfnResource);
+    const resource = template.toJSON().Resources[stack.resolve(handler.logicalId)];
+    expect(resource.Properties.Role).toEqual({ 'Fn::GetAtt': [stack.resolve(role.logicalId), 'Arn'] });
+    expect(resource.DependsOn).toBeUndefined();
+  });
+
   function ackedPaths(ruleId: string): string[] {
     return stack.node
       .findAll()

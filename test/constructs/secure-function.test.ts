@@ -91,6 +91,15 @@ describe('SecureFunction', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
   });
 
+  test('waits for its managed policy; its role is ordered by the GetAtt alone, no redundant DependsOn (W3005)', () => {
+    const { stack, fn } = setup();
+    const id = (c: { node: { defaultChild?: unknown } }) => stack.resolve((c.node.defaultChild as CfnElement).logicalId);
+    const resource = Template.fromStack(stack).toJSON().Resources[id(fn.function)];
+    expect(resource.Properties.Role).toEqual({ 'Fn::GetAtt': [id(fn.role), 'Arn'] });
+    expect(resource.DependsOn).toContain(id(fn.policy));
+    expect(resource.DependsOn).not.toContain(id(fn.role));
+  });
+
   test('refuses a log retention under 6 years', () => {
     expect(() => setup('vpc', { logRetentionDays: 365 })).toThrow('below 6 years');
   });
