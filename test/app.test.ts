@@ -116,7 +116,7 @@ describe.each(['config/demo.json', 'config/production.example.json'])('stateful 
 
   test('are kept on stack deletion and replacement, except when the operation that created them rolls back', () => {
     // With a plain Retain, a failed first deploy leaves named log groups, vaults, replica buckets and the
-    // database behind, and the retry fails with "already exists" (lib/constructs/retention.ts).
+    // database behind, and the retry fails with "already exists" (lib/compliance/retention.ts).
     const stateful = resources.filter((r) => STATEFUL.includes(r.Type));
     expect(stateful.length).toBeGreaterThan(30);
     for (const r of stateful) {
