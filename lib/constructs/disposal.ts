@@ -1,4 +1,4 @@
-import { AspectPriority, Aspects, RemovalPolicies, type IAspect } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, CfnResource, RemovalPolicies, type IAspect } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -22,7 +22,29 @@ export class DisposableResources implements IAspect {
     if (node instanceof cognito.CfnUserPool) node.deletionProtection = 'INACTIVE';
     // Also deleted when the evaluator saved queries or ran some in it.
     if (node instanceof athena.CfnWorkGroup) node.recursiveDeleteOption = true;
+    if (CfnResource.isCfnResource(node) && node.node.path.endsWith(`/${AUTO_DELETE_PROVIDER}/Handler`)) {
+      dropRedundantRoleDependency(node);
+    }
   }
+}
+
+/** CDK's singleton provider behind `autoDeleteObjects`, one per stack. */
+const AUTO_DELETE_PROVIDER = 'Custom::S3AutoDeleteObjectsCustomResourceProvider';
+
+/**
+ * CDK makes the provider's handler depend on its role, which the handler's `Role` (a GetAtt of the
+ * role's ARN) already orders: the redundant DependsOn is cfn-lint W3005. The role's permissions are
+ * inline in it, so nothing else must come first.
+ */
+function dropRedundantRoleDependency(handler: CfnResource): void {
+  const role = handler.node.scope?.node.tryFindChild('Role');
+  if (!role || !CfnResource.isCfnResource(role) || role.cfnResourceType !== 'AWS::IAM::Role') {
+    throw new Error(
+      `${handler.node.path}: the role of ${AUTO_DELETE_PROVIDER} was not found where CDK used to create it; ` +
+        'update dropRedundantRoleDependency for this aws-cdk-lib version',
+    );
+  }
+  handler.removeResourceDependency(role);
 }
 
 /** The rule ids that report a missing deletion protection, per resource kind. */
