@@ -15,7 +15,14 @@ const ENTRY = path.join(__dirname, '..', '..', 'lambda', 'access-review', 'index
 
 type Resource = { Type: string; Properties: Record<string, any> };
 
+/** Tests only read what `setup` returns: without overrides it is built once per file. */
+let shared: ReturnType<typeof build> | undefined;
 function setup(overrides: Partial<FunctionAlarmsProps> = {}) {
+  if (Object.keys(overrides).length > 0) return build(overrides);
+  return (shared ??= build());
+}
+
+function build(overrides: Partial<FunctionAlarmsProps> = {}) {
   const stack = new Stack(projectApp({ context: TEMPLATE_ONLY }), 'Ops', {
     env: { region: 'us-east-1', account: '111122223333' },
   });

@@ -15,7 +15,14 @@ const ENTRY = path.join(__dirname, '..', '..', 'lambda', 'session-revocation', '
 const ENV = { account: '111122223333', region: 'us-east-1' };
 
 /** The database in a Data stack, the canary in an Operations stack, as the deployment wires them. */
+/** Tests only read what `setup` returns: without overrides it is built once per file. */
+let shared: ReturnType<typeof build> | undefined;
 function setup(overrides: Partial<IntegrityCanaryProps> = {}) {
+  if (Object.keys(overrides).length > 0) return build(overrides);
+  return (shared ??= build());
+}
+
+function build(overrides: Partial<IntegrityCanaryProps> = {}) {
   const app = projectApp({ context: TEMPLATE_ONLY });
   const data = new Stack(app, 'Data', { env: ENV });
   const ops = new Stack(app, 'Ops', { env: ENV });

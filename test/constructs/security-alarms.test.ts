@@ -18,7 +18,14 @@ const ROLE = 'crm-demo-break-glass';
 
 const EXPECTED_PATTERNS = expectedSecurityAlarmPatterns(ROLE);
 
+/** Tests only read what `setup` returns: each prefix is built once per file. */
+const built = new Map<string | null, ReturnType<typeof build>>();
 function setup(alarmNamePrefix: string | null = 'crm-demo-security') {
+  if (!built.has(alarmNamePrefix)) built.set(alarmNamePrefix, build(alarmNamePrefix));
+  return built.get(alarmNamePrefix)!;
+}
+
+function build(alarmNamePrefix: string | null) {
   const app = projectApp({ context: TEMPLATE_ONLY });
   const stack = new Stack(app, 'Audit', { env: { account: '111122223333', region: 'us-east-1' } });
   const logGroup = new logs.LogGroup(stack, 'TrailLogs');
