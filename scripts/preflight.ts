@@ -11,7 +11,9 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
@@ -47,6 +49,7 @@ function clients(region: string): RegionClients {
       kms: new KMSClient({ region }),
       secretsmanager: new SecretsManagerClient({ region }),
       sfn: new SFNClient({ region }),
+      ec2: new EC2Client({ region }),
     };
     regionClients.set(region, c);
   }
@@ -54,6 +57,7 @@ function clients(region: string): RegionClients {
 }
 
 let route53: Route53Client | undefined;
+let iam: IAMClient | undefined;
 
 runAsMain(
   {
@@ -67,6 +71,8 @@ runAsMain(
       sts: (region) => new STSClient({ region }),
       // Route 53 is global; its API is served from us-east-1.
       route53: () => (route53 ??= new Route53Client({ region: 'us-east-1' })),
+      // IAM is global; like Route 53, its API is served from us-east-1.
+      iam: () => (iam ??= new IAMClient({ region: 'us-east-1' })),
       footprint: synthesizeFootprint,
       toolkitStackName: readCdkJson().toolkitStackName,
       out: (text) => console.log(text),

@@ -11,10 +11,15 @@ import * as path from 'node:path';
 import { MANIFEST_FILE } from '../../lib/assembly/manifest';
 import type { CloudAssembly, TemplateResource } from '../../lib/assembly/model';
 import { isRecord, num, prop, str } from '../../lib/assembly/template-facts';
+import { GLOBAL } from './result';
 
 /** Kinds of named resources the preflight looks for, each with its own read-only lookup. */
-export type NamedKind =
+export type RegionalNamedKind =
   'log-group' | 'backup-vault' | 'bucket' | 'db-instance' | 'kms-alias' | 'secret' | 'lambda-function' | 'state-machine';
+/** Kinds whose names are account-wide: their `region` is `global`, whichever stack creates them. */
+export type GlobalNamedKind = 'iam-role';
+export type NamedKind = RegionalNamedKind | GlobalNamedKind;
+const GLOBAL_KINDS: readonly NamedKind[] = ['iam-role'];
 
 /** The property that fixes the name, per CloudFormation type. */
 const NAME_PROPERTIES: readonly { type: string; property: string; kind: NamedKind }[] = [
@@ -26,11 +31,13 @@ const NAME_PROPERTIES: readonly { type: string; property: string; kind: NamedKin
   { type: 'AWS::SecretsManager::Secret', property: 'Name', kind: 'secret' },
   { type: 'AWS::Lambda::Function', property: 'FunctionName', kind: 'lambda-function' },
   { type: 'AWS::StepFunctions::StateMachine', property: 'StateMachineName', kind: 'state-machine' },
+  { type: 'AWS::IAM::Role', property: 'RoleName', kind: 'iam-role' },
 ];
 
 export interface NamedResource {
   readonly kind: NamedKind;
   readonly name: string;
+  /** The region of the name, or `global` for an account-wide name (an IAM role). */
   readonly region: string;
   /** The CloudFormation stack that would create it. */
   readonly stackName: string;
@@ -184,7 +191,9 @@ export function deploymentFootprint(
     for (const r of stack.resources) {
       for (const spec of NAME_PROPERTIES.filter((n) => n.type === r.type)) {
         const name = resolveName(prop(r, spec.property), { account, region });
-        if (name) named.push({ kind: spec.kind, name, region, stackName: stack.stackName, logicalId: r.logicalId });
+        if (!name) continue;
+        const scope = GLOBAL_KINDS.includes(spec.kind) ? GLOBAL : region;
+        named.push({ kind: spec.kind, name, region: scope, stackName: stack.stackName, logicalId: r.logicalId });
       }
       if (r.type === 'AWS::RDS::DBInstance') {
         database = {

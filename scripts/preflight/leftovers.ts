@@ -11,6 +11,7 @@
  */
 import { DescribeBackupVaultCommand, type BackupClient } from '@aws-sdk/client-backup';
 import { DescribeLogGroupsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { GetRoleCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
@@ -23,8 +24,8 @@ import {
 import { DescribeSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DescribeStateMachineCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { deploymentNames } from '../../lib/vocabulary';
-import type { NamedKind, NamedResource } from './footprint';
-import { errorName, fail, guarded, pass, type CheckResult } from './result';
+import type { GlobalNamedKind, NamedResource, RegionalNamedKind } from './footprint';
+import { errorName, fail, GLOBAL, guarded, pass, type CheckResult } from './result';
 
 export interface LeftoverClients {
   readonly logs: CloudWatchLogsClient;
@@ -61,13 +62,13 @@ function partitionOf(region: string): string {
   return 'aws';
 }
 
-interface Lookup {
+interface Lookup<C> {
   readonly label: string;
   readonly permission: string;
-  readonly find: (name: string, ctx: Context) => Promise<Found | undefined>;
+  readonly find: (name: string, ctx: C) => Promise<Found | undefined>;
 }
 
-const LOOKUPS: Record<NamedKind, Lookup> = {
+const LOOKUPS: Record<RegionalNamedKind, Lookup<Context>> = {
   'log-group': {
     label: 'log group',
     permission: 'logs:DescribeLogGroups',
@@ -242,11 +243,39 @@ const LOOKUPS: Record<NamedKind, Lookup> = {
   },
 };
 
+/** Looks `candidates` up in `scope`: one FAIL per name taken, one PASS when none is. */
+async function findTaken<K extends string, C>(
+  scope: string,
+  candidates: readonly (NamedResource & { readonly kind: K })[],
+  lookups: Record<K, Lookup<C>>,
+  ctx: C,
+): Promise<CheckResult[]> {
+  if (candidates.length === 0) return [];
+  const results = await Promise.all(
+    candidates.map((n) => {
+      const lookup = lookups[n.kind];
+      return guarded(scope, `whether ${lookup.label} ${n.name} exists`, lookup.permission, async () => {
+        const found = await lookup.find(n.name, ctx);
+        return found
+          ? [fail(scope, `${lookup.label} ${n.name} already exists (${found.detail}); ${n.stackName} cannot create it`, found.fix)]
+          : [];
+      });
+    }),
+  );
+  const findings = results.flat();
+  if (findings.length > 0) return findings;
+  const n = candidates.length;
+  const where = scope === GLOBAL ? 'account-wide' : 'here';
+  return [pass(scope, `${n} fixed name${n === 1 ? '' : 's'} this deployment creates ${where}: none is taken`)];
+}
+
+const isRegional = (n: NamedResource): n is NamedResource & { readonly kind: RegionalNamedKind } => n.kind in LOOKUPS;
+
 /**
  * Looks up every name of `named` in `region` whose stack is not one of `ownedBy` (existing stacks own
  * their resources). One FAIL per name taken; one PASS when none is.
  */
-export async function checkLeftovers(
+export function checkLeftovers(
   clients: LeftoverClients,
   region: string,
   account: string,
@@ -255,28 +284,53 @@ export async function checkLeftovers(
   ownedBy: readonly string[] = [],
   today = new Date().toISOString().slice(0, 10),
 ): Promise<CheckResult[]> {
-  const ctx: Context = { clients, region, account, deployment, today };
-  const candidates = named.filter((n) => n.region === region && !ownedBy.includes(n.stackName));
-  if (candidates.length === 0) return [];
-  const results = await Promise.all(
-    candidates.map((n) => {
-      const lookup = LOOKUPS[n.kind];
-      return guarded(region, `whether ${lookup.label} ${n.name} exists`, lookup.permission, async () => {
-        const found = await lookup.find(n.name, ctx);
-        return found
-          ? [
-              fail(
-                region,
-                `${lookup.label} ${n.name} already exists (${found.detail}); ${n.stackName} cannot create it`,
-                found.fix,
-              ),
-            ]
-          : [];
-      });
-    }),
+  const candidates = named.filter(isRegional).filter((n) => n.region === region && !ownedBy.includes(n.stackName));
+  return findTaken(region, candidates, LOOKUPS, { clients, region, account, deployment, today });
+}
+
+interface GlobalContext {
+  readonly iam: IAMClient;
+}
+
+const GLOBAL_LOOKUPS: Record<GlobalNamedKind, Lookup<GlobalContext>> = {
+  'iam-role': {
+    label: 'IAM role',
+    permission: 'iam:GetRole',
+    find: async (name, { iam }) => {
+      let role;
+      try {
+        role = (await iam.send(new GetRoleCommand({ RoleName: name }))).Role;
+      } catch (e) {
+        if (notFound(e, 'NoSuchEntityException', 'NoSuchEntity')) return undefined;
+        throw e;
+      }
+      // DeleteRole refuses a role that still has managed policies attached, inline policies or
+      // instance profiles: https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRole.html
+      const r = `--role-name ${name}`;
+      return {
+        detail: `created ${role?.CreateDate?.toISOString().slice(0, 10) ?? 'at an unknown date'}`,
+        fix:
+          `if nothing uses it any more: for each policy of aws iam list-attached-role-policies ${r}, aws iam detach-role-policy ${r} --policy-arn <arn>; ` +
+          `for each of aws iam list-role-policies ${r}, aws iam delete-role-policy ${r} --policy-name <name>; ` +
+          `for each of aws iam list-instance-profiles-for-role ${r}, aws iam remove-role-from-instance-profile --instance-profile-name <name> ${r}; ` +
+          `then aws iam delete-role ${r}`,
+      };
+    },
+  },
+};
+
+/**
+ * Looks up the account-wide names of `named` (IAM roles) whose stack is not one of `ownedBy`; the
+ * findings are `global`. One FAIL per name taken; one PASS when none is.
+ */
+export function checkGlobalLeftovers(
+  iam: IAMClient,
+  named: readonly NamedResource[],
+  ownedBy: readonly string[] = [],
+): Promise<CheckResult[]> {
+  const candidates = named.filter(
+    (n): n is NamedResource & { readonly kind: GlobalNamedKind } =>
+      n.kind in GLOBAL_LOOKUPS && n.region === GLOBAL && !ownedBy.includes(n.stackName),
   );
-  const findings = results.flat();
-  if (findings.length > 0) return findings;
-  const n = candidates.length;
-  return [pass(region, `${n} fixed name${n === 1 ? '' : 's'} this deployment creates here: none is taken`)];
+  return findTaken(GLOBAL, candidates, GLOBAL_LOOKUPS, { iam });
 }

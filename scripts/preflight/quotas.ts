@@ -1,10 +1,11 @@
 /**
- * Service quotas this deployment consumes that a fresh or busy account may not have room for: interface
- * endpoints in its one VPC (it has no NAT gateway, so every AWS service the workload reaches is an
+ * Service quotas this deployment consumes that a fresh or busy account may not have room for: VPCs per
+ * region (counting the VPCs already there), interface endpoints in its one VPC (it has no NAT gateway, so every AWS service the workload reaches is an
  * interface endpoint) and Fargate vCPUs for the CRM service at its maximum task count, during a rolling
  * deployment (which starts the new tasks before it stops the old ones). Elastic IPs and
  * NAT gateways are not used. A quota the account never changed reads as its AWS default.
  */
+import { paginateDescribeVpcs, type EC2Client } from '@aws-sdk/client-ec2';
 import {
   GetAWSDefaultServiceQuotaCommand,
   GetServiceQuotaCommand,
@@ -18,7 +19,15 @@ export interface QuotaNeed {
   readonly label: string;
   /** How much of it this deployment uses. */
   readonly needed: number;
+  /** How much of it is used already (for a per-region quota); 0 when not given. */
+  readonly inUse?: number;
 }
+
+/**
+ * VPCs per Region (default 5), service code `vpc`:
+ * https://docs.aws.amazon.com/general/latest/gr/vpc-service.html
+ */
+export const VPCS_PER_REGION_QUOTA = { serviceCode: 'vpc', quotaCode: 'L-F678F1CE', label: 'VPCs per Region' } as const;
 
 /** Interface VPC endpoints per VPC (default 50). */
 export const INTERFACE_ENDPOINTS_QUOTA = {
@@ -45,11 +54,40 @@ export function checkQuota(client: ServiceQuotasClient, region: string, need: Qu
   return guarded(region, what, 'servicequotas:GetServiceQuota and servicequotas:GetAWSDefaultServiceQuota', async () => {
     const value = await quotaValue(client, need);
     if (value === undefined) throw new Error(`Service Quotas returned no value for ${need.serviceCode}/${need.quotaCode}`);
-    if (value >= need.needed) return pass(region, `${what} is ${value}; this deployment needs ${need.needed}`);
+    const inUse = need.inUse ?? 0;
+    const total = inUse + need.needed;
+    const finding = `${what} is ${value}; ${need.inUse === undefined ? '' : `${inUse} in use and `}this deployment needs ${need.needed}`;
+    if (value >= total) return pass(region, finding);
     return fail(
       region,
-      `${what} is ${value}; this deployment needs ${need.needed}`,
-      `aws service-quotas request-service-quota-increase --region ${region} --service-code ${need.serviceCode} --quota-code ${need.quotaCode} --desired-value ${need.needed}`,
+      finding,
+      `aws service-quotas request-service-quota-increase --region ${region} --service-code ${need.serviceCode} --quota-code ${need.quotaCode} --desired-value ${total}`,
     );
+  });
+}
+
+/** The CloudFormation tag on every resource a stack created. */
+const STACK_NAME_TAG = 'aws:cloudformation:stack-name';
+
+/**
+ * Room for `needed` more VPCs in `region`: the VPCs there now (paginated DescribeVpcs) plus `needed`
+ * against the VPCs-per-Region quota. VPCs of `ownedBy` (healthy stacks of this deployment) are its own
+ * and not counted twice.
+ */
+export function checkVpcsPerRegion(
+  serviceQuotas: ServiceQuotasClient,
+  ec2: EC2Client,
+  region: string,
+  needed: number,
+  ownedBy: readonly string[] = [],
+): Promise<CheckResult[]> {
+  return guarded(region, 'how many VPCs the region has', 'ec2:DescribeVpcs', async () => {
+    let inUse = 0;
+    for await (const page of paginateDescribeVpcs({ client: ec2 }, {})) {
+      inUse += (page.Vpcs ?? []).filter(
+        (v) => !ownedBy.includes(v.Tags?.find((t) => t.Key === STACK_NAME_TAG)?.Value ?? ''),
+      ).length;
+    }
+    return checkQuota(serviceQuotas, region, { ...VPCS_PER_REGION_QUOTA, needed, inUse });
   });
 }

@@ -8,6 +8,8 @@
 import type { ACMClient } from '@aws-sdk/client-acm';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -24,8 +26,8 @@ import { checkDomain } from './domain';
 import type { DeploymentFootprint, RegionFootprint } from './footprint';
 import { checkIdentity } from './identity';
 import { checkLambdaConcurrency } from './lambda-concurrency';
-import { checkLeftovers, type LeftoverClients } from './leftovers';
-import { checkQuota, FARGATE_VCPU_QUOTA, INTERFACE_ENDPOINTS_QUOTA } from './quotas';
+import { checkGlobalLeftovers, checkLeftovers, type LeftoverClients } from './leftovers';
+import { checkQuota, checkVpcsPerRegion, FARGATE_VCPU_QUOTA, INTERFACE_ENDPOINTS_QUOTA } from './quotas';
 import { exitCodeOf, fail, formatResults, GLOBAL, PREFLIGHT_EXIT, summary, type CheckResult } from './result';
 import { checkSignInDomain } from './sign-in-domain';
 import { checkStacks } from './stacks';
@@ -36,12 +38,15 @@ export interface RegionClients extends LeftoverClients, DetectiveClients {
   readonly serviceQuotas: ServiceQuotasClient;
   readonly cognito: CognitoIdentityProviderClient;
   readonly acm: ACMClient;
+  readonly ec2: EC2Client;
 }
 
 export interface PreflightDeps {
   readonly clients: (region: string) => RegionClients;
   readonly sts: (region: string) => STSClient;
   readonly route53: () => Route53Client;
+  /** IAM is global (role names are account-wide). */
+  readonly iam: () => IAMClient;
   /** What the deployment needs, from its synthesized templates (synth.ts). */
   readonly footprint: (config: DeploymentConfig, account: string) => DeploymentFootprint;
   /** @default lib/config/load loadConfig (relative to the working directory) */
@@ -78,6 +83,7 @@ async function runChecks(
   const stacks = Promise.all(
     regions.map((r) => checkStacks(deps.clients(r).cloudformation, r, regionFootprint(r).stackNames, configPath)),
   );
+  const owned = stacks.then((outcomes) => outcomes.flatMap((o) => o.healthy));
   const groups: Promise<CheckResult[]>[] = [
     stacks.then((outcomes) => outcomes.flatMap((o) => o.results)),
     perRegion((r, c) => checkBootstrap(c.cloudformation, r, account, footprint.bootstrap, deps.toolkitStackName)),
@@ -97,6 +103,11 @@ async function runChecks(
     footprint.signInDomain
       ? checkSignInDomain(deps.clients(footprint.signInDomain.region).cognito, footprint.signInDomain, account, configPath)
       : Promise.resolve([]),
+    owned.then((ownedBy) =>
+      perRegion((r, c, f) =>
+        f.vpcs > 0 ? checkVpcsPerRegion(c.serviceQuotas, c.ec2, r, f.vpcs, ownedBy) : Promise.resolve([]),
+      ),
+    ),
     perRegion((r, c, f) =>
       f.interfaceEndpointsPerVpc > 0
         ? checkQuota(c.serviceQuotas, r, { ...INTERFACE_ENDPOINTS_QUOTA, needed: f.interfaceEndpointsPerVpc })
@@ -107,10 +118,8 @@ async function runChecks(
         checkQuota(deps.clients(f.region).serviceQuotas, f.region, { ...FARGATE_VCPU_QUOTA, needed: Math.ceil(f.vcpus) }),
       ),
     ).then((rs) => rs.flat()),
-    stacks.then((outcomes) => {
-      const owned = outcomes.flatMap((o) => o.healthy);
-      return perRegion((r, c) => checkLeftovers(c, r, account, config.name, footprint.named, owned));
-    }),
+    owned.then((ownedBy) => checkGlobalLeftovers(deps.iam(), footprint.named, ownedBy)),
+    owned.then((ownedBy) => perRegion((r, c) => checkLeftovers(c, r, account, config.name, footprint.named, ownedBy))),
   ];
   return (await Promise.all(groups)).flat();
 }

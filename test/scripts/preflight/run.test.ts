@@ -8,7 +8,9 @@ import {
   DescribeConfigurationRecordersCommand,
   DescribeDeliveryChannelsCommand,
 } from '@aws-sdk/client-config-service';
+import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetAccountSettingsCommand, GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
@@ -55,6 +57,8 @@ const mocks = {
   secretsmanager: mockClient(SecretsManagerClient),
   sfn: mockClient(SFNClient),
   route53: mockClient(Route53Client),
+  ec2: mockClient(EC2Client),
+  iam: mockClient(IAMClient),
 };
 const err = (name: string, message = name, status = 400) =>
   Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
@@ -96,6 +100,8 @@ function readyAccount(): void {
   mocks.kms.on(DescribeKeyCommand).rejects(err('NotFoundException'));
   mocks.secretsmanager.on(DescribeSecretCommand).rejects(err('ResourceNotFoundException'));
   mocks.sfn.on(DescribeStateMachineCommand).rejects(err('StateMachineDoesNotExist'));
+  mocks.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-default' }] });
+  mocks.iam.on(GetRoleCommand).rejects(err('NoSuchEntityException', 'no role', 404));
   mocks.route53
     .on(GetHostedZoneCommand)
     .resolves({ HostedZone: { Id: 'Z0123456789ABC', Name: 'clinic.org.', CallerReference: 'x' } });
@@ -135,6 +141,7 @@ const FOOTPRINT: DeploymentFootprint = {
       stackName: 'crm-demo-dr',
       logicalId: 'PhiReplicaBucket',
     },
+    { kind: 'iam-role', name: 'crm-demo-break-glass', region: 'global', stackName: 'crm-demo-keys', logicalId: 'BreakGlass' },
   ],
 };
 
@@ -154,6 +161,7 @@ const regionClients = (r: string): RegionClients => ({
   kms: new KMSClient({ region: r }),
   secretsmanager: new SecretsManagerClient({ region: r }),
   sfn: new SFNClient({ region: r }),
+  ec2: new EC2Client({ region: r }),
 });
 
 function run(argv: string[] = ['-c', 'config=config/x.json'], overrides: Partial<PreflightDeps> = {}) {
@@ -166,6 +174,7 @@ function run(argv: string[] = ['-c', 'config=config/x.json'], overrides: Partial
     clients,
     sts: (r) => new STSClient({ region: r }),
     route53: () => new Route53Client({ region: 'us-east-1' }),
+    iam: () => new IAMClient({ region: 'us-east-1' }),
     footprint,
     loadConfig: () => CONFIG,
     out: (t) => out.push(...t.split('\n')),
@@ -228,6 +237,35 @@ test('an existing stack of the deployment owns its names: they are not reported 
   expect(await code).toBe(0);
   expect(mocks.rds.commandCalls(DescribeDBInstancesCommand)).toHaveLength(0);
   expect(resultLines(out).some((l) => l.startsWith('WARN  us-east-1  stack crm-demo-data already exists'))).toBe(true);
+});
+
+test('a leftover break-glass role is a global FAIL; the owning stack, once it exists, owns it', async () => {
+  mocks.iam.on(GetRoleCommand).resolves({
+    Role: { RoleName: 'crm-demo-break-glass', Path: '/', RoleId: 'R', Arn: 'arn:r', CreateDate: new Date('2026-01-02') },
+  });
+  const first = run();
+  expect(await first.code).toBe(1);
+  expect(resultLines(first.out).filter((l) => l.startsWith('FAIL'))).toEqual([
+    expect.stringMatching(/^FAIL {2}global +IAM role crm-demo-break-glass already exists .*aws iam delete-role --role-name crm-demo-break-glass$/),
+  ]);
+  mocks.iam.resetHistory();
+  mocks.cloudformation.on(DescribeStacksCommand, { StackName: 'crm-demo-keys' }).resolves({
+    Stacks: [{ StackName: 'crm-demo-keys', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date() }],
+  });
+  expect(await run().code).toBe(0);
+  expect(mocks.iam.commandCalls(GetRoleCommand)).toHaveLength(0);
+});
+
+test('a region with its VPCs-per-Region quota used up fails, only where the deployment creates a VPC', async () => {
+  mocks.serviceQuotas.on(GetServiceQuotaCommand, { QuotaCode: 'L-F678F1CE' }).resolves({ Quota: { Value: 1 } });
+  const { code, out } = run();
+  expect(await code).toBe(1);
+  expect(resultLines(out).filter((l) => l.startsWith('FAIL'))).toEqual([
+    expect.stringMatching(
+      /^FAIL {2}us-east-1 +quota VPCs per Region \(L-F678F1CE\) is 1; 1 in use and this deployment needs 1 {2}— .*--desired-value 2$/,
+    ),
+  ]);
+  expect(mocks.ec2.calls()).toHaveLength(1);
 });
 
 test('credentials of another account: one FAIL, nothing else asked, exit 1', async () => {
