@@ -76,6 +76,8 @@ describe('footprint of hand-written templates', () => {
             Unreserved: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'd-b' } },
             Detector: { Type: 'AWS::GuardDuty::Detector' },
             Group: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: { Ref: 'Other' } } },
+            Role: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'd-break-glass' } },
+            GeneratedRole: { Type: 'AWS::IAM::Role', Properties: {} },
           }),
         }),
         assemblyStack({
@@ -113,10 +115,11 @@ describe('footprint of hand-written templates', () => {
     expect(footprint.fargateVcpus).toEqual([{ region: 'us-east-1', vcpus: 4.5 }]);
   });
 
-  test('fixed names only, with the account and region filled in', () => {
+  test('fixed names only, with the account and region filled in; role names are global', () => {
     expect(footprint.named.map((n) => [n.kind, n.name, n.region, n.stackName])).toEqual([
       ['lambda-function', 'd-a', 'us-east-1', 'd-net'],
       ['lambda-function', 'd-b', 'us-east-1', 'd-net'],
+      ['iam-role', 'd-break-glass', 'global', 'd-net'],
       ['bucket', `d-${ACCOUNT}-us-west-2`, 'us-west-2', 'd-dr'],
     ]);
   });
@@ -202,6 +205,8 @@ describe('footprint of the synthesized demo deployment', () => {
     );
     expect(namesOf('lambda-function')).toEqual(expect.arrayContaining([names.keyRotationFunction, names.cryptoErasureFunction]));
     expect(namesOf('state-machine')).toEqual([names.cryptoErasureStateMachine]);
+    expect(namesOf('iam-role')).toEqual(expect.arrayContaining([names.breakGlassRole]));
+    expect(footprint.named.filter((n) => n.kind === 'iam-role').every((n) => n.region === 'global')).toBe(true);
     const dr = footprint.named.filter((n) => n.region === config.regions.dr).map((n) => n.name);
     expect(dr).toEqual(expect.arrayContaining([names.drBackupVault, names.keyAlias('phi-dr')]));
   });

@@ -1,5 +1,6 @@
 import { BackupClient, DescribeBackupVaultCommand } from '@aws-sdk/client-backup';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
@@ -8,7 +9,7 @@ import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { NamedKind, NamedResource } from '../../../scripts/preflight/footprint';
-import { checkLeftovers } from '../../../scripts/preflight/leftovers';
+import { checkGlobalLeftovers, checkLeftovers } from '../../../scripts/preflight/leftovers';
 
 const logs = mockClient(CloudWatchLogsClient);
 const backup = mockClient(BackupClient);
@@ -18,7 +19,8 @@ const kms = mockClient(KMSClient);
 const secretsmanager = mockClient(SecretsManagerClient);
 const lambda = mockClient(LambdaClient);
 const sfn = mockClient(SFNClient);
-const MOCKS = [logs, backup, s3, rds, kms, secretsmanager, lambda, sfn];
+const iam = mockClient(IAMClient);
+const MOCKS = [logs, backup, s3, rds, kms, secretsmanager, lambda, sfn, iam];
 
 const err = (name: string, status?: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
 
@@ -32,6 +34,7 @@ function nothingExists(): void {
   secretsmanager.on(DescribeSecretCommand).rejects(err('ResourceNotFoundException', 400));
   lambda.on(GetFunctionCommand).rejects(err('ResourceNotFoundException', 404));
   sfn.on(DescribeStateMachineCommand).rejects(err('StateMachineDoesNotExist', 400));
+  iam.on(GetRoleCommand).rejects(err('NoSuchEntityException', 404));
 }
 beforeEach(nothingExists);
 afterEach(() => MOCKS.forEach((m) => m.reset()));
@@ -65,6 +68,7 @@ const ALL: NamedResource[] = [
   named('lambda-function', 'd-fn'),
   named('state-machine', 'd-crypto-erasure'),
   named('bucket', 'in-the-other-region', 'd-dr', 'us-east-1'),
+  named('iam-role', 'd-break-glass', 'd-keys', 'global'),
 ];
 const check = (resources = ALL, owned: string[] = []) =>
   checkLeftovers(clients(), REGION, ACCOUNT, 'd', resources, owned, '2026-12-06');
@@ -204,4 +208,57 @@ test('a lookup that is denied fails with its permission; the other names are sti
     'cannot check whether KMS alias alias/d/phi-dr exists: access denied (missing permission kms:DescribeKey)',
   );
   expect(results[1].what).toContain('Lambda function d-fn already exists');
+});
+
+describe('IAM roles: account-wide names, looked up once as global', () => {
+  const checkRoles = (owned: string[] = []) => checkGlobalLeftovers(new IAMClient({}), ALL, owned);
+
+  test('no role taken: one global PASS; only the role names were looked up', async () => {
+    expect(await checkRoles()).toEqual([
+      { status: 'PASS', scope: 'global', what: '1 fixed name this deployment creates account-wide: none is taken' },
+    ]);
+    expect(iam.commandCalls(GetRoleCommand).map((c) => c.args[0].input)).toEqual([{ RoleName: 'd-break-glass' }]);
+  });
+
+  test('the regional check does not look the roles up', async () => {
+    await check();
+    expect(iam.calls()).toHaveLength(0);
+  });
+
+  test('a role found is a FAIL with every step DeleteRole needs first', async () => {
+    iam.on(GetRoleCommand).resolves({
+      Role: { RoleName: 'd-break-glass', Path: '/', RoleId: 'R', Arn: 'arn:r', CreateDate: new Date('2026-01-02T03:04:05Z') },
+    });
+    const [r, ...rest] = await checkRoles();
+    expect(rest).toEqual([]);
+    expect(r).toMatchObject({
+      status: 'FAIL',
+      scope: 'global',
+      what: 'IAM role d-break-glass already exists (created 2026-01-02); d-keys cannot create it',
+    });
+    for (const step of [
+      'aws iam detach-role-policy --role-name d-break-glass',
+      'aws iam delete-role-policy --role-name d-break-glass',
+      'aws iam remove-role-from-instance-profile --instance-profile-name <name> --role-name d-break-glass',
+    ]) {
+      expect(r.fix).toContain(step);
+    }
+    expect(r.fix).toMatch(/then aws iam delete-role --role-name d-break-glass$/);
+  });
+
+  test('a role of an existing stack of the deployment is its own', async () => {
+    expect(await checkRoles(['d-keys'])).toEqual([]);
+    expect(iam.calls()).toHaveLength(0);
+  });
+
+  test('GetRole denied fails naming iam:GetRole', async () => {
+    iam.on(GetRoleCommand).rejects(err('AccessDenied', 403));
+    expect(await checkRoles()).toEqual([
+      expect.objectContaining({
+        status: 'FAIL',
+        scope: 'global',
+        what: 'cannot check whether IAM role d-break-glass exists: access denied (missing permission iam:GetRole)',
+      }),
+    ]);
+  });
 });
