@@ -257,7 +257,13 @@ async function findTaken<K extends string, C>(
       return guarded(scope, `whether ${lookup.label} ${n.name} exists`, lookup.permission, async () => {
         const found = await lookup.find(n.name, ctx);
         return found
-          ? [fail(scope, `${lookup.label} ${n.name} already exists (${found.detail}); ${n.stackName} cannot create it`, found.fix)]
+          ? [
+              fail(
+                scope,
+                `${lookup.label} ${n.name} already exists (${found.detail}); ${n.stackName} cannot create it`,
+                found.fix,
+              ),
+            ]
           : [];
       });
     }),

@@ -104,9 +104,7 @@ async function runChecks(
       ? checkSignInDomain(deps.clients(footprint.signInDomain.region).cognito, footprint.signInDomain, account, configPath)
       : Promise.resolve([]),
     owned.then((ownedBy) =>
-      perRegion((r, c, f) =>
-        f.vpcs > 0 ? checkVpcsPerRegion(c.serviceQuotas, c.ec2, r, f.vpcs, ownedBy) : Promise.resolve([]),
-      ),
+      perRegion((r, c, f) => (f.vpcs > 0 ? checkVpcsPerRegion(c.serviceQuotas, c.ec2, r, f.vpcs, ownedBy) : Promise.resolve([]))),
     ),
     perRegion((r, c, f) =>
       f.interfaceEndpointsPerVpc > 0

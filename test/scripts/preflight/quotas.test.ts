@@ -43,10 +43,17 @@ describe('VPCs per Region: the VPCs already there plus the ones this deployment 
     checkVpcsPerRegion(new ServiceQuotasClient({}), new EC2Client({}), 'us-east-1', 1, owned);
 
   test('every page of DescribeVpcs is counted; room for one more passes', async () => {
-    ec2.on(DescribeVpcsCommand).resolvesOnce({ Vpcs: vpcs(undefined, 'other'), NextToken: 't' }).resolves({ Vpcs: vpcs('x') });
+    ec2
+      .on(DescribeVpcsCommand)
+      .resolvesOnce({ Vpcs: vpcs(undefined, 'other'), NextToken: 't' })
+      .resolves({ Vpcs: vpcs('x') });
     quotas.on(GetServiceQuotaCommand, { ServiceCode: 'vpc', QuotaCode: 'L-F678F1CE' }).resolves({ Quota: { Value: 5 } });
     expect(await checkVpcs()).toEqual([
-      { status: 'PASS', scope: 'us-east-1', what: 'quota VPCs per Region (L-F678F1CE) is 5; 3 in use and this deployment needs 1' },
+      {
+        status: 'PASS',
+        scope: 'us-east-1',
+        what: 'quota VPCs per Region (L-F678F1CE) is 5; 3 in use and this deployment needs 1',
+      },
     ]);
     expect(ec2.commandCalls(DescribeVpcsCommand)).toHaveLength(2);
   });

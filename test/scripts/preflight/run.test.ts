@@ -246,7 +246,9 @@ test('a leftover break-glass role is a global FAIL; the owning stack, once it ex
   const first = run();
   expect(await first.code).toBe(1);
   expect(resultLines(first.out).filter((l) => l.startsWith('FAIL'))).toEqual([
-    expect.stringMatching(/^FAIL {2}global +IAM role crm-demo-break-glass already exists .*aws iam delete-role --role-name crm-demo-break-glass$/),
+    expect.stringMatching(
+      /^FAIL {2}global +IAM role crm-demo-break-glass already exists .*aws iam delete-role --role-name crm-demo-break-glass$/,
+    ),
   ]);
   mocks.iam.resetHistory();
   mocks.cloudformation.on(DescribeStacksCommand, { StackName: 'crm-demo-keys' }).resolves({
