@@ -205,7 +205,7 @@ describe('footprint of the synthesized demo deployment', () => {
     );
     expect(namesOf('lambda-function')).toEqual(expect.arrayContaining([names.keyRotationFunction, names.cryptoErasureFunction]));
     expect(namesOf('state-machine')).toEqual([names.cryptoErasureStateMachine]);
-    expect(namesOf('iam-role')).toEqual(expect.arrayContaining([names.breakGlassRole]));
+    expect(namesOf('iam-role')).toEqual(expect.arrayContaining([names.breakGlassRole, names.cryptoErasureRole]));
     expect(footprint.named.filter((n) => n.kind === 'iam-role').every((n) => n.region === 'global')).toBe(true);
     const dr = footprint.named.filter((n) => n.region === config.regions.dr).map((n) => n.name);
     expect(dr).toEqual(expect.arrayContaining([names.drBackupVault, names.keyAlias('phi-dr')]));
