@@ -69,7 +69,8 @@ export class VaultEmptier extends Construct {
       { Effect: 'Allow', Action: ['backup:ListRecoveryPointsByBackupVault'], Resource: vault.backupVaultArn },
       {
         // DeleteRecoveryPoint takes the recoveryPoint resource type, whose ARN names no vault
-        // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbackup.html); the
+        // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbackup.html; ARN format
+        // as in https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DeleteRecoveryPoint.html). The
         // request names this vault, and the handler lists this vault only.
         Effect: 'Allow',
         Action: ['backup:DeleteRecoveryPoint'],
