@@ -5,6 +5,7 @@
  * The synthesized assembly is shared with the other whole-app tests (test/helpers/shipped-assembly.ts).
  */
 import { SANDBOX_RELAXED_CONTROLS, sandboxRemainders } from '../lib/config/profile';
+import { VAULT_EMPTIER_RESOURCE_TYPE } from '../lib/constructs/vault-emptier';
 import { renderHtml } from '../lib/report/html';
 import { renderMarkdown } from '../lib/report/markdown';
 import { buildReportModel } from '../lib/report/model';
@@ -94,6 +95,27 @@ describe('sandbox deployment: cdk destroy --all leaves nothing behind', () => {
     for (const v of vaults) {
       expect(v.resource.Properties?.LockConfiguration).toBeUndefined();
       expect(JSON.stringify(v.resource.Properties?.AccessPolicy ?? {})).not.toMatch(/Deny/);
+    }
+  });
+
+  test('every vault is emptied before deletion by its VaultEmptier, after the backup plan that fills it is deleted', () => {
+    const vaults = ofType('AWS::Backup::BackupVault');
+    const emptiers = ofType(VAULT_EMPTIER_RESOURCE_TYPE);
+    // The GetAtt of the vault makes CloudFormation delete the emptier first.
+    const emptied = new Set(
+      emptiers.map(
+        (e) => `${e.stack.id}/${(e.resource.Properties?.BackupVaultName as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0]}`,
+      ),
+    );
+    expect(vaults.map((v) => `${v.stack.id}/${v.id}`).sort()).toEqual([...emptied].sort());
+    // Every plan (in the Backup stack, with the primary vault) is deleted before the emptier runs: it depends on it.
+    const plans = ofType('AWS::Backup::BackupPlan');
+    expect(plans.length).toBeGreaterThanOrEqual(1);
+    for (const plan of plans) {
+      const dependsOn = [(plan.resource as { DependsOn?: string | string[] }).DependsOn ?? []].flat();
+      const sameStack = emptiers.filter((e) => e.stack === plan.stack).map((e) => e.id);
+      expect(sameStack).toHaveLength(1);
+      expect(dependsOn).toEqual(expect.arrayContaining(sameStack));
     }
   });
 

@@ -126,11 +126,12 @@ export class BackupVaulting extends Construct {
     super(scope, id);
     const names = deploymentNames(props.deployment);
 
-    this.vault = new LockedBackupVault(this, 'Vault', {
+    const lockedVault = new LockedBackupVault(this, 'Vault', {
       backupVaultName: names.backupVault,
       encryptionKey: props.backupKey,
       ...props.vaultLock,
-    }).vault;
+    });
+    this.vault = lockedVault.vault;
 
     this.role = this.backupRole(props);
     this.plan = new backup.BackupPlan(this, 'Plan', {
@@ -138,6 +139,8 @@ export class BackupVaulting extends Construct {
       backupVault: this.vault,
       backupPlanRules: this.rules(props),
     });
+    // Sandbox: the plan (and its rules) is deleted before the vault is emptied, so no new backup lands after.
+    if (lockedVault.emptier) this.plan.node.addDependency(lockedVault.emptier);
 
     pinLogicalId(this.vault, LOGICAL_IDS.backup.vault);
     pinLogicalId(this.plan, LOGICAL_IDS.backup.plan);

@@ -67,7 +67,7 @@ export const SANDBOX_RELAXED_CONTROLS: readonly RelaxedControl[] = [
     hipaa: '164.308(a)(7)(ii)(A)',
     production: 'both vaults are locked and deny deleting recovery points to every principal',
     sandbox:
-      'no Vault Lock and no deny policy: recovery points can be deleted, so the vaults can be deleted (delete the recovery points first, see the teardown output)',
+      'no Vault Lock and no deny policy: recovery points can be deleted, so each vault is emptied by its emptier custom resource and deleted with its stack',
   },
   {
     id: 'resource-retention',

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
+import { VaultEmptier } from './vault-emptier';
 
 /** AWS Backup Vault Lock mode. */
 export type VaultLockMode = 'GOVERNANCE' | 'COMPLIANCE';
@@ -48,8 +49,8 @@ export interface LockedBackupVaultProps {
   readonly changeableFor?: Duration;
   /**
    * Sandbox profile only (lib/config/profile.ts): no Vault Lock and no deny policy, deleted with its
-   * stack. AWS Backup refuses to delete a vault that still holds recovery points, so those are deleted
-   * first (the sandbox teardown output prints how). @default false
+   * stack. AWS Backup refuses to delete a vault that still holds recovery points, so a VaultEmptier
+   * deletes them first (CloudFormation deletes it before the vault). @default false
    */
   readonly disposable?: boolean;
 }
@@ -73,6 +74,11 @@ export interface LockedBackupVaultProps {
  */
 export class LockedBackupVault extends Construct {
   readonly vault: backup.BackupVault;
+  /**
+   * Disposable vaults only: empties the vault before CloudFormation deletes it. Whatever writes into the
+   * vault from the same stack (a backup plan) should depend on it, so it is deleted before the emptying.
+   */
+  readonly emptier?: VaultEmptier;
 
   constructor(scope: Construct, id: string, props: LockedBackupVaultProps) {
     super(scope, id);
@@ -96,7 +102,10 @@ export class LockedBackupVault extends Construct {
             changeableFor: props.lockMode === 'COMPLIANCE' ? props.changeableFor : undefined,
           },
     });
-    if (props.disposable) return;
+    if (props.disposable) {
+      this.emptier = new VaultEmptier(this, 'Emptier', { vault: this.vault });
+      return;
+    }
     this.vault.addToAccessPolicy(
       new iam.PolicyStatement({
         sid: 'DenyRecoveryPointDeletionAndPolicyChanges',

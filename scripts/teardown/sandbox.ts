@@ -1,8 +1,9 @@
 /**
  * The teardown of a sandbox deployment (profile `sandbox`, lib/config/profile.ts): nothing to keep, so
- * `cdk destroy --all` removes it. AWS Backup refuses to delete a vault that still holds recovery points,
- * so those are deleted first (the commands below); afterwards only what AWS itself keeps for a while
- * remains (`sandboxRemainders`), each with its date. Printed before the crypto-erasure plan, which a
+ * `cdk destroy --all` removes it. AWS Backup refuses to delete a vault that still holds recovery points:
+ * each sandbox vault's VaultEmptier (lib/constructs/vault-emptier.ts) deletes them during the destroy,
+ * and the commands below are only the fallback when it failed; afterwards only what AWS itself keeps for
+ * a while remains (`sandboxRemainders`), each with its date. Printed before the crypto-erasure plan, which a
  * sandbox can still rehearse.
  */
 import { sandboxRemainders } from '../../lib/config/profile';
@@ -11,7 +12,10 @@ import { deploymentNames } from '../../lib/vocabulary';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The AWS CLI commands that delete every recovery point of `vault` (the CLI pages through the list itself). */
+/**
+ * The AWS CLI commands that delete every recovery point of `vault` (the CLI pages through the list itself):
+ * the manual fallback when the vault's emptier failed during `cdk destroy`.
+ */
 export function deleteRecoveryPointsCommand(vault: string, region: string): string {
   return (
     `aws backup list-recovery-points-by-backup-vault --region ${region} --backup-vault-name ${vault} ` +
@@ -34,14 +38,17 @@ export function formatSandboxTeardown(
   ];
   return [
     `${config.name} is a SANDBOX deployment (profile sandbox, holds no PHI): nothing is kept, so remove it completely.`,
-    '  1. Delete the recovery points of both backup vaults (AWS Backup refuses to delete a vault that holds any):',
-    ...vaults.map(([vault, region]) => `       ${deleteRecoveryPointsCommand(vault, region)}`),
-    '     Deletion takes a few minutes; run the list commands again until both vaults are empty.',
-    `  2. npx cdk destroy --all --force -c config=${configPath}`,
-    '     If a stack fails to delete: a backup job finished in between (repeat step 1), or, for the Network stack,',
-    "     GuardDuty's runtime-monitoring VPC endpoint is still there (GuardDuty removes it once its detector is gone;",
-    '     wait a few minutes). Then run step 2 again.',
-    `  What remains after step 2, and until when (if destroyed today; keys gone on or about ${keysGone}):`,
+    `  1. npx cdk destroy --all --force -c config=${configPath}`,
+    '     Each backup vault is emptied by its emptier custom resource (Custom::BackupVaultEmptier) before it is',
+    '     deleted; the backup plan is deleted first. This can take up to 12 minutes per vault.',
+    '  2. Only if a stack fails to delete:',
+    '     - a vault still holds recovery points (the emptier failed; its error lists them): delete them by hand,',
+    ...vaults.map(([vault, region]) => `         ${deleteRecoveryPointsCommand(vault, region)}`),
+    '       list again until the vault is empty (deletion takes a few minutes);',
+    "     - the Network stack: GuardDuty's runtime-monitoring VPC endpoint is still there (GuardDuty removes it once",
+    '       its detector is gone; wait a few minutes).',
+    '     Then run step 1 again.',
+    `  What remains after step 1, and until when (if destroyed today; keys gone on or about ${keysGone}):`,
     ...sandboxRemainders(config).map((r) => `    - ${r.what}: ${r.until}`),
   ].join('\n');
 }

@@ -9,11 +9,17 @@ const sandbox = shippedConfig(SANDBOX_CONFIG);
 describe('the sandbox teardown output', () => {
   const text = formatSandboxTeardown(sandbox, SANDBOX_CONFIG, NOW);
 
-  test('empties both vaults by name and region before cdk destroy --all', () => {
-    expect(text).toContain(deleteRecoveryPointsCommand('crm-sandbox-backup-vault', 'us-east-1'));
-    expect(text).toContain(deleteRecoveryPointsCommand('crm-sandbox-backup-vault-dr', 'us-west-2'));
-    expect(text.indexOf('delete-recovery-point')).toBeLessThan(text.indexOf('npx cdk destroy --all'));
+  test('cdk destroy --all comes first: the vault emptiers empty both vaults, no manual step before it', () => {
     expect(text).toContain('npx cdk destroy --all --force -c config=config/sandbox.json');
+    expect(text.indexOf('npx cdk destroy --all')).toBeLessThan(text.indexOf('delete-recovery-point'));
+    expect(text).toMatch(/emptied by its emptier custom resource \(Custom::BackupVaultEmptier\)/);
+  });
+
+  test('the manual deletion of both vaults, by name and region, is only the fallback when an emptier failed', () => {
+    const fallback = text.slice(text.indexOf('Only if a stack fails to delete'));
+    expect(fallback).toMatch(/^Only if a stack fails to delete:\n.*the emptier failed/);
+    expect(fallback).toContain(deleteRecoveryPointsCommand('crm-sandbox-backup-vault', 'us-east-1'));
+    expect(fallback).toContain(deleteRecoveryPointsCommand('crm-sandbox-backup-vault-dr', 'us-west-2'));
   });
 
   test('says what remains and until when: the keys 7 days after today', () => {
@@ -43,8 +49,10 @@ describe('npm run teardown with a sandbox config', () => {
     // The demo deployment of the fixtures, as a sandbox: the mocked erasure plan is the demo's.
     const deps = teardownDeps({ loadConfig: () => ({ ...demoConfig(), profile: 'sandbox' }) });
     expect(await runTeardown(['-c', 'config=config/demo-sandbox.json'], deps)).toBe(EXIT.ok);
-    expect(deps.stdout()).toMatch(/^Caller .*\n\ncrm-demo is a SANDBOX deployment.*\n.*\n.*crm-demo-backup-vault /);
-    expect(deps.stdout()).toMatch(/npx cdk destroy --all --force -c config=config\/demo-sandbox\.json/);
+    expect(deps.stdout()).toMatch(
+      /^Caller .*\n\ncrm-demo is a SANDBOX deployment.*\n +1\. npx cdk destroy --all --force -c config=config\/demo-sandbox\.json\n/,
+    );
+    expect(deps.stdout()).toMatch(/crm-demo-backup-vault /);
     expect(deps.stdout().indexOf('SANDBOX')).toBeLessThan(deps.stdout().indexOf('alias/crm-demo/phi'));
     expect(mocks.lambda.commandCalls(InvokeCommand)[0].args[0].input.FunctionName).toBe('crm-demo-crypto-erasure');
   });
