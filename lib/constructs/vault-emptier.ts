@@ -44,7 +44,8 @@ export class VaultEmptier extends Construct {
     const stack = Stack.of(this);
     this.provider = CustomResourceProvider.getOrCreateProvider(this, VAULT_EMPTIER_RESOURCE_TYPE, {
       codeDirectory: path.join(__dirname, '..', '..', 'lambda', 'vault-emptier'),
-      runtime: CustomResourceProviderRuntime.NODEJS_22_X,
+      // The line of the project's own functions (FUNCTION_RUNTIME).
+      runtime: CustomResourceProviderRuntime.NODEJS_24_X,
       timeout: HANDLER_TIMEOUT,
       description: `Sandbox only: deletes the recovery points of a disposable AWS Backup vault when its stack is deleted`,
     });

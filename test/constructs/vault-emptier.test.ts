@@ -41,7 +41,7 @@ describe('VaultEmptier', () => {
     expect(emptier.DependsOn).toBeUndefined();
     const [[, fn]] = of('AWS::Lambda::Function');
     expect(fn.DependsOn).toBeUndefined();
-    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Timeout: 14 * 60 });
+    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Timeout: 14 * 60 });
   });
 
   test("the handler's role lists this vault and deletes this account's recovery points only", () => {
