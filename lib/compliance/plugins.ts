@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   CfnResource,
   CloudFormationValidatePlugin,
@@ -48,13 +49,26 @@ const CLOUDFORMATION_VALIDATE: OffloadedCheck = {
   reuseWorker: true,
 };
 
-/** cfn-guard's Control Tower rules, in one check per core (two to four), each with its share of the templates. */
+/** The project's own promises as cfn-guard rules (lib/compliance/project-rules), run on every template. */
+export const PROJECT_RULES_DIR = path.join(__dirname, 'project-rules');
+
+/**
+ * cfn-guard: the Control Tower rules, in one check per core (two to four), each with its share of the
+ * templates; and the project's rules over every template.
+ */
 function cfnGuardChecks(shards = Math.min(4, Math.max(2, os.availableParallelism()))): OffloadedCheck[] {
-  return Array.from({ length: shards }, (_, shard) => ({
-    module: require.resolve('@cdklabs/cdk-validator-cfnguard'),
+  const module = require.resolve('@cdklabs/cdk-validator-cfnguard');
+  const controlTower = Array.from({ length: shards }, (_, shard) => ({
+    module,
     exportName: 'CfnGuardValidator',
     runs: (context: IPolicyValidationContext) => cfnGuardPlan(context.templatePaths, shards)[shard],
   }));
+  const project = {
+    module,
+    exportName: 'CfnGuardValidator',
+    props: { controlTowerRulesEnabled: false, rules: [PROJECT_RULES_DIR], maxBuffer: GUARD_OUTPUT_LIMIT },
+  };
+  return [...controlTower, project];
 }
 
 let lastPlan: { key: string; plan: OffloadedRun[][] } | undefined;

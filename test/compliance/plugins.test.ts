@@ -8,7 +8,7 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { acknowledge } from '../../lib/compliance/acknowledge';
 import { controlTowerRulesFor, templateResourceTypes } from '../../lib/compliance/control-tower-rules';
-import { cfnGuardPlan, registerCompliancePlugins } from '../../lib/compliance/plugins';
+import { cfnGuardPlan, PROJECT_RULES_DIR, registerCompliancePlugins } from '../../lib/compliance/plugins';
 import {
   acknowledgedFindings,
   COMPLIANCE_PLUGIN_NAMES,
@@ -26,6 +26,8 @@ function synthesizeBadStack(register: (app: App) => void): ValidationReport {
   const stack = new Stack(app, 'Bad');
   new s3.CfnBucket(stack, 'Unencrypted');
   new logs.CfnLogGroup(stack, 'Logs', { retentionInDays: 1 });
+  // Against the project's own rules (lib/compliance/project-rules): the isolated network has no NAT gateway.
+  new CfnResource(stack, 'Nat', { type: 'AWS::EC2::NatGateway', properties: { SubnetId: 'subnet-1' } });
   // Not a property of a bucket: only CloudFormation's own validation sees it.
   new CfnResource(stack, 'Typo', { type: 'AWS::S3::Bucket', properties: { BucketNme: 'typo' } });
   // Acknowledged findings too, from a rule pack and from the Control Tower rules.
@@ -69,6 +71,10 @@ test('every registered check is live: each one reports the deliberately non-comp
       description: expect.stringMatching(/BucketNme/),
     }),
   );
+  // The project's rules run with the Control Tower rules.
+  expect(openFindings(report)).toContainEqual(
+    expect.objectContaining({ plugin: 'cdk-validator-cfnguard', rule: 'project_no_nat_gateway', constructPath: 'Bad/Nat' }),
+  );
   // CDK does not add its own CloudFormation validation next to the registered one.
   expect(report.pluginReports.filter((p) => p.pluginName === CLOUDFORMATION_VALIDATE)).toHaveLength(1);
 });
@@ -80,7 +86,7 @@ test('off the main thread, every check reports exactly what it reports in-proces
       new HIPAASecurityChecks(app),
       new NIST80053R5Checks(app),
       new AwsSolutionsChecks(app),
-      new CfnGuardValidator({ controlTowerRulesEnabled: true }),
+      new CfnGuardValidator({ controlTowerRulesEnabled: true, rules: [PROJECT_RULES_DIR] }),
     ),
   );
   expect(content(offloaded)).toEqual(content(inProcess));
