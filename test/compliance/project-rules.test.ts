@@ -41,8 +41,10 @@ function failedRules(stackId?: string, weaken?: (t: Template) => void): string[]
 
 const ofType = (t: Template, type: string) => Object.values(t.Resources).filter((r) => r.Type === type);
 
-test('the shipped demo templates keep every promise', () => {
-  expect(failedRules()).toEqual([]);
+// The unchanged templates of every shipped config pass these rules: they run with every other check in
+// the shared synth, whose zero open findings test/compliance/app-compliance.test.ts asserts.
+test('an unchanged template keeps every promise', () => {
+  expect(failedRules('App', () => undefined)).toEqual([]);
 });
 
 test.each<[string, string, (t: Template) => void, string]>([
