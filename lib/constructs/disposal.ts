@@ -4,6 +4,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type { IConstruct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledge';
+import { dropRedundantRoleDependency } from './provider-handler';
 
 /**
  * Sandbox profile only (`sandboxRelaxations`, lib/config/profile.ts): turns off what would keep a
@@ -29,23 +30,7 @@ export class DisposableResources implements IAspect {
 }
 
 /** CDK's singleton provider behind `autoDeleteObjects`, one per stack. */
-const AUTO_DELETE_PROVIDER = 'Custom::S3AutoDeleteObjectsCustomResourceProvider';
-
-/**
- * CDK makes the provider's handler depend on its role, which the handler's `Role` (a GetAtt of the
- * role's ARN) already orders: the redundant DependsOn is cfn-lint W3005. The role's permissions are
- * inline in it, so nothing else must come first.
- */
-function dropRedundantRoleDependency(handler: CfnResource): void {
-  const role = handler.node.scope?.node.tryFindChild('Role');
-  if (!role || !CfnResource.isCfnResource(role) || role.cfnResourceType !== 'AWS::IAM::Role') {
-    throw new Error(
-      `${handler.node.path}: the role of ${AUTO_DELETE_PROVIDER} was not found where CDK used to create it; ` +
-        'update dropRedundantRoleDependency for this aws-cdk-lib version',
-    );
-  }
-  handler.removeResourceDependency(role);
-}
+export const AUTO_DELETE_PROVIDER = 'Custom::S3AutoDeleteObjectsCustomResourceProvider';
 
 /** The rule ids that report a missing deletion protection, per resource kind. */
 const DELETION_PROTECTION_RULES = {

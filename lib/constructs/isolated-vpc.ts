@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledge';
 import { SUBNET_GROUPS } from '../vocabulary';
+import { acknowledgeProviderOutsideVpc, dropRedundantRoleDependency, providerHandler } from './provider-handler';
 
 /** Subnet group names of the VPC (spelled in the vocabulary; re-exported for this construct's users). */
 export { SUBNET_GROUPS };
@@ -133,43 +134,20 @@ export class IsolatedVpc extends Construct {
    * VPC is not possible (CustomResourceProvider has no VPC option) and would need an EC2 endpoint.
    */
   private acknowledgeDefaultSecurityGroupHandler(): void {
-    const handler = findRestrictDefaultSgHandler(Stack.of(this));
-    acknowledge(handler, {
-      ruleId: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
-      control: '164.312(e)(1)',
-      reason:
-        "CDK's deploy-time handler that removes every rule from this VPC's default security group. It runs only " +
+    acknowledgeProviderOutsideVpc(
+      providerHandler(Stack.of(this), RESTRICT_DEFAULT_SG_PROVIDER),
+      "CDK's deploy-time handler that removes every rule from this VPC's default security group. It runs only " +
         'during CloudFormation deployments, calls only the EC2 API, handles no PHI, and its role may only ' +
-        "change rules of this VPC's default security group. CustomResourceProvider Lambdas cannot be placed in " +
-        'a VPC, and CloudFormation has no native way to empty the default security group.',
-    });
-  }
-
-  /**
-   * CDK makes the handler depend on its role, which the handler's `Role` (a GetAtt of the role's ARN)
-   * already orders: the redundant DependsOn is cfn-lint W3005. The role's permissions are inline in it.
-   */
-  private dropRedundantHandlerRoleDependency(): void {
-    const handler = findRestrictDefaultSgHandler(Stack.of(this));
-    const role = handler.node.scope?.node.tryFindChild('Role');
-    if (!role || !CfnResource.isCfnResource(role) || role.cfnResourceType !== 'AWS::IAM::Role') {
-      throw new Error(
-        'IsolatedVpc: the role of the Custom::VpcRestrictDefaultSG handler was not found where CDK used to create it; ' +
-          'update dropRedundantHandlerRoleDependency for this aws-cdk-lib version',
-      );
-    }
-    handler.removeResourceDependency(role);
-  }
-}
-
-/** The singleton handler Lambda behind `Custom::VpcRestrictDefaultSG`; fails loudly if CDK renames it. */
-function findRestrictDefaultSgHandler(stack: Stack): CfnResource {
-  const handler = stack.node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider')?.node.tryFindChild('Handler');
-  if (!handler || !CfnResource.isCfnResource(handler) || handler.cfnResourceType !== 'AWS::Lambda::Function') {
-    throw new Error(
-      'IsolatedVpc: the Custom::VpcRestrictDefaultSG handler Lambda was not found where CDK used to create it; ' +
-        'update findRestrictDefaultSgHandler for this aws-cdk-lib version',
+        "change rules of this VPC's default security group. CloudFormation has no native way to empty the " +
+        'default security group.',
     );
   }
-  return handler;
+
+  /** CDK's DependsOn of the handler on its role repeats the GetAtt (cfn-lint W3005). */
+  private dropRedundantHandlerRoleDependency(): void {
+    dropRedundantRoleDependency(providerHandler(Stack.of(this), RESTRICT_DEFAULT_SG_PROVIDER));
+  }
 }
+
+/** CDK's singleton provider behind `restrictDefaultSecurityGroup`. */
+const RESTRICT_DEFAULT_SG_PROVIDER = 'Custom::VpcRestrictDefaultSGCustomResourceProvider';

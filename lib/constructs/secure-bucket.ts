@@ -1,8 +1,9 @@
-import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import type { Construct, IConstruct } from 'constructs';
-import { acknowledge } from '../compliance/acknowledge';
+import type { Construct } from 'constructs';
 import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
+import { AUTO_DELETE_PROVIDER } from './disposal';
+import { acknowledgeProviderOutsideVpc, providerHandler } from './provider-handler';
 
 /** Oldest TLS version a bucket policy lets through (HIPAA 164.312(e)(1) transmission security). */
 export const MINIMUM_BUCKET_TLS_VERSION = 1.2;
@@ -61,33 +62,12 @@ export function createSecureBucket(scope: Construct, id: string, props: SecureBu
   return bucket;
 }
 
-/**
- * The one finding of CDK's `Custom::S3AutoDeleteObjects` handler (one per stack, sandbox only): it is a
- * `CustomResourceProvider` Lambda, which has no VPC option. Acknowledged on that handler only.
- */
+/** The one finding of CDK's `Custom::S3AutoDeleteObjects` handler (one per stack, sandbox only). */
 function acknowledgeAutoDeleteHandler(stack: Stack): void {
-  const handler = findAutoDeleteHandler(stack);
-  const ruleId = 'cdk-validator-cfnguard::lambda_inside_vpc_check';
-  const done = handler.node.metadata.some((m) => JSON.stringify(m.data ?? '').includes(ruleId));
-  if (done) return;
-  acknowledge(handler, {
-    ruleId,
-    control: '164.312(e)(1)',
-    reason:
-      "CDK's handler that empties this stack's buckets when the stack is deleted (autoDeleteObjects), created only in " +
-      'the sandbox profile (holdsPhi: false, refused with PHI). It runs only during CloudFormation deletions, calls only ' +
-      "the S3 API on this stack's buckets, and CustomResourceProvider Lambdas cannot be placed in a VPC.",
-  });
-}
-
-/** The singleton handler Lambda behind `Custom::S3AutoDeleteObjects`; fails loudly if CDK renames it. */
-function findAutoDeleteHandler(stack: Stack): IConstruct {
-  const handler = stack.node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider')?.node.tryFindChild('Handler');
-  if (!handler || !CfnResource.isCfnResource(handler) || handler.cfnResourceType !== 'AWS::Lambda::Function') {
-    throw new Error(
-      'createSecureBucket: the Custom::S3AutoDeleteObjects handler Lambda was not found where CDK creates it; ' +
-        'update findAutoDeleteHandler for this aws-cdk-lib version',
-    );
-  }
-  return handler;
+  acknowledgeProviderOutsideVpc(
+    providerHandler(stack, AUTO_DELETE_PROVIDER),
+    "CDK's handler that empties this stack's buckets when the stack is deleted (autoDeleteObjects), created only in " +
+      'the sandbox profile (holdsPhi: false, refused with PHI). It runs only during CloudFormation deletions and calls ' +
+      "only the S3 API on this stack's buckets.",
+  );
 }

@@ -10,7 +10,7 @@ import {
 } from 'aws-cdk-lib';
 import type * as backup from 'aws-cdk-lib/aws-backup';
 import { Construct } from 'constructs';
-import { acknowledge } from '../compliance/acknowledge';
+import { acknowledgeProviderOutsideVpc, dropRedundantRoleDependency } from './provider-handler';
 
 /** CloudFormation type of the custom resource that empties a disposable vault before its deletion. */
 export const VAULT_EMPTIER_RESOURCE_TYPE = 'Custom::BackupVaultEmptier';
@@ -60,8 +60,13 @@ export class VaultEmptier extends Construct {
     // before it. A DependsOn would repeat that (cfn-lint W3005).
     const handler = this.provider.node.findChild('Handler') as CfnResource;
     // Likewise CDK's DependsOn of the handler on its role, whose ARN the handler already reads.
-    handler.removeResourceDependency(this.provider.node.findChild('Role') as CfnResource);
-    acknowledgeHandler(handler);
+    dropRedundantRoleDependency(handler);
+    acknowledgeProviderOutsideVpc(
+      handler,
+      'Handler that empties the disposable AWS Backup vault of this stack when the stack is deleted, created only in the ' +
+        'sandbox profile (holdsPhi: false, refused with PHI). It runs only during CloudFormation deletions and calls only ' +
+        "the AWS Backup API on this stack's vault.",
+    );
   }
 
   /** What the handler's role may do: list and delete the recovery points of this vault only. */
@@ -98,17 +103,4 @@ export class VaultEmptier extends Construct {
       },
     ];
   }
-}
-
-function acknowledgeHandler(handler: CfnResource): void {
-  const ruleId = 'cdk-validator-cfnguard::lambda_inside_vpc_check';
-  if (handler.node.metadata.some((m) => JSON.stringify(m.data ?? '').includes(ruleId))) return;
-  acknowledge(handler, {
-    ruleId,
-    control: '164.312(e)(1)',
-    reason:
-      'Handler that empties the disposable AWS Backup vault of this stack when the stack is deleted, created only in the ' +
-      'sandbox profile (holdsPhi: false, refused with PHI). It runs only during CloudFormation deletions, calls only the ' +
-      "AWS Backup API on this stack's vault, and CustomResourceProvider Lambdas cannot be placed in a VPC.",
-  });
 }
