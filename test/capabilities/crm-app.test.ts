@@ -683,35 +683,41 @@ function countPaths(value: unknown, at: string[] = []): string[] {
 }
 
 describe('CrmApp WAF options', () => {
-  const demo = (waf: Record<string, unknown>) => resourcesOf(buildCrmApp(shippedConfig('config/demo.json', { waf })).stack);
+  // One CrmApp with every WAF option off its default: each option reaches the web ACL (the rule shapes
+  // of each option alone are web-acl.test.ts's).
+  const resources = resourcesOf(
+    buildCrmApp(
+      shippedConfig('config/demo.json', {
+        waf: {
+          blockAnonymousIps: false,
+          largeBodyPaths: ['/api/documents', '/api/Imports/'],
+          allowedCidrs: ['192.0.2.0/24'],
+          rateLimitPer5Minutes: 2000,
+        },
+      }),
+    ).stack,
+  );
+  const rules = webAclRules(resources);
 
-  test('blockAnonymousIps false drops the anonymous-IP list and nothing else', () => {
-    const names = webAclRules(demo({ blockAnonymousIps: false })).map((r) => r.Name);
-    expect(names).toEqual([
-      'RateLimitPerAddress',
-      'AWSManagedRulesAmazonIpReputationList',
-      'AWSManagedRulesKnownBadInputsRuleSet',
-      'AWSManagedRulesCommonRuleSet',
-      'AWSManagedRulesSQLiRuleSet',
-    ]);
-  });
-
-  test('several upload paths: one label rule after the common rule set, excluding exactly those prefixes', () => {
-    const rules = webAclRules(demo({ largeBodyPaths: ['/api/documents', '/api/Imports/'] }));
+  test('blockAnonymousIps false drops the anonymous-IP list; several upload paths: one label rule after the common rule set', () => {
     expect(rules.map((r) => r.Name)).toEqual([
       'RateLimitPerAddress',
       'AWSManagedRulesAmazonIpReputationList',
-      'AWSManagedRulesAnonymousIpList',
       'AWSManagedRulesKnownBadInputsRuleSet',
       'AWSManagedRulesCommonRuleSet',
       'BlockLargeBodiesOutsideUploadPaths',
       'AWSManagedRulesSQLiRuleSet',
+      'AllowServiceCalls',
+      'AllowListedAddresses',
     ]);
-    expect(rules.map((r) => r.Priority)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    expect(rules[4].Statement.ManagedRuleGroupStatement.RuleActionOverrides).toEqual([
+    expect(rules.map((r) => r.Priority)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  test('the upload-path rule excludes exactly those prefixes from the body-size block', () => {
+    expect(rules[3].Statement.ManagedRuleGroupStatement.RuleActionOverrides).toEqual([
       { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
     ]);
-    const [label, not] = rules[5].Statement.AndStatement.Statements;
+    const [label, not] = rules[4].Statement.AndStatement.Statements;
     expect(label).toEqual({
       LabelMatchStatement: { Scope: 'LABEL', Key: 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body' },
     });
@@ -727,12 +733,10 @@ describe('CrmApp WAF options', () => {
     ]);
   });
 
-  test('an allow-list turns the default action to BLOCK and allows the listed networks last', () => {
-    const resources = demo({ allowedCidrs: ['192.0.2.0/24'], rateLimitPer5Minutes: 2000 });
+  test('an allow-list turns the default action to BLOCK and allows the listed networks last; the rate limit is the configured one', () => {
     const acl = onlyIn(resources, 'AWS::WAFv2::WebACL')[1].Properties;
     expect(acl.DefaultAction).toEqual({ Block: {} });
     expect(onlyIn(resources, 'AWS::WAFv2::IPSet')[1].Properties.Addresses).toEqual(['192.0.2.0/24']);
-    const rules = webAclRules(resources);
     expect(rules[0].Statement.RateBasedStatement.Limit).toBe(2000);
     expect(rules.slice(-2).map((r) => [r.Name, r.Action])).toEqual([
       ['AllowServiceCalls', { Allow: {} }],
