@@ -138,6 +138,25 @@ describe.each(SHIPPED_CONFIGS)('ThreatDetection from %s', (file) => {
     for (const r of rules) expect([...(r.DependsOn ?? [])].sort()).toEqual([IDS.configDeliveryChannel, IDS.configRecorder]);
   });
 
+  test("the audit key it receives lets Config deliver this deployment's history, for this account only", () => {
+    expect(on.auditKeyStatements().filter((s) => s.Sid === CONFIG_DELIVERY)).toEqual([
+      {
+        Sid: CONFIG_DELIVERY,
+        Effect: 'Allow',
+        Principal: { Service: 'config.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': on.config.account ?? { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+  });
+});
+
+// The toggles act the same whatever the config: checked on the demo config only.
+describe('ThreatDetection toggles (demo config)', () => {
+  const file = 'config/demo.json';
+  const on = build(file);
+
   test.each(Object.keys(DETECTION_TYPES) as (keyof Detection)[])('%s off removes exactly its resources', (service) => {
     const off = build(file, { ...ALL_ON, [service]: false });
     const before = typesIn(on.resources);
@@ -154,19 +173,6 @@ describe.each(SHIPPED_CONFIGS)('ThreatDetection from %s', (file) => {
     expect(Object.keys(on.resources).length - Object.keys(off.resources).length).toBe(
       { guardDuty: 4, securityHub: 4, config: 8 }[service],
     );
-  });
-
-  test("the audit key it receives lets Config deliver this deployment's history, for this account only", () => {
-    expect(on.auditKeyStatements().filter((s) => s.Sid === CONFIG_DELIVERY)).toEqual([
-      {
-        Sid: CONFIG_DELIVERY,
-        Effect: 'Allow',
-        Principal: { Service: 'config.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        Resource: '*',
-        Condition: { StringEquals: { 'aws:SourceAccount': on.config.account ?? { Ref: 'AWS::AccountId' } } },
-      },
-    ]);
   });
 
   test('the audit key grants Config delivery only while this deployment records (detection.config)', () => {
@@ -192,7 +198,7 @@ describe.each(SHIPPED_CONFIGS)('ThreatDetection from %s', (file) => {
 });
 
 test('with every service off only the managed rules remain', () => {
-  const off = build('config/production.example.json', { guardDuty: false, securityHub: false, config: false });
+  const off = build('config/demo.json', { guardDuty: false, securityHub: false, config: false });
   const types = typesIn(off.resources);
   for (const t of Object.values(DETECTION_TYPES).flat()) expect(types).not.toContain(t);
   expect(ofType(off.resources, 'AWS::Config::ConfigRule')).toHaveLength(HIPAA_CONFIG_RULES.length);
