@@ -3,6 +3,7 @@ import { describeRelaxations, sandboxRelaxations } from './config/profile';
 import type { DeploymentConfig } from './config/schema';
 import { EligibleServicesGuard } from './compliance/eligible-services-guard';
 import { LambdaLogGroups, LogPolicyCheck } from './compliance/log-policy';
+import { LogDataProtection } from './constructs/log-data-protection';
 import { registerCompliancePlugins } from './compliance/plugins';
 import { AppStack } from './stacks/app-stack';
 import { AuditStack } from './stacks/audit-stack';
@@ -140,6 +141,8 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
     }),
     { priority: AspectPriority.MUTATING },
   );
+  // PHI never in logs: every log group audits and masks PHI identifiers (the alarm is ActivityAudit's).
+  Aspects.of(app).add(new LogDataProtection(), { priority: AspectPriority.MUTATING });
   const relaxations = sandboxRelaxations(config);
   Aspects.of(app).add(new LogPolicyCheck(relaxations.disposable), { priority: AspectPriority.READONLY });
   const deployment = { keys, network, data, dr, drOperations, backup, audit, identity, app: web, operations };

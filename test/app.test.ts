@@ -1,3 +1,6 @@
+import { PHI_IN_LOGS_QUERY, PHI_LOG_POLICY_NAME } from '../lib/constructs/log-data-protection';
+import { LOGICAL_IDS } from '../lib/vocabulary';
+import { ALL_SHIPPED_CONFIGS } from './helpers/config';
 import { shippedAssembly, shippedStacks, type ShippedStack } from './helpers/shipped-assembly';
 
 type Tag = { Key: string; Value: string };
@@ -152,5 +155,33 @@ describe.each(['config/demo.json', 'config/production.example.json'])('resource 
     // The one exception: CDK's statement for ALB access logs reads the log bucket's ACL, nothing in it.
     expect(unconditioned.filter((u) => !/^App\/LoadBalancerAccessLogsBucketPolicy\w+ .*"s3:GetBucketAcl"$/.test(u))).toEqual([]);
     expect(statements.length).toBeGreaterThan(50);
+  });
+});
+
+describe.each(ALL_SHIPPED_CONFIGS)('PHI never in logs: %s', (file) => {
+  const stacks = shippedStacks(shippedAssembly(file));
+  const logGroups = stacks.flatMap((s) =>
+    Object.entries(s.template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::Logs::LogGroup')
+      .map(([id, r]) => ({
+        where: `${s.id}/${id}`,
+        policy: r.Properties?.DataProtectionPolicy as { Name?: string } | undefined,
+      })),
+  );
+
+  test('every log group of every stack, both regions, carries the PHI data protection policy', () => {
+    expect(logGroups.length).toBeGreaterThan(10);
+    expect(logGroups.filter((g) => g.policy?.Name !== PHI_LOG_POLICY_NAME).map((g) => g.where)).toEqual([]);
+  });
+
+  test('the primary region alarms on any finding, on the security topic', () => {
+    const audit = stacks.find((s) => s.id === 'Audit')!;
+    const alarms = Object.values(audit.template.Resources).filter(
+      (r) =>
+        r.Type === 'AWS::CloudWatch::Alarm' &&
+        JSON.stringify(r.Properties?.Metrics ?? []).includes(PHI_IN_LOGS_QUERY.slice(0, 30)),
+    );
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0].Properties?.AlarmActions).toEqual([{ Ref: LOGICAL_IDS.audit.securityTopic }]);
   });
 });

@@ -10,6 +10,7 @@ import { FindingNotifications, type FindingSeverity } from '../constructs/findin
 import { allowCloudTrail } from '../constructs/key-policy-grants';
 import { pinLogicalId } from '../constructs/logical-ids';
 import type { ReplicationDestination } from '../constructs/replication-role';
+import { PhiInLogsAlarm } from '../constructs/log-data-protection';
 import { SecurityAlarms } from '../constructs/security-alarms';
 import { trailReplicaBucketName } from '../naming';
 import { deploymentNames, LOGICAL_IDS } from '../vocabulary';
@@ -102,6 +103,8 @@ export class ActivityAudit extends Construct {
   readonly securityAlarms: SecurityAlarms;
   /** GuardDuty and Security Hub findings to the security topic. */
   readonly findingNotifications: FindingNotifications;
+  /** Any PHI identifier that CloudWatch Logs data protection finds in a log group of this region (`LogDataProtection`). */
+  readonly phiInLogsAlarm: PhiInLogsAlarm;
   /** Saved audit-review queries (Logs Insights over the trail, Athena over the sign-in log). */
   readonly reviewQueries: AuditReviewQueries;
 
@@ -135,6 +138,10 @@ export class ActivityAudit extends Construct {
       minimumSeverity: props.minimumFindingSeverity,
       deadLetterKey: props.encryptionKey,
       alarmNamePrefix: props.findingAlarmNamePrefix,
+    });
+    this.phiInLogsAlarm = new PhiInLogsAlarm(this, 'PhiInLogs', {
+      topic: props.alertTopic,
+      alarmName: props.securityAlarmNamePrefix && `${props.securityAlarmNamePrefix}-PhiInLogs`,
     });
     this.reviewQueries = new AuditReviewQueries(this, 'ReviewQueries', {
       folder: props.reviewQueryFolder,
