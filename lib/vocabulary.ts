@@ -180,6 +180,8 @@ export function deploymentNames(deployment: string) {
       backup: fn('backup'),
       restore: fn('restore'),
     },
+    /** The PHI-in-logs alarm: the same name in each region (alarm names are per region). */
+    phiInLogsAlarm: `${fn('security')}-PhiInLogs`,
 
     // DR-region buckets: `<deployment>-<part>-<account>-<dr region>` (<= 63 chars for a 20-char name).
     drReplicaBucket: (kind: 'phi-replica' | 'evidence-dr' | 'trail-dr', account: string, drRegion: string) =>

@@ -1,5 +1,5 @@
 import { PHI_IN_LOGS_QUERY, PHI_LOG_POLICY_NAME } from '../lib/constructs/log-data-protection';
-import { LOGICAL_IDS } from '../lib/vocabulary';
+import { deploymentNames, LOGICAL_IDS } from '../lib/vocabulary';
 import { ALL_SHIPPED_CONFIGS } from './helpers/config';
 import { shippedAssembly, shippedStacks, type ShippedStack } from './helpers/shipped-assembly';
 
@@ -174,14 +174,18 @@ describe.each(ALL_SHIPPED_CONFIGS)('PHI never in logs: %s', (file) => {
     expect(logGroups.filter((g) => g.policy?.Name !== PHI_LOG_POLICY_NAME).map((g) => g.where)).toEqual([]);
   });
 
-  test('the primary region alarms on any finding, on the security topic', () => {
-    const audit = stacks.find((s) => s.id === 'Audit')!;
-    const alarms = Object.values(audit.template.Resources).filter(
+  test.each([
+    ['Audit', LOGICAL_IDS.audit.securityTopic],
+    ['DrOperations', 'SecurityTopic'],
+  ])('%s alarms on any finding in its region, on its security topic', (stackId, topicPrefix) => {
+    const stack = stacks.find((s) => s.id === stackId)!;
+    const alarms = Object.values(stack.template.Resources).filter(
       (r) =>
         r.Type === 'AWS::CloudWatch::Alarm' &&
         JSON.stringify(r.Properties?.Metrics ?? []).includes(PHI_IN_LOGS_QUERY.slice(0, 30)),
     );
     expect(alarms).toHaveLength(1);
-    expect(alarms[0].Properties?.AlarmActions).toEqual([{ Ref: LOGICAL_IDS.audit.securityTopic }]);
+    expect(alarms[0].Properties?.AlarmName).toBe(deploymentNames(shippedAssembly(file).config.name).phiInLogsAlarm);
+    expect(alarms[0].Properties?.AlarmActions).toEqual([{ Ref: expect.stringMatching(new RegExp(`^${topicPrefix}`)) }]);
   });
 });

@@ -6,6 +6,8 @@ import type { Construct } from 'constructs';
 import { DrKeyLifecycle, drKeyLifecycleSettings } from '../capabilities/key-lifecycle';
 import { SecurityNotifications, securityNotificationsSettings } from '../capabilities/security-notifications';
 import type { DeploymentConfig } from '../config/schema';
+import { PhiInLogsAlarm } from '../constructs/log-data-protection';
+import { deploymentNames } from '../vocabulary';
 
 export interface DrOperationsStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -26,6 +28,7 @@ export class DrOperationsStack extends Stack {
   /** Alerts of the DR region, to the same people as the primary security topic. */
   readonly securityTopic: sns.Topic;
   readonly keyLifecycle: DrKeyLifecycle;
+  readonly phiInLogsAlarm: PhiInLogsAlarm;
 
   constructor(scope: Construct, id: string, props: DrOperationsStackProps) {
     super(scope, id, props);
@@ -43,6 +46,12 @@ export class DrOperationsStack extends Stack {
       evidenceBucket: props.evidenceBucket,
       auditKey: props.auditDrKey,
       alarmTopic: this.securityTopic,
+    });
+
+    // The DR region's log groups carry the same data protection policy; its findings alarm here.
+    this.phiInLogsAlarm = new PhiInLogsAlarm(this, 'PhiInLogs', {
+      topic: this.securityTopic,
+      alarmName: deploymentNames(config.name).phiInLogsAlarm,
     });
   }
 }
