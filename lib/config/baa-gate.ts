@@ -4,20 +4,16 @@
  * Agreement. A deployment that says it holds PHI must therefore record the executed agreement
  * before synth will produce anything that could store PHI.
  */
-export interface BaaGateInput {
-  readonly holdsPhi?: boolean;
-  readonly baa?: { readonly reference?: string; readonly executedOn?: string };
-}
+import { isRecord, stringAt, valueAt, type ConfigIssue } from './cross-field';
 
-export interface BaaGateIssue {
-  readonly path: (string | number)[];
-  readonly message: string;
-}
-
-/** Returns the reasons the BAA gate refuses this configuration (empty when it passes). */
-export function baaGateIssues(config: BaaGateInput, today: Date = new Date()): BaaGateIssue[] {
-  if (config.holdsPhi !== true) return [];
-  if (!config.baa) {
+/**
+ * Returns the reasons the BAA gate refuses this configuration (empty when it passes). Takes the raw
+ * input: the gate runs even when other fields failed, so any value may be missing or of the wrong type.
+ */
+export function baaGateIssues(config: unknown, today: Date = new Date()): ConfigIssue[] {
+  if (valueAt(config, 'holdsPhi') !== true) return [];
+  const baa = valueAt(config, 'baa');
+  if (baa === undefined || baa === null) {
     return [
       {
         path: ['baa'],
@@ -28,12 +24,14 @@ export function baaGateIssues(config: BaaGateInput, today: Date = new Date()): B
       },
     ];
   }
-  const executedOn = config.baa.executedOn ? Date.parse(`${config.baa.executedOn}T00:00:00Z`) : NaN;
+  // A `baa` that is not an object is refused by its own type check.
+  const executedOnText = isRecord(baa) ? stringAt(baa, 'executedOn') : undefined;
+  const executedOn = executedOnText ? Date.parse(`${executedOnText}T00:00:00Z`) : NaN;
   if (!Number.isNaN(executedOn) && executedOn > today.getTime()) {
     return [
       {
         path: ['baa', 'executedOn'],
-        message: `is in the future (${config.baa.executedOn}): PHI may only be stored once the BAA is executed.`,
+        message: `is in the future (${executedOnText}): PHI may only be stored once the BAA is executed.`,
       },
     ];
   }

@@ -5,23 +5,18 @@
  * backup and storage, 164.316(b)(2)(i) six-year retention), so the two are refused together.
  */
 
+import { valueAt, type ConfigIssue } from './cross-field';
+
 /** The deployment profiles. `production` is the default; see `lib/config/profile.ts` for `sandbox`. */
 export const DEPLOYMENT_PROFILES = ['production', 'sandbox'] as const;
 export type DeploymentProfile = (typeof DEPLOYMENT_PROFILES)[number];
 
-export interface ProfileGateInput {
-  readonly profile?: string;
-  readonly holdsPhi?: boolean;
-}
-
-export interface ProfileGateIssue {
-  readonly path: (string | number)[];
-  readonly message: string;
-}
-
-/** Returns the reasons the profile gate refuses this configuration (empty when it passes). */
-export function profileIssues(config: ProfileGateInput): ProfileGateIssue[] {
-  if (config.profile !== 'sandbox' || config.holdsPhi !== true) return [];
+/**
+ * Returns the reasons the profile gate refuses this configuration (empty when it passes). Takes the raw
+ * input: the gate runs even when other fields failed, so any value may be missing or of the wrong type.
+ */
+export function profileIssues(config: unknown): ConfigIssue[] {
+  if (valueAt(config, 'profile') !== 'sandbox' || valueAt(config, 'holdsPhi') !== true) return [];
   return [
     {
       path: ['profile'],

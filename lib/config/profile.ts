@@ -42,7 +42,7 @@ export const SANDBOX_RELAXED_CONTROLS: readonly RelaxedControl[] = [
     control: 'S3 Object Lock default retention',
     hipaa: '164.312(c)(1)',
     production:
-      'every version in the PHI documents, evidence and trail buckets and their DR replicas is write-once for its retention (COMPLIANCE or GOVERNANCE)',
+      'every version in the PHI documents, evidence and trail buckets and their DR replicas is write-once for its retention (COMPLIANCE mode; GOVERNANCE only for the documents of a deployment without PHI)',
     sandbox:
       'Object Lock stays enabled but without a default retention, so nothing is locked and CDK can empty the buckets (a locked version could never be deleted; GOVERNANCE needs a bypass header that CDK does not send)',
   },

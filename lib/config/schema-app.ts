@@ -3,7 +3,8 @@
  * Blocking mode, TLS and the isolated subnets are not choices.
  */
 import { z } from 'zod';
-import { isValidCidr } from './cidr';
+import { cidrField } from './cidr';
+import { numberAt, RUN_ON_ANY_OBJECT, stringAt, valueAt } from './cross-field';
 
 export const domainSchema = z
   .object({
@@ -29,13 +30,19 @@ export const domainSchema = z
       .describe('Route 53 hosted zone for a DNS-validated certificate and the alias record, when no certificateArn is given.'),
   })
   .strict()
-  .refine((d) => (d.certificateArn === undefined) !== (d.hostedZone === undefined), {
+  // Cross-field rules take the raw input: they run even when other fields failed (see cross-field.ts).
+  .refine((d: unknown) => (valueAt(d, 'certificateArn') === undefined) !== (valueAt(d, 'hostedZone') === undefined), {
     message: 'give exactly one of certificateArn (an existing certificate) or hostedZone (a new DNS-validated certificate)',
+    ...RUN_ON_ANY_OBJECT,
   })
-  .refine((d) => !d.hostedZone || d.name === d.hostedZone.name || d.name.endsWith(`.${d.hostedZone.name}`), {
-    message: 'the domain name must be in the hosted zone',
-    path: ['hostedZone', 'name'],
-  })
+  .refine(
+    (d: unknown) => {
+      const name = stringAt(d, 'name');
+      const zone = stringAt(d, 'hostedZone', 'name');
+      return name === undefined || zone === undefined || name === zone || name.endsWith(`.${zone}`);
+    },
+    { message: 'the domain name must be in the hosted zone', path: ['hostedZone', 'name'], ...RUN_ON_ANY_OBJECT },
+  )
   .describe('Public domain of the CRM and its TLS certificate.');
 
 export const wafSchema = z
@@ -60,9 +67,11 @@ export const wafSchema = z
         'Block VPNs, proxies, Tor and hosting providers (AWS anonymous-IP list). Turn off only if staff must use a VPN service.',
       ),
     allowedCidrs: z
-      .array(z.string().refine(isValidCidr, 'must be an IPv4 CIDR such as "203.0.113.0/24"'))
+      .array(cidrField('203.0.113.0/24'))
       .default([])
-      .describe('Office IP ranges. When set, every other address is blocked. Empty: open to the internet (behind MFA).'),
+      .describe(
+        'Office IP ranges, each written with its network address (203.0.113.0/24, not 203.0.113.7/24). When set, every other address is blocked. Empty: open to the internet (behind MFA).',
+      ),
     largeBodyPaths: z
       .array(
         z
@@ -118,5 +127,12 @@ export const workloadSchema = z
   })
   .strict()
   .prefault({})
-  .refine((w) => w.maxTasks >= w.minTasks, { message: 'maxTasks must be at least minTasks', path: ['maxTasks'] })
+  .refine(
+    (w: unknown) => {
+      const min = numberAt(w, 'minTasks');
+      const max = numberAt(w, 'maxTasks');
+      return min === undefined || max === undefined || max >= min;
+    },
+    { message: 'maxTasks must be at least minTasks', path: ['maxTasks'], ...RUN_ON_ANY_OBJECT },
+  )
   .describe('The CRM container on ECS Fargate in the isolated workload subnets.');

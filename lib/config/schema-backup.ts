@@ -2,9 +2,11 @@
  * Config of the backups (HIPAA 164.308(a)(7)(ii)(A) data backup plan, (B) disaster recovery plan,
  * (D) testing and revision procedures). Continuous backup (35 days), the copy of every scheduled
  * recovery point to the DR region, Vault Lock and scheduled restore tests are not choices; how long
- * copies are kept, the lock mode and the recovery targets are.
+ * copies are kept, the lock mode (COMPLIANCE whenever the deployment holds PHI, lib/config/phi-locks.ts) and
+ * the recovery targets are.
  */
 import { z } from 'zod';
+import { numberAt, reportIssues, RUN_ON_ANY_OBJECT, valueAt, type ConfigIssue } from './cross-field';
 
 /** Point-in-time recovery window of the continuous backup rule: the AWS Backup maximum. */
 export const CONTINUOUS_BACKUP_RETENTION_DAYS = 35;
@@ -18,6 +20,53 @@ const vaultArn = z
     'must be a backup vault ARN: arn:aws:backup:<region>:<account>:backup-vault:<name>',
   );
 
+/**
+ * The rules between the backup fields: the Vault Lock grace period matches its mode, monthly copies
+ * outlive daily ones and fit the lock's maximum, and the canary writes twice per RPO. Takes the raw
+ * input: it runs even when other fields failed (see cross-field.ts).
+ */
+export function backupIssues(backup: unknown): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const mode = valueAt(backup, 'vaultLock', 'mode');
+  const changeableForDays = valueAt(backup, 'vaultLock', 'changeableForDays');
+  if (mode === 'COMPLIANCE' && changeableForDays === undefined) {
+    issues.push({
+      path: ['vaultLock', 'changeableForDays'],
+      message: `is required in COMPLIANCE mode (at least ${MIN_VAULT_LOCK_GRACE_DAYS} days): it is the last chance to undo a wrong lock`,
+    });
+  }
+  if (mode === 'GOVERNANCE' && changeableForDays !== undefined) {
+    issues.push({
+      path: ['vaultLock', 'changeableForDays'],
+      message: 'applies to COMPLIANCE mode only: a GOVERNANCE lock stays removable by privileged users',
+    });
+  }
+  const daily = numberAt(backup, 'dailyRetentionDays');
+  const monthly = numberAt(backup, 'monthlyRetentionDays');
+  if (daily !== undefined && monthly !== undefined && monthly <= daily) {
+    issues.push({
+      path: ['monthlyRetentionDays'],
+      message: 'must be longer than dailyRetentionDays: monthly snapshots are the long-term copies',
+    });
+  }
+  const maxRetention = numberAt(backup, 'vaultLock', 'maxRetentionDays');
+  if (maxRetention !== undefined && monthly !== undefined && maxRetention < monthly) {
+    issues.push({
+      path: ['vaultLock', 'maxRetentionDays'],
+      message: `must be at least monthlyRetentionDays (${monthly}): the locked vault would refuse the monthly snapshots`,
+    });
+  }
+  const rpo = numberAt(backup, 'targets', 'rpoMinutes');
+  const canary = numberAt(backup, 'canaryIntervalMinutes');
+  if (rpo !== undefined && canary !== undefined && canary * 2 > rpo) {
+    issues.push({
+      path: ['canaryIntervalMinutes'],
+      message: `must be at most half of targets.rpoMinutes (${rpo}), or a restore could miss its RPO by canary timing alone`,
+    });
+  }
+  return issues;
+}
+
 export const backupSchema = z
   .object({
     vaultLock: z
@@ -25,7 +74,7 @@ export const backupSchema = z
         mode: z
           .enum(['GOVERNANCE', 'COMPLIANCE'])
           .describe(
-            'Vault Lock mode of both vaults. GOVERNANCE can be removed by a privileged user (trials); COMPLIANCE becomes immutable after the grace period, even for the root user (production).',
+            'Vault Lock mode of both vaults. COMPLIANCE: immutable after the grace period (changeableForDays), even for the root user; required when holdsPhi is true. GOVERNANCE: a privileged user can remove it; only for deployments without PHI (trials, the demo).',
           ),
         changeableForDays: z
           .number()
@@ -137,50 +186,7 @@ export const backupSchema = z
       .describe('Scheduled restore tests of the database and the PHI bucket, validated by the restore validator.'),
   })
   .strict()
-  .superRefine((b, ctx) => {
-    // Zod runs this even when fields above failed, so every value may be missing here.
-    const lock = b.vaultLock;
-    if (lock?.mode === 'COMPLIANCE' && lock.changeableForDays === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['vaultLock', 'changeableForDays'],
-        message: `is required in COMPLIANCE mode (at least ${MIN_VAULT_LOCK_GRACE_DAYS} days): it is the last chance to undo a wrong lock`,
-      });
-    }
-    if (lock?.mode === 'GOVERNANCE' && lock.changeableForDays !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['vaultLock', 'changeableForDays'],
-        message: 'applies to COMPLIANCE mode only: a GOVERNANCE lock stays removable by privileged users',
-      });
-    }
-    if (typeof b.dailyRetentionDays === 'number' && typeof b.monthlyRetentionDays === 'number') {
-      if (b.monthlyRetentionDays <= b.dailyRetentionDays) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['monthlyRetentionDays'],
-          message: 'must be longer than dailyRetentionDays: monthly snapshots are the long-term copies',
-        });
-      }
-    }
-    if (typeof lock?.maxRetentionDays === 'number' && typeof b.monthlyRetentionDays === 'number') {
-      if (lock.maxRetentionDays < b.monthlyRetentionDays) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['vaultLock', 'maxRetentionDays'],
-          message: `must be at least monthlyRetentionDays (${b.monthlyRetentionDays}): the locked vault would refuse the monthly snapshots`,
-        });
-      }
-    }
-    const rpo = b.targets?.rpoMinutes;
-    if (typeof rpo === 'number' && typeof b.canaryIntervalMinutes === 'number' && b.canaryIntervalMinutes * 2 > rpo) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['canaryIntervalMinutes'],
-        message: `must be at most half of targets.rpoMinutes (${rpo}), or a restore could miss its RPO by canary timing alone`,
-      });
-    }
-  })
+  .superRefine((backup: unknown, ctx) => reportIssues(ctx, backupIssues(backup)), RUN_ON_ANY_OBJECT)
   .describe(
     'AWS Backup: locked vaults in the primary and DR regions, continuous and scheduled backups copied off-site, scheduled restore tests.',
   );

@@ -4,6 +4,7 @@
  * them off is refused with a message that says why.
  */
 import { z } from 'zod';
+import { itemsOf, RUN_ON_ANY_ARRAY, stringAt } from './cross-field';
 
 /** OAuth scopes of the CRM's resource server. A role grants the subset its job needs. */
 export const CRM_SCOPES = [
@@ -73,7 +74,9 @@ export const identitySchema = z
     mfaFactors: z
       .array(z.string())
       .default(['TOTP'])
-      .superRefine((factors, ctx) => {
+      .superRefine((input: unknown, ctx) => {
+        // Runs even when a factor is not a string (reported by its own type check), so SMS is named too.
+        const factors = itemsOf(input);
         if (factors.includes('SMS')) {
           ctx.addIssue({
             code: 'custom',
@@ -82,11 +85,11 @@ export const identitySchema = z
           });
         }
         for (const f of factors) {
-          if (!['SMS', 'TOTP'].includes(f))
+          if (typeof f === 'string' && !['SMS', 'TOTP'].includes(f))
             ctx.addIssue({ code: 'custom', message: `"${f}" is not a supported MFA factor (TOTP)` });
         }
         if (!factors.includes('TOTP')) ctx.addIssue({ code: 'custom', message: 'must include "TOTP"' });
-      })
+      }, RUN_ON_ANY_ARRAY)
       .describe(
         'Second factors offered. Only "TOTP"; passkeys are enabled automatically when a domain is configured. Never "SMS".',
       ),
@@ -128,13 +131,16 @@ export const identitySchema = z
       .array(roleSchema)
       .min(1)
       .default(DEFAULT_ROLES.map((r) => ({ ...r, scopes: [...r.scopes] })))
-      .superRefine((roles, ctx) => {
+      .superRefine((roles: unknown, ctx) => {
+        // Runs even when a role failed its own checks, whose name may then be missing.
         const seen = new Set<string>();
-        roles.forEach((r, i) => {
-          if (seen.has(r.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `role "${r.name}" is listed twice` });
-          seen.add(r.name);
+        itemsOf(roles).forEach((role, i) => {
+          const name = stringAt(role, 'name');
+          if (name === undefined) return;
+          if (seen.has(name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `role "${name}" is listed twice` });
+          seen.add(name);
         });
-      })
+      }, RUN_ON_ANY_ARRAY)
       .describe('The role matrix: one Cognito group per job function, with the OAuth scopes it grants ("minimum necessary").'),
   })
   .strict()

@@ -4,6 +4,7 @@
  * a Business Associate Agreement covers it. An integration that receives PHI without a BAA is refused.
  */
 import { z } from 'zod';
+import { itemsOf, reportIssues, RUN_ON_ANY_ARRAY, RUN_ON_ANY_OBJECT, stringAt, valueAt, type ConfigIssue } from './cross-field';
 
 const isoDate = z
   .string()
@@ -12,6 +13,32 @@ const isoDate = z
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
   }, 'is not a real calendar date');
+
+/**
+ * The BAA rule of one integration: one that receives PHI needs a BAA in place, and a BAA in place names
+ * where it is filed. Takes the raw input: it runs even when other fields failed (see cross-field.ts).
+ */
+export function integrationBaaIssues(integration: unknown): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const name = stringAt(integration, 'name');
+  const inPlace = valueAt(integration, 'baa', 'inPlace');
+  if (valueAt(integration, 'receivesPhi') === true && inPlace !== true) {
+    issues.push({
+      path: ['baa', 'inPlace'],
+      message:
+        `${name === undefined ? 'this integration' : `"${name}"`} receives PHI but has no Business Associate Agreement in place. ` +
+        'HIPAA (45 CFR 164.308(b)(1), 164.314(a)) requires a BAA before PHI is shared with a business associate: execute one ' +
+        'and record it, or stop sending it PHI (receivesPhi: false).',
+    });
+  }
+  if (inPlace === true && !stringAt(integration, 'baa', 'reference')) {
+    issues.push({
+      path: ['baa', 'reference'],
+      message: 'is required when the BAA is in place: say where the executed agreement is filed',
+    });
+  }
+  return issues;
+}
 
 export const integrationSchema = z
   .object({
@@ -34,37 +61,20 @@ export const integrationSchema = z
     lastReviewed: isoDate.describe('Date of the last review of this integration (YYYY-MM-DD).'),
   })
   .strict()
-  .superRefine((i, ctx) => {
-    if (i.receivesPhi === true && i.baa?.inPlace !== true) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['baa', 'inPlace'],
-        message:
-          `"${i.name}" receives PHI but has no Business Associate Agreement in place. HIPAA (45 CFR 164.308(b)(1), ` +
-          '164.314(a)) requires a BAA before PHI is shared with a business associate: execute one and record it, or stop ' +
-          'sending it PHI (receivesPhi: false).',
-      });
-    }
-    if (i.baa?.inPlace === true && !i.baa.reference) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['baa', 'reference'],
-        message: 'is required when the BAA is in place: say where the executed agreement is filed',
-      });
-    }
-  });
+  .superRefine((integration: unknown, ctx) => reportIssues(ctx, integrationBaaIssues(integration)), RUN_ON_ANY_OBJECT);
 
 export const integrationsSchema = z
   .array(integrationSchema)
   .default([])
-  .superRefine((list, ctx) => {
+  .superRefine((list: unknown, ctx) => {
     const seen = new Set<string>();
-    list.forEach((i, index) => {
-      const key = i.name?.toLowerCase();
-      if (key && seen.has(key)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `"${i.name}" is listed twice` });
+    itemsOf(list).forEach((integration, index) => {
+      const name = stringAt(integration, 'name');
+      const key = name?.toLowerCase();
+      if (key && seen.has(key)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `"${name}" is listed twice` });
       if (key) seen.add(key);
     });
-  })
+  }, RUN_ON_ANY_ARRAY)
   .describe('Third-party integration inventory: every system the CRM exchanges data with, with its BAA status and risk rating.');
 
 export type IntegrationConfig = z.output<typeof integrationSchema>;

@@ -8,7 +8,9 @@
  */
 import { z } from 'zod';
 import { baaGateIssues } from './baa-gate';
-import { isValidCidr } from './cidr';
+import { cidrField, isValidCidr } from './cidr';
+import { itemsOf, numberAt, reportIssues, RUN_ON_ANY_OBJECT, stringAt, valueAt, type ConfigIssue } from './cross-field';
+import { phiLockIssues } from './phi-locks';
 import { accessReviewSchema, identitySchema } from './schema-identity';
 import { domainSchema, wafSchema, workloadSchema } from './schema-app';
 import { backupSchema } from './schema-backup';
@@ -34,6 +36,34 @@ const isoDate = z
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
   }, 'is not a real calendar date');
+
+/**
+ * The rules between the regions and the availability zones: the DR region differs from the primary one
+ * (HIPAA 164.308(a)(7)(ii)(B): the off-site copy), every zone is in the primary region and none is listed
+ * twice. Takes the raw input: it runs even when other fields failed (see cross-field.ts).
+ */
+export function regionIssues(config: unknown): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const primary = stringAt(config, 'regions', 'primary');
+  if (primary !== undefined && primary === stringAt(config, 'regions', 'dr')) {
+    issues.push({
+      path: ['regions', 'dr'],
+      message: 'must differ from regions.primary: the off-site copy has to be in another region',
+    });
+  }
+  const zones = itemsOf(valueAt(config, 'network', 'availabilityZones'));
+  zones.forEach((zone, i) => {
+    // A malformed region is reported once, on regions.primary, not again on every zone; a zone that is
+    // not a string is reported by its own type check.
+    if (primary && REGION.test(primary) && typeof zone === 'string' && !zone.startsWith(primary)) {
+      issues.push({ path: ['network', 'availabilityZones', i], message: `"${zone}" is not in the primary region ${primary}` });
+    }
+  });
+  if (new Set(zones).size !== zones.length) {
+    issues.push({ path: ['network', 'availabilityZones'], message: 'lists the same availability zone twice' });
+  }
+  return issues;
+}
 
 export const baaSchema = z
   .object({
@@ -82,20 +112,20 @@ export const configSchema = z
       ),
     holdsPhi: z
       .boolean()
-      .describe('True when this deployment stores real PHI. Requires a recorded BAA. The demo config is false.'),
+      .describe(
+        'True when this deployment stores real PHI. Requires a recorded BAA and COMPLIANCE-mode locks (phiBucket.objectLockMode, backup.vaultLock.mode). The demo config is false.',
+      ),
     baa: baaSchema.optional(),
     securityContactEmail: z.email('must be an e-mail address').describe('Who receives security alarms and is named in reports.'),
     network: z
       .object({
-        vpcCidr: z
-          .string()
-          .refine(isValidCidr, 'must be an IPv4 CIDR such as "10.40.0.0/16"')
+        vpcCidr: cidrField('10.40.0.0/16')
           .refine((c) => {
             if (!isValidCidr(c)) return true; // already reported above
             const p = Number(c.split('/')[1]);
             return p >= 16 && p <= 22;
           }, 'prefix must be between /16 and /22 so every tier gets subnets in every AZ')
-          .describe('IPv4 CIDR of the VPC (/16 to /22).'),
+          .describe('IPv4 CIDR of the VPC (/16 to /22), written with its network address (10.40.0.0/16, not 10.40.1.0/16).'),
         availabilityZones: z
           .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'must be an AZ name such as "us-east-1a"'))
           .min(2, 'needs at least 2 availability zones (Multi-AZ database)')
@@ -150,16 +180,24 @@ export const configSchema = z
       })
       .strict()
       .describe('RDS for PostgreSQL. Always Multi-AZ, encrypted with the phi key, TLS-only, IAM auth, 35-day backups.')
-      .refine((d) => d.maxAllocatedStorageGiB >= d.allocatedStorageGiB, {
-        message: 'maxAllocatedStorageGiB must be at least allocatedStorageGiB',
-        path: ['maxAllocatedStorageGiB'],
-      }),
+      .refine(
+        (d: unknown) => {
+          const initial = numberAt(d, 'allocatedStorageGiB');
+          const ceiling = numberAt(d, 'maxAllocatedStorageGiB');
+          return initial === undefined || ceiling === undefined || ceiling >= initial;
+        },
+        {
+          message: 'maxAllocatedStorageGiB must be at least allocatedStorageGiB',
+          path: ['maxAllocatedStorageGiB'],
+          ...RUN_ON_ANY_OBJECT,
+        },
+      ),
     phiBucket: z
       .object({
         objectLockMode: z
           .enum(['GOVERNANCE', 'COMPLIANCE'])
           .describe(
-            'S3 Object Lock default mode. GOVERNANCE lets privileged users shorten retention (trials); COMPLIANCE does not.',
+            'S3 Object Lock default mode. COMPLIANCE: nobody can shorten or remove the retention, not even the root user; required when holdsPhi is true. GOVERNANCE: privileged users can lift it; only for deployments without PHI (trials, the demo).',
           ),
         objectLockRetentionDays: z
           .number()
@@ -235,33 +273,12 @@ export const configSchema = z
     tags: z.record(z.string(), z.string()).default({}).describe('Extra tags applied to every resource.'),
   })
   .strict()
-  .superRefine((c, ctx) => {
-    // Zod runs this even when fields above failed, so every value may be missing here.
-    for (const issue of baaGateIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
-    for (const issue of profileIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
-    if (c.regions?.primary && c.regions.primary === c.regions.dr) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['regions', 'dr'],
-        message: 'must differ from regions.primary: the off-site copy has to be in another region',
-      });
-    }
-    const azs = c.network?.availabilityZones ?? [];
-    const primary = c.regions?.primary;
-    azs.forEach((az, i) => {
-      // A malformed region is reported once, on regions.primary, not again on every AZ.
-      if (primary && REGION.test(primary) && !az.startsWith(primary)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['network', 'availabilityZones', i],
-          message: `"${az}" is not in the primary region ${c.regions.primary}`,
-        });
-      }
-    });
-    if (new Set(azs).size !== azs.length) {
-      ctx.addIssue({ code: 'custom', path: ['network', 'availabilityZones'], message: 'lists the same availability zone twice' });
-    }
-  });
+  .superRefine((config: unknown, ctx) => {
+    reportIssues(ctx, baaGateIssues(config));
+    reportIssues(ctx, profileIssues(config));
+    reportIssues(ctx, phiLockIssues(config));
+    reportIssues(ctx, regionIssues(config));
+  }, RUN_ON_ANY_OBJECT);
 
 export type DeploymentConfig = z.output<typeof configSchema>;
 export type DeploymentConfigInput = z.input<typeof configSchema>;

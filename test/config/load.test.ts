@@ -31,6 +31,7 @@ describe('shipped configs', () => {
     expect(p.holdsPhi).toBe(true);
     expect(p.baa?.reference).toBeTruthy();
     expect(p.phiBucket.objectLockMode).toBe('COMPLIANCE');
+    expect(p.backup.vaultLock.mode).toBe('COMPLIANCE');
     expect(p.network.availabilityZones).toHaveLength(3);
   });
 });

@@ -113,4 +113,18 @@ export const PROJECT_GUARDS: readonly ProjectGuard[] = [
     specs: ['164.308(a)(1)(ii)(B)', '164.308(a)(8)'],
     what: 'synth fails on any open finding of any plugin, warnings included',
   },
+  {
+    name: 'Config schema: COMPLIANCE locks with PHI',
+    source: 'lib/config/phi-locks.ts',
+    symbol: 'phiLockIssues',
+    specs: ['164.312(c)(1)', '164.308(a)(7)(ii)(A)', '164.310(d)(2)(iv)'],
+    what: 'a config with holdsPhi: true is refused unless S3 Object Lock (phiBucket.objectLockMode) and Vault Lock (backup.vaultLock.mode) are in COMPLIANCE mode, which nobody can lift; GOVERNANCE only without PHI',
+  },
+  {
+    name: 'Config schema: CIDR blocks as written',
+    source: 'lib/config/cidr.ts',
+    symbol: 'cidrProblem',
+    specs: ['164.312(a)(1)'],
+    what: 'a CIDR block with host bits set is refused (naming its network address), so the VPC and the office ranges the WAF allows are exactly the ranges written',
+  },
 ];
