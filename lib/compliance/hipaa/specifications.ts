@@ -13,7 +13,7 @@
  *   shared-responsibility model (https://aws.amazon.com/compliance/shared-responsibility-model/); the
  *   practice covers only its own premises and devices.
  * An `infrastructure` or `shared` specification must have implementing resources and an automated check
- * (test/report/coverage.test.ts); for the others `EVIDENCE_ELSEWHERE` says where the evidence lives.
+ * (test/report/demo-app.test.ts); for the others `EVIDENCE_ELSEWHERE` says where the evidence lives.
  *
  * Data only. Which resources implement a specification: resource-specs.ts; which checks verify one:
  * control-tower-objectives.ts, project-guards.ts and the project's cfn-guard rules
