@@ -69,7 +69,7 @@ function section(s: SpecSection): string {
   const parts = [
     `<section class="spec" id="${anchor(spec.id)}"><h4>${esc(spec.id)} ${esc(spec.title)}</h4>`,
     `<p><em>${esc(spec.kind)}, ${esc(spec.requirement)}${spec.standard ? `, under <a href="#${anchor(spec.standard)}">${esc(spec.standard)}</a>` : ''}</em>. ` +
-      `<span class="resp ${spec.responsibility}" title="${esc(s.owner)}">${esc(spec.responsibility)}</span> ${esc(spec.how)}</p>`,
+      `<span class="resp ${spec.responsibility}">${esc(spec.responsibility)}</span> <strong>Responsibility: ${esc(s.owner)}.</strong> ${esc(spec.how)}</p>`,
     s.evidenceElsewhere ? `<p><strong>Evidence outside this deployment:</strong> ${esc(s.evidenceElsewhere)}</p>` : '',
     `<p><strong>Implemented by</strong> (${s.resources.length})</p>`,
     s.resources.length

@@ -48,7 +48,7 @@ function exceptionRows(list: readonly ExceptionEntry[]): string[] {
 export function noCheck(s: SpecSection): string {
   return implementedHere(s.spec)
     ? 'No automated check: a coverage gap, this deployment implements it (see the summary).'
-    : `No automated check here: it is ${s.owner} (see the evidence above).`;
+    : `No automated check here: it is ${s.owner}; see the evidence above.`;
 }
 
 function section(s: SpecSection): string[] {

@@ -85,9 +85,10 @@ describe('coverage and ownership, in both renderings', () => {
 
   test('an AWS or customer specification says whose it is and where its evidence lives; a gap says it is one', () => {
     const facility = mdSection('164.310(a)(1)', '164.310(a)(2)(i)');
-    expect(facility).toContain("**Responsibility: AWS's alone (for what this deployment holds).**");
+    expect(facility).toContain("**Responsibility: AWS's alone, for what this deployment holds.**");
     expect(facility).toContain('**Evidence outside this deployment:** AWS Artifact: the SOC 2 Type 2 report');
     expect(facility).toContain("No automated check here: it is AWS's alone");
+    expect(html).toContain('<strong>Responsibility: AWS&#39;s alone, for what this deployment holds.</strong>');
     expect(html).toContain('<p><strong>Evidence outside this deployment:</strong> AWS Artifact: the SOC 2 Type 2 report');
     const gap = model.summary.coverageGaps.find((g) => g.missing.includes('checks'))!;
     const gapSection = plain.slice(plain.indexOf(`#### ${gap.id} `));

@@ -26,7 +26,7 @@ export const RESPONSIBILITIES: Readonly<Record<Responsibility, string>> = {
   infrastructure: 'this infrastructure',
   shared: 'shared: this infrastructure implements part',
   customer: "the customer's (the practice's) alone",
-  aws: "AWS's alone (for what this deployment holds)",
+  aws: "AWS's alone, for what this deployment holds",
 };
 export type Requirement = 'required' | 'addressable';
 export type SpecKind = 'standard' | 'implementation specification' | 'breach notification';
