@@ -71,11 +71,16 @@ export function parseProjectRules(text: string, file: string): ProjectRule[] {
     variables.set(m[1], typesIn(m[2]));
   }
   const rules: ProjectRule[] = [];
-  for (const m of source.matchAll(/^\s*rule\s+(\w+)([^{\n]*)\{/gm)) {
-    const open = m.index + m[0].length - 1;
-    const end = closingBrace(source, open);
+  let previousEnd = 0;
+  for (const m of source.matchAll(/^\s*rule\s+(\w+)\b/gm)) {
+    if (m.index < previousEnd) continue; // a line of an earlier rule's message
+
+    // The header (`when ...`) may span lines; the body starts at the first brace after it.
+    const open = source.indexOf('{', m.index + m[0].length);
+    const end = open < 0 ? -1 : closingBrace(source, open);
     if (end < 0) throw new Error(`${file}: the braces of rule ${m[1]} do not balance`);
-    const header = m[2];
+    previousEnd = end;
+    const header = source.slice(m.index + m[0].length, open);
     const body = source.slice(open, end);
     const messages = [...body.matchAll(/<<([\s\S]*?)>>/g)].map((x) => x[1].trim());
     const tags = messages.flatMap((msg) => [...msg.matchAll(/\[HIPAA ([^\]]+)\]/g)].map((t) => `HIPAA ${t[1]}`));

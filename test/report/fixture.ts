@@ -51,6 +51,7 @@ rule fixture_keys_rotate when %keys !empty {
     %keys.Properties.Description == /^[a-z]{3,}/
     <<
         [HIPAA 164.312(a)(2)(iv), 164.310(d)(2)(i)] Keys rotate; a brace in a message } does not end the rule.
+        rule not_a_rule_either { on a line of its own
     >>
 }
 
@@ -80,7 +81,9 @@ rule fixture_untagged when %keys !empty {
 
 let queues = Resources.*[ Type == 'AWS::SQS::Queue' ]
 
-rule fixture_queues_only when %queues !empty {
+rule fixture_queues_only when
+    %queues !empty
+{
     %queues.Properties.KmsMasterKeyId exists
     <<
         [HIPAA 164.312(a)(2)(iv)] Queues name their key.

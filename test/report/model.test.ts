@@ -98,7 +98,7 @@ describe('project rules, standards, owners and coverage', () => {
       {
         kind: 'project rule',
         id: 'fixture_keys_rotate',
-        title: 'Keys rotate; a brace in a message } does not end the rule.',
+        title: 'Keys rotate; a brace in a message } does not end the rule. rule not_a_rule_either { on a line of its own',
         coverage: 'cfn-guard, fixture.guard, on every template of every synth; reads 1 resource of type AWS::KMS::Key here',
       },
     ]);

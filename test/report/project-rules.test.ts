@@ -24,7 +24,9 @@ describe('parseProjectRules on a fixture guard text', () => {
     expect(stores.hipaaControls).toEqual(['164.312(a)(2)(iv)', '164.316(b)(2)(i)']);
     expect(nat.hipaaControls).toEqual(['164.312(e)(1)']);
     expect(untagged.hipaaControls).toEqual([]);
-    expect(keys.promise).toBe('Keys rotate; a brace in a message } does not end the rule.');
+    expect(keys.promise).toBe(
+      'Keys rotate; a brace in a message } does not end the rule. rule not_a_rule_either { on a line of its own',
+    );
   });
 
   test('reads the resource types through the variables and inline filters, and whether the rule is conditional', () => {
