@@ -9,6 +9,7 @@ import { VAULT_EMPTIER_RESOURCE_TYPE } from '../lib/constructs/vault-emptier';
 import { renderHtml } from '../lib/report/html';
 import { renderMarkdown } from '../lib/report/markdown';
 import { buildReportModel } from '../lib/report/model';
+import { projectGuardRules } from '../lib/report/project-rules';
 import { controlTowerGuardRules, hipaaRuleApplicability, packRules } from '../lib/report/rule-packs';
 import { SANDBOX_CONFIG } from './helpers/config';
 import { reportAssembly } from './report/fixture';
@@ -161,6 +162,7 @@ describe('the HIPAA report of the sandbox', () => {
     packRules: packRules(),
     applicability: hipaaRuleApplicability(validated),
     guardRules: controlTowerGuardRules(),
+    projectRules: projectGuardRules(),
     now: new Date('2026-03-01T12:00:00Z'),
   });
 

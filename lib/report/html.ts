@@ -2,7 +2,8 @@
  * Renders the report model as one standalone HTML page: inline CSS, no scripts, no external assets,
  * every text escaped (values come from templates, configs and acknowledgement reasons).
  */
-import { RULE_PARTS, type RulePart } from '../compliance/hipaa/specifications';
+import { implementedHere, RULE_PARTS, type RulePart } from '../compliance/hipaa/specifications';
+import { noCheck } from './markdown';
 import type { CheckKind, ExceptionEntry, ReportModel, SpecSection } from './model';
 import type { ResourceLabel } from './policies';
 
@@ -28,7 +29,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem}
 th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}code{font-size:.85em;background:#f5f5f5;padding:0 .2em;word-break:break-all}
 .resp{display:inline-block;padding:0 .4em;border-radius:.3em;font-size:.85em}
-.infrastructure{background:#d9f0dd}.shared{background:#dde9f7}.customer{background:#f7ecd9}
+.infrastructure{background:#d9f0dd}.shared{background:#dde9f7}.customer{background:#f7ecd9}.aws{background:#ece3f5}
 .bad{color:#a00000;font-weight:bold}.meta{color:#555;font-size:.9rem}
 section.spec{border-left:3px solid #ddd;padding-left:1rem}
 ul.checks{margin:.2rem 0 1rem;padding-left:1.2rem;font-size:.9rem}
@@ -50,7 +51,7 @@ function where(r: ResourceLabel): string {
   return `${esc(r.stack)}${r.region ? ` (${esc(r.region)})` : ''}`;
 }
 
-const CHECK_ORDER: readonly CheckKind[] = ['rule pack', 'cfn-guard', 'AWS Config rule', 'project guard'];
+const CHECK_ORDER: readonly CheckKind[] = ['rule pack', 'cfn-guard', 'project rule', 'AWS Config rule', 'project guard'];
 
 function exceptionsTable(list: readonly ExceptionEntry[]): string {
   return table(
@@ -68,12 +69,13 @@ function section(s: SpecSection): string {
   const parts = [
     `<section class="spec" id="${anchor(spec.id)}"><h4>${esc(spec.id)} ${esc(spec.title)}</h4>`,
     `<p><em>${esc(spec.kind)}, ${esc(spec.requirement)}${spec.standard ? `, under <a href="#${anchor(spec.standard)}">${esc(spec.standard)}</a>` : ''}</em>. ` +
-      `<span class="resp ${spec.responsibility}">${esc(spec.responsibility)}</span> ${esc(spec.how)}</p>`,
+      `<span class="resp ${spec.responsibility}">${esc(spec.responsibility)}</span> <strong>Responsibility: ${esc(s.owner)}.</strong> ${esc(spec.how)}</p>`,
+    s.evidenceElsewhere ? `<p><strong>Evidence outside this deployment:</strong> ${esc(s.evidenceElsewhere)}</p>` : '',
     `<p><strong>Implemented by</strong> (${s.resources.length})</p>`,
     s.resources.length
       ? table(
           ['Stack', 'Type', 'Logical ID', 'How'],
-          s.resources.map((r) => [where(r), esc(r.type), code(r.logicalId), esc(r.how)]),
+          s.resources.map((r) => [where(r), esc(r.type), code(r.logicalId), `${r.via ? `(${esc(r.via)}) ` : ''}${esc(r.how)}`]),
         )
       : '<p>No resource of this deployment implements it directly.</p>',
     `<p><strong>Verified by</strong> (${s.checks.length})</p>`,
@@ -81,9 +83,12 @@ function section(s: SpecSection): string {
       ? `<ul class="checks">${CHECK_ORDER.flatMap((kind) =>
           s.checks
             .filter((c) => c.kind === kind)
-            .map((c) => `<li>${esc(kind)} ${code(c.id)}: ${esc(c.title)} <span class="meta">(${esc(c.coverage)})</span></li>`),
+            .map(
+              (c) =>
+                `<li>${esc(kind)} ${code(c.id)}${c.via ? ` (${esc(c.via)})` : ''}: ${esc(c.title)} <span class="meta">(${esc(c.coverage)})</span></li>`,
+            ),
         ).join('')}</ul>`
-      : '<p>No automated check: verified by the practice (see responsibility).</p>',
+      : `<p${implementedHere(spec) ? ' class="bad"' : ''}>${esc(noCheck(s))}</p>`,
     `<p><strong>Acknowledged exceptions</strong> (${s.exceptions.length})</p>`,
     s.exceptions.length ? exceptionsTable(s.exceptions) : '',
     '</section>',
@@ -112,10 +117,19 @@ export function renderHtml(m: ReportModel): string {
         [
           'HIPAA specifications',
           `${s.specs}: <span class="resp infrastructure">${s.byResponsibility.infrastructure} infrastructure</span> ` +
-            `<span class="resp shared">${s.byResponsibility.shared} shared with AWS</span> <span class="resp customer">${s.byResponsibility.customer} customer</span>`,
+            `<span class="resp shared">${s.byResponsibility.shared} shared (implemented here in part)</span> ` +
+            `<span class="resp customer">${s.byResponsibility.customer} customer</span> <span class="resp aws">${s.byResponsibility.aws} AWS</span>`,
         ],
         ['Specifications with implementing resources', String(s.specsWithResources)],
         ['Specifications with automated checks', String(s.specsWithChecks)],
+        [
+          'Infrastructure and shared specifications with resources and a check',
+          `${s.implementedHereCovered} of ${s.implementedHere}`,
+        ],
+        [
+          'Infrastructure and shared specifications without both (must be 0)',
+          `<span class="${s.coverageGaps.length ? 'bad' : ''}">${s.coverageGaps.length}</span>${s.coverageGaps.length ? `: ${s.coverageGaps.map((g) => `<a href="#${anchor(g.id)}">${esc(g.id)}</a>`).join(', ')}` : ''}`,
+        ],
         ...s.checks.map((c) => [
           esc(c.source),
           `${c.rules} rules${c.applicable !== undefined ? `, ${c.applicable} apply to resources here` : ''}`,

@@ -2,7 +2,7 @@
  * Renders the report model as Markdown. Text from templates, configs and reasons is escaped for
  * table cells and inline HTML, so a value can neither break a table nor inject markup.
  */
-import { RULE_PARTS, type RulePart } from '../compliance/hipaa/specifications';
+import { implementedHere, RULE_PARTS, type RulePart } from '../compliance/hipaa/specifications';
 import { TAG } from '../vocabulary';
 import type { CheckKind, ExceptionEntry, ReportModel, SpecSection } from './model';
 import type { ResourceLabel } from './policies';
@@ -31,7 +31,7 @@ function where(r: ResourceLabel): string {
   return `${md(r.stack)}${r.region ? ` (${md(r.region)})` : ''}`;
 }
 
-const CHECK_ORDER: readonly CheckKind[] = ['rule pack', 'cfn-guard', 'AWS Config rule', 'project guard'];
+const CHECK_ORDER: readonly CheckKind[] = ['rule pack', 'cfn-guard', 'project rule', 'AWS Config rule', 'project guard'];
 
 function exceptionRows(list: readonly ExceptionEntry[]): string[] {
   return table(
@@ -44,21 +44,29 @@ function exceptionRows(list: readonly ExceptionEntry[]): string[] {
   );
 }
 
+/** Why a specification has no automated check: a gap when this deployment implements it. */
+export function noCheck(s: SpecSection): string {
+  return implementedHere(s.spec)
+    ? 'No automated check: a coverage gap, this deployment implements it (see the summary).'
+    : `No automated check here: it is ${s.owner}; see the evidence above.`;
+}
+
 function section(s: SpecSection): string[] {
   const { spec } = s;
   const out = [
     `#### ${md(spec.id)} ${md(spec.title)}`,
     '',
     `*${md(spec.kind)}, ${spec.requirement}${spec.standard ? `, under ${md(spec.standard)}` : ''}*. ` +
-      `**Responsibility: ${spec.responsibility}.** ${md(spec.how)}`,
+      `**Responsibility: ${md(s.owner)}.** ${md(spec.how)}`,
     '',
   ];
+  if (s.evidenceElsewhere) out.push(`**Evidence outside this deployment:** ${md(s.evidenceElsewhere)}`, '');
   out.push(`**Implemented by** (${s.resources.length}):`, '');
   if (s.resources.length) {
     out.push(
       ...table(
         ['Stack', 'Type', 'Logical ID', 'How'],
-        s.resources.map((r) => [where(r), md(r.type), code(r.logicalId), md(r.how)]),
+        s.resources.map((r) => [where(r), md(r.type), code(r.logicalId), `${r.via ? `(${md(r.via)}) ` : ''}${md(r.how)}`]),
       ),
     );
   } else {
@@ -68,10 +76,10 @@ function section(s: SpecSection): string[] {
   if (s.checks.length) {
     for (const kind of CHECK_ORDER) {
       for (const c of s.checks.filter((x) => x.kind === kind))
-        out.push(`- ${md(kind)} ${code(c.id)}: ${md(c.title)} (${md(c.coverage)})`);
+        out.push(`- ${md(kind)} ${code(c.id)}${c.via ? ` (${md(c.via)})` : ''}: ${md(c.title)} (${md(c.coverage)})`);
     }
   } else {
-    out.push('No automated check: verified by the practice (see responsibility).');
+    out.push(noCheck(s));
   }
   out.push('', `**Acknowledged exceptions** (${s.exceptions.length})${s.exceptions.length ? ':' : '.'}`, '');
   if (s.exceptions.length) out.push(...exceptionRows(s.exceptions), '');
@@ -98,10 +106,19 @@ export function renderMarkdown(m: ReportModel): string {
         ['Resources', `${s.resources} of ${s.resourceTypes} types`],
         [
           'HIPAA specifications',
-          `${s.specs}: ${s.byResponsibility.infrastructure} infrastructure, ${s.byResponsibility.shared} shared with AWS, ${s.byResponsibility.customer} customer`,
+          `${s.specs}: ${s.byResponsibility.infrastructure} infrastructure, ${s.byResponsibility.shared} shared (implemented here in part), ` +
+            `${s.byResponsibility.customer} customer, ${s.byResponsibility.aws} AWS`,
         ],
         ['Specifications with implementing resources', String(s.specsWithResources)],
         ['Specifications with automated checks', String(s.specsWithChecks)],
+        [
+          'Infrastructure and shared specifications with resources and a check',
+          `${s.implementedHereCovered} of ${s.implementedHere}`,
+        ],
+        [
+          '**Infrastructure and shared specifications without both** (must be 0)',
+          `**${s.coverageGaps.length}**${s.coverageGaps.length ? `: ${s.coverageGaps.map((g) => md(g.id)).join(', ')}` : ''}`,
+        ],
         ...s.checks.map((c) => [
           md(c.source),
           `${c.rules} rules${c.applicable !== undefined ? `, ${c.applicable} apply to resources here` : ''}`,

@@ -12,20 +12,31 @@ import { parseHipaaCitations, resolveCitation } from '../compliance/hipaa/citati
 import { CONTROL_TOWER_OBJECTIVE_SPECS } from '../compliance/hipaa/control-tower-objectives';
 import { PROJECT_GUARDS } from '../compliance/hipaa/project-guards';
 import { specsForResource } from '../compliance/hipaa/resource-specs';
-import { HIPAA_SPECIFICATIONS, type HipaaSpec, type Responsibility } from '../compliance/hipaa/specifications';
+import {
+  EVIDENCE_ELSEWHERE,
+  HIPAA_SPECIFICATIONS,
+  implementationSpecsOf,
+  implementedHere,
+  RESPONSIBILITIES,
+  type HipaaSpec,
+  type Responsibility,
+} from '../compliance/hipaa/specifications';
 import { eligibilityOf } from '../compliance/hipaa-eligible-services';
 import { acknowledgedFindings, COMPLIANCE_PLUGIN_NAMES, openFindings, type Finding } from '../compliance/report';
 import { sandboxRelaxations, sandboxRemainders, type RelaxedControl, type Remainder } from '../config/profile';
 import type { DeploymentConfig } from '../config/schema';
 import { HIPAA_CONFIG_RULES } from '../constructs/config-rules';
 import { labelOf, policiesFrom, type Policies, type ResourceLabel } from './policies';
+import type { ProjectRule } from './project-rules';
 import type { Applicability, GuardRule, PackRule } from './rule-packs';
 
 export interface ImplementingResource extends ResourceLabel {
   readonly how: string;
+  /** For a standard: the implementation specification this resource implements. */
+  readonly via?: string;
 }
 
-export type CheckKind = 'rule pack' | 'cfn-guard' | 'AWS Config rule' | 'project guard';
+export type CheckKind = 'rule pack' | 'cfn-guard' | 'project rule' | 'AWS Config rule' | 'project guard';
 
 export interface VerifyingCheck {
   readonly kind: CheckKind;
@@ -34,6 +45,8 @@ export interface VerifyingCheck {
   readonly title: string;
   /** What it covers here ("17 resources", "runs on every synth", ...). */
   readonly coverage: string;
+  /** For a standard: the implementation specification this check verifies. */
+  readonly via?: string;
 }
 
 export interface ExceptionEntry {
@@ -50,9 +63,15 @@ export interface ExceptionEntry {
 
 export interface SpecSection {
   readonly spec: HipaaSpec;
+  /** Its own, then (for a standard) those of its implementation specifications, each once. */
   readonly resources: readonly ImplementingResource[];
+  /** Its own, then (for a standard) those of its implementation specifications, each once. */
   readonly checks: readonly VerifyingCheck[];
   readonly exceptions: readonly ExceptionEntry[];
+  /** Whose it is, in words (RESPONSIBILITIES). */
+  readonly owner: string;
+  /** Where the evidence lives for what this deployment does not implement (absent for infrastructure). */
+  readonly evidenceElsewhere?: string;
 }
 
 export interface CheckFigure {
@@ -75,6 +94,11 @@ export interface ReportSummary {
   readonly byResponsibility: Readonly<Record<Responsibility, number>>;
   readonly specsWithResources: number;
   readonly specsWithChecks: number;
+  /** Specifications implemented here (infrastructure, shared) and those of them with resources and a check. */
+  readonly implementedHere: number;
+  readonly implementedHereCovered: number;
+  /** Specifications implemented here without implementing resources or an automated check (must be empty). */
+  readonly coverageGaps: readonly { readonly id: string; readonly missing: readonly ('resources' | 'checks')[] }[];
   readonly checks: readonly CheckFigure[];
   /** Plugins that COMPLIANCE_PLUGIN_NAMES expects but the validation report does not mention. */
   readonly pluginsWithoutReport: readonly string[];
@@ -114,6 +138,8 @@ export interface ReportInput {
   readonly packRules: readonly PackRule[];
   readonly applicability: Applicability;
   readonly guardRules: readonly GuardRule[];
+  /** The project's own cfn-guard rules (lib/compliance/project-rules). */
+  readonly projectRules: readonly ProjectRule[];
   readonly now: Date;
 }
 
@@ -169,8 +195,30 @@ function guardRuleSpecs(rule: GuardRule): { specs: string[]; basis: string } {
   return { specs, basis: `by objective ${rule.objectives.map((o) => `${o.id} ${o.name}`).join(', ')}` };
 }
 
+/**
+ * A specification's own resources and checks, then, for a standard, those of its implementation
+ * specifications (marked `via`): a standard is met by meeting them. Each resource and check once.
+ */
+function rolledUp(
+  spec: HipaaSpec,
+  resourcesBySpec: ReadonlyMap<string, readonly ImplementingResource[]>,
+  checksBySpec: ReadonlyMap<string, readonly VerifyingCheck[]>,
+): { resources: ImplementingResource[]; checks: VerifyingCheck[] } {
+  const resources = [...(resourcesBySpec.get(spec.id) ?? [])];
+  const checks = [...(checksBySpec.get(spec.id) ?? [])];
+  for (const child of spec.kind === 'standard' ? implementationSpecsOf(spec.id) : []) {
+    for (const r of resourcesBySpec.get(child.id) ?? []) {
+      if (!resources.some((x) => x.stack === r.stack && x.logicalId === r.logicalId)) resources.push({ ...r, via: child.id });
+    }
+    for (const c of checksBySpec.get(child.id) ?? []) {
+      if (!checks.some((x) => x.kind === c.kind && x.id === c.id)) checks.push({ ...c, via: child.id });
+    }
+  }
+  return { resources, checks };
+}
+
 export function buildReportModel(input: ReportInput): ReportModel {
-  const { assembly, config, packRules, applicability, guardRules } = input;
+  const { assembly, config, packRules, applicability, guardRules, projectRules } = input;
   const index = new AssemblyIndex(assembly);
   const typesPresent = new Map<string, number>();
   for (const r of index.resources) typesPresent.set(r.type, (typesPresent.get(r.type) ?? 0) + 1);
@@ -231,6 +279,36 @@ export function buildReportModel(input: ReportInput): ReportModel {
     }
   }
 
+  let applicableProjectRules = 0;
+  for (const rule of projectRules) {
+    const present = rule.resourceTypes.filter((t) => typesPresent.has(t));
+    const covered = present.reduce((n, t) => n + (typesPresent.get(t) ?? 0), 0);
+    // A rule with a `when` clause checks nothing where none of its resources exist; one without one
+    // (no NAT gateway) holds whatever the template has.
+    if (rule.conditional && covered === 0) continue;
+    applicableProjectRules++;
+    const specs = rule.hipaaControls.map(resolveCitation).filter((s): s is HipaaSpec => s !== undefined);
+    for (const spec of specs) {
+      addCheck(spec.id, {
+        kind: 'project rule',
+        id: rule.ruleName,
+        title: rule.promise,
+        coverage:
+          `cfn-guard, ${rule.file}, on every template of every synth; ` +
+          (covered
+            ? `reads ${plural(covered, 'resource')} of type ${present.join(', ')} here`
+            : `no ${rule.resourceTypes.join(', ') || 'resource'} here, as it requires`),
+      });
+    }
+  }
+  const untaggedRules = projectRules.filter((r) => !r.hipaaControls.some((c) => resolveCitation(c)));
+  if (untaggedRules.length) {
+    notes.push(
+      `Project rule(s) ${untaggedRules.map((r) => r.ruleName).join(', ')} cite no specification of the catalogue ` +
+        '(their messages must start with [HIPAA 164.x]): they are not counted as checks of any specification.',
+    );
+  }
+
   const configRules = index.resources.filter((r) => r.type === 'AWS::Config::ConfigRule');
   for (const rule of configRules) {
     const identifier = str(prop(rule, 'Source.SourceIdentifier')) ?? '';
@@ -271,14 +349,26 @@ export function buildReportModel(input: ReportInput): ReportModel {
     else otherExceptions.push(entry);
   }
 
-  const sections = HIPAA_SPECIFICATIONS.map((spec): SpecSection => ({
-    spec,
-    resources: resourcesBySpec.get(spec.id) ?? [],
-    checks: checksBySpec.get(spec.id) ?? [],
-    exceptions: exceptionsBySpec.get(spec.id) ?? [],
-  }));
+  const sections = HIPAA_SPECIFICATIONS.map((spec): SpecSection => {
+    const { resources, checks } = rolledUp(spec, resourcesBySpec, checksBySpec);
+    return {
+      spec,
+      resources,
+      checks,
+      exceptions: exceptionsBySpec.get(spec.id) ?? [],
+      owner: RESPONSIBILITIES[spec.responsibility],
+      evidenceElsewhere: EVIDENCE_ELSEWHERE[spec.id],
+    };
+  });
+  const coverageGaps = sections
+    .filter((s) => implementedHere(s.spec))
+    .map((s) => ({
+      id: s.spec.id,
+      missing: [...(s.resources.length ? [] : ['resources' as const]), ...(s.checks.length ? [] : ['checks' as const])],
+    }))
+    .filter((g) => g.missing.length > 0);
 
-  const byResponsibility: Record<Responsibility, number> = { infrastructure: 0, shared: 0, customer: 0 };
+  const byResponsibility = Object.fromEntries(Object.keys(RESPONSIBILITIES).map((r) => [r, 0])) as Record<Responsibility, number>;
   for (const s of HIPAA_SPECIFICATIONS) byResponsibility[s.responsibility]++;
   const open = openFindings(assembly.validation);
   const reported = new Set(assembly.validation.pluginReports.map((p) => p.pluginName));
@@ -297,6 +387,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
     byResponsibility,
     specsWithResources: sections.filter((s) => s.resources.length > 0).length,
     specsWithChecks: sections.filter((s) => s.checks.length > 0).length,
+    implementedHere: sections.filter((s) => implementedHere(s.spec)).length,
+    implementedHereCovered: sections.filter((s) => implementedHere(s.spec)).length - coverageGaps.length,
+    coverageGaps,
     checks: [
       {
         source: 'cdk-nag HIPAA.Security',
@@ -308,6 +401,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
       { source: 'cdk-nag NIST.800.53.R5', rules: countRules('NIST.800.53.R5') },
       { source: 'cdk-nag AwsSolutions', rules: countRules('AwsSolutions') },
       { source: 'cfn-guard Control Tower rules', rules: guardRules.length, applicable: applicableGuardRules },
+      { source: 'cfn-guard project rules', rules: projectRules.length, applicable: applicableProjectRules },
       { source: 'AWS Config rules deployed (runtime)', rules: configRules.length },
       { source: 'Project guards', rules: PROJECT_GUARDS.length },
     ],
@@ -317,6 +411,12 @@ export function buildReportModel(input: ReportInput): ReportModel {
     acknowledgedResources: new Set(exceptions.map((e) => e.entry.constructPath)).size,
     ineligibleTypes,
   };
+  if (coverageGaps.length) {
+    notes.push(
+      `${plural(coverageGaps.length, 'specification')} this deployment implements (infrastructure or shared) ` +
+        `lack implementing resources or an automated check: ${coverageGaps.map((g) => `${g.id} (no ${g.missing.join(', no ')})`).join('; ')}.`,
+    );
+  }
   if (summary.pluginsWithoutReport.length) {
     notes.push(
       `The validation report has no entry from ${summary.pluginsWithoutReport.join(', ')}: a plugin with nothing to report ` +

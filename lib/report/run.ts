@@ -11,6 +11,7 @@ import { parseArgs, USAGE } from './args';
 import { renderHtml } from './html';
 import { renderMarkdown } from './markdown';
 import { assertAssemblyMatchesConfig, buildReportModel, type ReportModel } from './model';
+import { projectGuardRules } from './project-rules';
 import { controlTowerGuardRules, hipaaRuleApplicability, packRules } from './rule-packs';
 
 export const MARKDOWN_FILE = 'hipaa-report.md';
@@ -53,6 +54,7 @@ export function runReport(argv: readonly string[], deps: ReportDeps): ReportResu
       packRules: packRules(),
       applicability: hipaaRuleApplicability(assembly),
       guardRules: controlTowerGuardRules(),
+      projectRules: projectGuardRules(),
       now: deps.now,
     });
     outDir = path.resolve(deps.cwd, args.outDir);
@@ -76,8 +78,9 @@ export function runReport(argv: readonly string[], deps: ReportDeps): ReportResu
   const s = model.summary;
   deps.out(
     `HIPAA report of ${model.deployment}: ${s.specs} specifications (${s.byResponsibility.infrastructure} infrastructure, ` +
-      `${s.byResponsibility.shared} shared, ${s.byResponsibility.customer} customer), ${s.specsWithResources} with implementing resources, ` +
-      `${s.specsWithChecks} with automated checks; ${s.resources} resources in ${s.stacks.length} stacks; ` +
+      `${s.byResponsibility.shared} shared, ${s.byResponsibility.customer} customer, ${s.byResponsibility.aws} AWS), ` +
+      `${s.specsWithResources} with implementing resources, ${s.specsWithChecks} with automated checks; ` +
+      `${s.implementedHereCovered} of the ${s.implementedHere} implemented here with both; ${s.resources} resources in ${s.stacks.length} stacks; ` +
       `${s.acknowledged} acknowledged exceptions; ${s.openFindings} open findings.`,
   );
   deps.out(`Wrote ${files.markdown}\nWrote ${files.html}`);

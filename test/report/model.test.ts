@@ -1,7 +1,9 @@
 import { AssemblyError } from '../../lib/assembly/read';
+import { implementedHere } from '../../lib/compliance/hipaa/specifications';
 import { assertAssemblyMatchesConfig } from '../../lib/report/model';
+import { parseProjectRules } from '../../lib/report/project-rules';
 import { shippedConfig } from '../helpers/config';
-import { FIXTURE_DIR, fixtureCopy, fixtureModel, modelOf, reportAssembly } from './fixture';
+import { FIXTURE_DIR, FIXTURE_GUARD, fixtureCopy, fixtureModel, modelOf, reportAssembly } from './fixture';
 
 const ACK_REASON_START = 'Fixture: this bucket holds the server access logs of the PHI documents bucket';
 
@@ -77,11 +79,81 @@ describe('the report model of the fixture assembly', () => {
       ['Data', 6],
     ]);
     expect(s.resources).toBe(8);
-    expect(s.byResponsibility.infrastructure + s.byResponsibility.shared + s.byResponsibility.customer).toBe(s.specs);
+    expect(Object.values(s.byResponsibility).reduce((a, b) => a + b, 0)).toBe(s.specs);
     expect(s.openFindings).toBe(0);
     expect([s.acknowledged, s.acknowledgedResources]).toEqual([1, 1]);
     expect(s.ineligibleTypes).toEqual([]);
     expect(s.checks.find((c) => c.source === 'cdk-nag HIPAA.Security')?.applicable).toBeGreaterThan(0);
+  });
+});
+
+describe('project rules, standards, owners and coverage', () => {
+  // The fixture has KMS keys and S3 buckets, no queue and no NAT gateway.
+  const model = modelOf(reportAssembly(FIXTURE_DIR), {}, { projectRules: parseProjectRules(FIXTURE_GUARD, 'fixture.guard') });
+  const section = (id: string) => model.sections.find((s) => s.spec.id === id)!;
+  const projectChecks = (id: string) => section(id).checks.filter((c) => c.kind === 'project rule');
+
+  test('counts a project rule as a check of every specification its tags cite, named by its rule id', () => {
+    expect(projectChecks('164.310(d)(2)(i)')).toEqual([
+      {
+        kind: 'project rule',
+        id: 'fixture_keys_rotate',
+        title: 'Keys rotate; a brace in a message } does not end the rule. rule not_a_rule_either { on a line of its own',
+        coverage: 'cfn-guard, fixture.guard, on every template of every synth; reads 1 resource of type AWS::KMS::Key here',
+      },
+    ]);
+    expect(projectChecks('164.312(a)(2)(iv)').map((c) => c.id)).toEqual(['fixture_keys_rotate', 'fixture_stores_encrypted']);
+    expect(projectChecks('164.316(b)(2)(i)').map((c) => c.id)).toEqual(['fixture_stores_encrypted']);
+    // An unconditional rule holds with none of its resources; a conditional one with none checks nothing.
+    expect(projectChecks('164.312(e)(1)').map((c) => [c.id, c.coverage])).toEqual([
+      ['fixture_no_nat_gateway', expect.stringContaining('no AWS::EC2::NatGateway here, as it requires')],
+    ]);
+    expect(model.sections.flatMap((s) => s.checks).map((c) => c.id)).not.toContain('fixture_queues_only');
+    expect(model.summary.checks.find((c) => c.source === 'cfn-guard project rules')).toEqual({
+      source: 'cfn-guard project rules',
+      rules: 5,
+      applicable: 4,
+    });
+    expect(model.notes).toContainEqual(expect.stringMatching(/^Project rule\(s\) fixture_untagged cite no specification/));
+  });
+
+  test('rolls a standard up from its implementation specifications, each resource and check once, saying via which', () => {
+    const access = section('164.312(a)(1)');
+    expect(access.resources).toContainEqual(
+      expect.objectContaining({ stack: 'Keys', logicalId: 'PhiKey', via: '164.312(a)(2)(iv)' }),
+    );
+    expect(access.checks).toContainEqual(expect.objectContaining({ id: 'fixture_keys_rotate', via: '164.312(a)(2)(iv)' }));
+    const keys = access.resources.map((r) => `${r.stack} ${r.logicalId}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    // 164.310(d)(1) has no check of its own: its disposal specification's rule is its check.
+    expect(section('164.310(d)(1)').checks.map((c) => [c.id, c.via])).toEqual([['fixture_keys_rotate', '164.310(d)(2)(i)']]);
+    // An implementation specification never takes its standard's or its siblings'.
+    expect(section('164.312(a)(2)(iv)').resources.every((r) => r.via === undefined)).toBe(true);
+    expect(section('164.308(a)(7)(i)').resources.map((r) => [r.logicalId, r.via])).toEqual([
+      ['PhiDocumentsBucket', '164.308(a)(7)(ii)(B)'],
+    ]);
+  });
+
+  test('says whose a specification is, and where the evidence lives when it is not this infrastructure alone', () => {
+    expect(section('164.310(a)(1)').owner).toMatch(/^AWS's alone/);
+    expect(section('164.310(a)(1)').evidenceElsewhere).toMatch(/AWS Artifact: the SOC 2 Type 2 report/);
+    expect(section('164.308(a)(1)(ii)(A)').owner).toMatch(/^the customer's/);
+    expect(section('164.308(a)(1)(ii)(A)').evidenceElsewhere).toMatch(/risk analysis/);
+    expect(section('164.312(b)').owner).toBe('this infrastructure');
+    expect(section('164.312(b)').evidenceElsewhere).toBeUndefined();
+  });
+
+  test('lists, and notes, every specification implemented here without resources or a check', () => {
+    const s = model.summary;
+    const expected = model.sections
+      .filter((x) => implementedHere(x.spec) && (x.resources.length === 0 || x.checks.length === 0))
+      .map((x) => x.spec.id);
+    // The fixture holds two stacks: most of what the deployment implements is missing from it.
+    expect(expected.length).toBeGreaterThan(5);
+    expect(s.coverageGaps.map((g) => g.id)).toEqual(expected);
+    expect(s.coverageGaps.find((g) => g.id === '164.310(d)(2)(i)')).toEqual({ id: '164.310(d)(2)(i)', missing: ['resources'] });
+    expect(s.implementedHere - s.implementedHereCovered).toBe(expected.length);
+    expect(model.notes).toContainEqual(expect.stringContaining('164.310(d)(2)(i) (no resources)'));
   });
 });
 

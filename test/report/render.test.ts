@@ -61,3 +61,37 @@ describe('Markdown', () => {
     expect(section).toContain('Fixture: this bucket holds the server access logs of the PHI documents bucket');
   });
 });
+
+describe('coverage and ownership, in both renderings', () => {
+  const model = fixtureModel();
+  const plain = renderMarkdown(model);
+  const html = renderHtml(model);
+  const mdSection = (id: string, next: string) => plain.slice(plain.indexOf(`#### ${id} `), plain.indexOf(`#### ${next} `));
+
+  test('the summary shows how many specifications implemented here lack resources or a check, and which', () => {
+    const gaps = model.summary.coverageGaps.map((g) => g.id);
+    expect(gaps.length).toBeGreaterThan(0);
+    expect(plain).toContain(
+      `| **Infrastructure and shared specifications without both** (must be 0) | **${gaps.length}**: ${gaps.join(', ')} |`,
+    );
+    expect(html).toContain(`<span class="bad">${gaps.length}</span>: <a href="#${anchor(gaps[0])}">`);
+  });
+
+  test('a project rule is listed by its rule id; a standard names the implementation specification of each rolled-up entry', () => {
+    expect(mdSection('164.312(e)(1)', '164.312(e)(2)(i)')).toContain('- project rule `project_no_nat_gateway`: ');
+    expect(mdSection('164.312(a)(1)', '164.312(a)(2)(i)')).toMatch(/\| `PhiKey` \| \(164\.312\(a\)\(2\)\(iv\)\) /);
+    expect(html).toContain('project rule <code>project_no_nat_gateway</code>: ');
+  });
+
+  test('an AWS or customer specification says whose it is and where its evidence lives; a gap says it is one', () => {
+    const facility = mdSection('164.310(a)(1)', '164.310(a)(2)(i)');
+    expect(facility).toContain("**Responsibility: AWS's alone, for what this deployment holds.**");
+    expect(facility).toContain('**Evidence outside this deployment:** AWS Artifact: the SOC 2 Type 2 report');
+    expect(facility).toContain("No automated check here: it is AWS's alone");
+    expect(html).toContain('<strong>Responsibility: AWS&#39;s alone, for what this deployment holds.</strong>');
+    expect(html).toContain('<p><strong>Evidence outside this deployment:</strong> AWS Artifact: the SOC 2 Type 2 report');
+    const gap = model.summary.coverageGaps.find((g) => g.missing.includes('checks'))!;
+    const gapSection = plain.slice(plain.indexOf(`#### ${gap.id} `));
+    expect(gapSection.slice(0, gapSection.indexOf('**Acknowledged'))).toContain('No automated check: a coverage gap');
+  });
+});

@@ -24,6 +24,7 @@ import { SECRETS_MANAGER_MAPPINGS } from './mappings/secrets-manager';
 import { SNS_SQS_MAPPINGS } from './mappings/sns-sqs';
 import { STEP_FUNCTIONS_MAPPINGS } from './mappings/step-functions';
 import { VPC_MAPPINGS } from './mappings/vpc';
+import { VULNERABILITY_AND_DATA_DISCOVERY_MAPPINGS } from './mappings/vulnerability-and-data-discovery';
 import { WAF_MAPPINGS } from './mappings/waf';
 
 export type { MappingContext, ResourceSpecMapping } from './mappings/mapping';
@@ -47,6 +48,7 @@ export const RESOURCE_SPEC_MAPPINGS: readonly ResourceSpecMapping[] = [
   ...ATHENA_MAPPINGS,
   ...VPC_MAPPINGS,
   ...DETECTIVE_SERVICES_MAPPINGS,
+  ...VULNERABILITY_AND_DATA_DISCOVERY_MAPPINGS,
   ...EVENTBRIDGE_MAPPINGS,
   ...SNS_SQS_MAPPINGS,
   ...SECRETS_MANAGER_MAPPINGS,

@@ -5,15 +5,29 @@
  *
  * Responsibility is the one that best describes the specification in this deployment:
  * - `infrastructure`: this deployment implements the mechanism (people may still operate it);
- * - `shared`: AWS implements part under the shared-responsibility model (its data centres, hardware,
- *   media, its own workforce), this deployment or the practice the rest;
+ * - `shared`: this deployment implements part, and AWS (its data centres, hardware, media) or the
+ *   practice the rest;
  * - `customer`: the practice's own policies, procedures, training and workforce; the deployment at
- *   most supplies evidence.
+ *   most supplies evidence;
+ * - `aws`: AWS implements it for everything this deployment holds, under the BAA and the
+ *   shared-responsibility model (https://aws.amazon.com/compliance/shared-responsibility-model/); the
+ *   practice covers only its own premises and devices.
+ * An `infrastructure` or `shared` specification must have implementing resources and an automated check
+ * (test/report/demo-app.test.ts); for the others `EVIDENCE_ELSEWHERE` says where the evidence lives.
  *
  * Data only. Which resources implement a specification: resource-specs.ts; which checks verify one:
- * control-tower-objectives.ts and project-guards.ts. Read by `npm run report` (lib/report).
+ * control-tower-objectives.ts, project-guards.ts and the project's cfn-guard rules
+ * (lib/compliance/project-rules). Read by `npm run report` (lib/report).
  */
-export type Responsibility = 'infrastructure' | 'shared' | 'customer';
+export type Responsibility = 'infrastructure' | 'shared' | 'customer' | 'aws';
+
+/** Every responsibility, in the order the report lists them, with how it reads there. */
+export const RESPONSIBILITIES: Readonly<Record<Responsibility, string>> = {
+  infrastructure: 'this infrastructure',
+  shared: 'shared: this infrastructure implements part',
+  customer: "the customer's (the practice's) alone",
+  aws: "AWS's alone, for what this deployment holds",
+};
 export type Requirement = 'required' | 'addressable';
 export type SpecKind = 'standard' | 'implementation specification' | 'breach notification';
 export type RulePart = 'administrative' | 'physical' | 'technical' | 'organizational' | 'documentation' | 'breach';
@@ -289,35 +303,35 @@ export const HIPAA_SPECIFICATIONS: readonly HipaaSpec[] = structured([
   std(
     '164.310(a)(1)',
     'Facility access controls',
-    'shared',
+    'aws',
     'AWS controls physical access to its data centres (attested in its audit reports, covered by the BAA); the practice controls access to its own premises.',
   ),
   impl(
     '164.310(a)(2)(i)',
     'Contingency operations',
     A,
-    'shared',
+    'aws',
     'AWS data centre procedures cover emergency facility access; restoring this deployment needs no physical access.',
   ),
   impl(
     '164.310(a)(2)(ii)',
     'Facility security plan',
     A,
-    'shared',
+    'aws',
     'AWS keeps the facility security plan of its data centres; the practice keeps one for its premises.',
   ),
   impl(
     '164.310(a)(2)(iii)',
     'Access control and validation procedures',
     A,
-    'shared',
+    'aws',
     'AWS controls and validates who enters its data centres; the practice does so for its premises.',
   ),
   impl(
     '164.310(a)(2)(iv)',
     'Maintenance records',
     A,
-    'shared',
+    'aws',
     'AWS documents repairs and changes to the physical security of its data centres; the practice for its premises.',
   ),
   std(
@@ -349,14 +363,14 @@ export const HIPAA_SPECIFICATIONS: readonly HipaaSpec[] = structured([
     '164.310(d)(2)(ii)',
     'Media re-use',
     R,
-    'shared',
+    'aws',
     'AWS wipes storage before it is reused; the practice handles the re-use of media on its premises.',
   ),
   impl(
     '164.310(d)(2)(iii)',
     'Accountability',
     A,
-    'shared',
+    'aws',
     'AWS tracks its hardware; the practice records the movements of its own devices and media.',
   ),
   impl(
@@ -509,7 +523,7 @@ export const HIPAA_SPECIFICATIONS: readonly HipaaSpec[] = structured([
   breach(
     '164.410',
     'Notification by a business associate',
-    'shared',
+    'aws',
     'AWS, as business associate, notifies the practice of a breach of unsecured PHI under the BAA, as must every integration with a BAA; the practice then makes its own notifications.',
   ),
 ]);
@@ -519,3 +533,73 @@ const BY_ID = new Map(HIPAA_SPECIFICATIONS.map((s) => [s.id, s]));
 export function hipaaSpec(id: string): HipaaSpec | undefined {
   return BY_ID.get(id);
 }
+
+/**
+ * The implementation specifications of a standard (164.308(a)(7)(ii)(A)-(E) of 164.308(a)(7)(i)); none
+ * for a standard without any, or for an implementation specification. The report rolls a standard's
+ * resources and checks up from them.
+ */
+export function implementationSpecsOf(standard: string): HipaaSpec[] {
+  return HIPAA_SPECIFICATIONS.filter((s) => s.standard === standard);
+}
+
+/** Whether this deployment implements (all or part of) the specification, so it needs resources and a check. */
+export function implementedHere(spec: HipaaSpec): boolean {
+  return spec.responsibility === 'infrastructure' || spec.responsibility === 'shared';
+}
+
+/**
+ * Where the evidence lives for what this deployment does not implement: the practice's own records, or
+ * AWS's third-party audit reports and agreements, which AWS Artifact provides
+ * (https://docs.aws.amazon.com/artifact/latest/ug/downloading-documents.html). Every specification that
+ * is not `infrastructure` has an entry (test/compliance/hipaa/specifications.test.ts).
+ */
+const AWS_AUDIT_REPORTS = 'AWS Artifact: the SOC 2 Type 2 report and the ISO/IEC 27001 certification';
+export const EVIDENCE_ELSEWHERE: Readonly<Record<string, string>> = {
+  '164.308(a)(1)(i)':
+    "The practice's documented security management process; this report and the alarm and finding history are its inputs.",
+  '164.308(a)(1)(ii)(A)': "The practice's written risk analysis, dated and reviewed.",
+  '164.308(a)(1)(ii)(B)':
+    "The practice's risk management plan; the acknowledged exceptions of this report record the risks accepted here.",
+  '164.308(a)(1)(ii)(C)': "The practice's sanction policy and its records of sanctions applied.",
+  '164.308(a)(2)': "The practice's written designation of its security official.",
+  '164.308(a)(3)(i)': "The practice's workforce security policy; the quarterly access review reports in the evidence bucket.",
+  '164.308(a)(3)(ii)(A)': "The practice's authorization records; the access review reports in the evidence bucket.",
+  '164.308(a)(3)(ii)(B)': "The practice's clearance (screening) records.",
+  '164.308(a)(3)(ii)(C)': "The practice's termination checklist; CloudTrail records of the account disabled or removed.",
+  '164.308(a)(4)(ii)(A)':
+    "The practice's organisation chart and its business associate agreements (integration inventory of the config).",
+  '164.308(a)(5)(i)': "The practice's training programme and attendance records.",
+  '164.308(a)(5)(ii)(A)': "The practice's security reminders as sent.",
+  '164.308(a)(6)(i)': "The practice's incident response procedures.",
+  '164.308(a)(6)(ii)': "The practice's incident log; alarm and finding notifications and CloudTrail for what happened here.",
+  '164.308(a)(7)(ii)(C)': `${AWS_AUDIT_REPORTS} (availability of AWS's zones); the practice's emergency mode operation plan for working without the CRM.`,
+  '164.308(a)(7)(ii)(E)':
+    "The practice's applications and data criticality analysis; the data classification table of this report.",
+  '164.308(a)(8)':
+    "The practice's evaluation reports; the validation report of every synth and the Security Hub and AWS Config history.",
+  '164.308(b)(1)':
+    'The executed AWS BAA (AWS Artifact, Agreements) and the BAAs the integration inventory of the config records.',
+  '164.308(b)(3)': 'The executed AWS BAA (AWS Artifact, Agreements) and each integration BAA where the config says it is filed.',
+  '164.310(a)(1)': `${AWS_AUDIT_REPORTS} (physical and environmental security of AWS data centres); the practice's facility access records for its premises.`,
+  '164.310(a)(2)(i)': `${AWS_AUDIT_REPORTS} (data centre contingency and emergency access); the practice's plan for its premises.`,
+  '164.310(a)(2)(ii)': `${AWS_AUDIT_REPORTS} (data centre security); the practice's facility security plan for its premises.`,
+  '164.310(a)(2)(iii)': `${AWS_AUDIT_REPORTS} (data centre access control and validation); the practice's visitor and access records.`,
+  '164.310(a)(2)(iv)': `${AWS_AUDIT_REPORTS} (data centre maintenance); the practice's maintenance records for its premises.`,
+  '164.310(b)': "The practice's workstation use policy.",
+  '164.310(c)': "The practice's workstation security policy and inventory.",
+  '164.310(d)(1)': `${AWS_AUDIT_REPORTS} (media handling in AWS data centres); the practice's device and media policy for its own devices.`,
+  '164.310(d)(2)(i)': `${AWS_AUDIT_REPORTS} (sanitisation and destruction of AWS storage media); here, the signed certificates of destruction in the evidence bucket.`,
+  '164.310(d)(2)(ii)': `${AWS_AUDIT_REPORTS} (media sanitisation before re-use); the practice's media re-use procedure for its devices.`,
+  '164.310(d)(2)(iii)': `${AWS_AUDIT_REPORTS} (asset management of AWS hardware); the practice's device and media inventory.`,
+  '164.314(a)(1)': 'The executed AWS BAA (AWS Artifact, Agreements) and each integration BAA the config records.',
+  '164.316(a)': "The practice's written policies and procedures; the runbooks in docs/runbooks for this infrastructure.",
+  '164.316(b)(1)': "The practice's document repository; this deployment's own evidence in the write-once evidence bucket.",
+  '164.316(b)(2)(ii)': "The practice's document repository and who may read it.",
+  '164.316(b)(2)(iii)': "The practice's document review log; this report, regenerated after every change.",
+  '164.404': "The practice's breach risk assessments and notification letters.",
+  '164.406': "The practice's media notices.",
+  '164.408': "The practice's submissions on the HHS breach portal.",
+  '164.410':
+    "The AWS BAA (AWS Artifact, Agreements) sets AWS's notification duty; each integration BAA sets that of the integration.",
+};

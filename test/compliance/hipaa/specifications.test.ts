@@ -1,7 +1,14 @@
 import { CONTROL_TOWER_OBJECTIVE_SPECS } from '../../../lib/compliance/hipaa/control-tower-objectives';
 import { PROJECT_GUARDS } from '../../../lib/compliance/hipaa/project-guards';
 import { RESOURCE_SPEC_MAPPINGS } from '../../../lib/compliance/hipaa/resource-specs';
-import { HIPAA_SPECIFICATIONS, hipaaSpec } from '../../../lib/compliance/hipaa/specifications';
+import {
+  EVIDENCE_ELSEWHERE,
+  HIPAA_SPECIFICATIONS,
+  hipaaSpec,
+  implementationSpecsOf,
+  implementedHere,
+  RESPONSIBILITIES,
+} from '../../../lib/compliance/hipaa/specifications';
 
 /** The standards the Security Rule lists (164.308-164.316) and the breach-notification sections. */
 const STANDARDS = [
@@ -97,17 +104,45 @@ describe('the HIPAA Security Rule specifications', () => {
     }
   });
 
+  test('rolls a standard up from exactly the implementation specifications of its paragraph', () => {
+    expect(implementationSpecsOf('164.308(a)(4)(i)').map((s) => s.id)).toEqual([
+      '164.308(a)(4)(ii)(A)',
+      '164.308(a)(4)(ii)(B)',
+      '164.308(a)(4)(ii)(C)',
+    ]);
+    expect(implementationSpecsOf('164.308(a)(7)(i)').map((s) => s.id)).toEqual(
+      ['A', 'B', 'C', 'D', 'E'].map((x) => `164.308(a)(7)(ii)(${x})`),
+    );
+    expect(implementationSpecsOf('164.312(b)')).toEqual([]);
+    expect(implementationSpecsOf('164.308(a)(7)(ii)(A)')).toEqual([]);
+    // Every implementation specification belongs to exactly one standard's roll-up.
+    const rolled = STANDARDS.flatMap((id) => implementationSpecsOf(id).map((s) => s.id));
+    expect(rolled.sort()).toEqual(Object.keys(IMPLEMENTATION_SPECS).sort());
+  });
+
   test('says for each entry who is responsible and how, in one sentence', () => {
     for (const s of HIPAA_SPECIFICATIONS) {
-      expect(['infrastructure', 'shared', 'customer']).toContain(s.responsibility);
+      expect(Object.keys(RESPONSIBILITIES)).toContain(s.responsibility);
       expect(s.how).toMatch(/\.$/);
       expect(s.how).not.toMatch(/\.\s+[A-Z]/);
     }
     // Physical data-centre controls are AWS's; workstations and training the practice's.
-    expect(hipaaSpec('164.310(a)(1)')?.responsibility).toBe('shared');
+    expect(hipaaSpec('164.310(a)(1)')?.responsibility).toBe('aws');
+    expect(hipaaSpec('164.310(d)(2)(i)')?.responsibility).toBe('shared');
     expect(hipaaSpec('164.310(b)')?.responsibility).toBe('customer');
     expect(hipaaSpec('164.308(a)(5)(i)')?.responsibility).toBe('customer');
     expect(hipaaSpec('164.312(a)(2)(iv)')?.responsibility).toBe('infrastructure');
+  });
+
+  test('says where the evidence lives for every specification this deployment does not implement alone', () => {
+    const notInfrastructure = HIPAA_SPECIFICATIONS.filter((s) => s.responsibility !== 'infrastructure').map((s) => s.id);
+    expect(Object.keys(EVIDENCE_ELSEWHERE).sort()).toEqual([...notInfrastructure].sort());
+    for (const text of Object.values(EVIDENCE_ELSEWHERE)) expect(text).toMatch(/^[A-Z].*\.$/);
+    // AWS's part is in its audit reports; the practice's in its own records.
+    for (const s of HIPAA_SPECIFICATIONS.filter((x) => x.responsibility === 'aws' && x.part === 'physical')) {
+      expect([s.id, EVIDENCE_ELSEWHERE[s.id]]).toEqual([s.id, expect.stringContaining('AWS Artifact')]);
+    }
+    expect(HIPAA_SPECIFICATIONS.filter(implementedHere).map((s) => s.responsibility)).not.toContain('customer');
   });
 
   test('every specification a mapping, objective or guard names is one of them', () => {

@@ -1,5 +1,6 @@
 /** AWS Backup: plans, selections, vaults (encryption, Vault Lock, the DR copy), restore testing and audit frameworks. */
 import { asArray, deniedDeleteActions, isRecord, isTrue, literalText, num, prop, str } from '../../../assembly/template-facts';
+import type { TemplateResource } from '../../../assembly/model';
 import { kmsEncrypted, type ResourceSpecMapping, type MappingContext } from './mapping';
 
 /** The backup vault names that some backup plan copies recovery points into. */
@@ -9,6 +10,21 @@ function copyDestinations(ctx: MappingContext): string[] {
     .flatMap((plan) => asArray(prop(plan, 'BackupPlan.BackupPlanRule')))
     .flatMap((rule) => (isRecord(rule) ? asArray(rule.CopyActions) : []))
     .map((copy) => (isRecord(copy) ? literalText(copy.DestinationBackupVaultArn) : ''));
+}
+
+/** Whether some backup plan rule stores its recovery points in `vault` (by name, or by reference in its stack). */
+function isBackupTarget(vault: TemplateResource, ctx: MappingContext): boolean {
+  const name = str(prop(vault, 'BackupVaultName'));
+  const reference = `<${vault.logicalId}.BackupVaultName>`;
+  return ctx.resources
+    .filter((r) => r.type === 'AWS::Backup::BackupPlan')
+    .flatMap((plan) =>
+      asArray(prop(plan, 'BackupPlan.BackupPlanRule')).map((rule) => ({
+        sameStack: plan.stack === vault.stack,
+        target: isRecord(rule) ? literalText(rule.TargetBackupVault) : '',
+      })),
+    )
+    .some(({ sameStack, target }) => (name !== undefined && target === name) || (sameStack && target === reference));
 }
 
 export const BACKUP_MAPPINGS: readonly ResourceSpecMapping[] = [
@@ -63,6 +79,15 @@ export const BACKUP_MAPPINGS: readonly ResourceSpecMapping[] = [
     type: 'AWS::Backup::BackupVault',
     specs: ['164.308(a)(7)(ii)(A)'],
     describe: (r) => `holds recovery points (vault ${literalText(prop(r, 'BackupVaultName'))})`,
+  },
+  {
+    // Data backup and storage: a plan's rules store their recovery points, exact copies that can be restored, here.
+    type: 'AWS::Backup::BackupVault',
+    specs: ['164.310(d)(2)(iv)'],
+    describe: (r, ctx) =>
+      isBackupTarget(r, ctx)
+        ? `stores the recovery points of the backup plan: retrievable exact copies${isRecord(prop(r, 'LockConfiguration')) ? ' under Vault Lock' : ''}`
+        : undefined,
   },
   {
     // The DR vault: a vault some backup plan copies into.

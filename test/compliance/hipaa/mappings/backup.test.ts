@@ -85,6 +85,44 @@ describe('AWS::Backup::BackupSelection, BackupVault, restore testing and audit',
     expect(Object.keys(claims['Backup/BackupVault'])).not.toContain('164.308(a)(7)(ii)(B)');
   });
 
+  test('a vault a plan rule stores its recovery points in is data backup and storage, by reference or by name', () => {
+    const how = 'stores the recovery points of the backup plan: retrievable exact copies under Vault Lock';
+    const claims = claimsOfStacks([
+      {
+        id: 'Backup',
+        template: {
+          Resources: {
+            BackupVault: {
+              Type: 'AWS::Backup::BackupVault',
+              Properties: { BackupVaultName: 'crm-demo-backup-vault', LockConfiguration: { MinRetentionDays: 35 } },
+            },
+            NamedVault: { Type: 'AWS::Backup::BackupVault', Properties: { BackupVaultName: 'named-vault' } },
+            OtherVault: { Type: 'AWS::Backup::BackupVault', Properties: { BackupVaultName: 'other-vault' } },
+            Plan: {
+              Type: 'AWS::Backup::BackupPlan',
+              Properties: {
+                BackupPlan: {
+                  BackupPlanRule: [
+                    { ...dailyRule, TargetBackupVault: { 'Fn::GetAtt': ['BackupVault', 'BackupVaultName'] } },
+                    { ...dailyRule, TargetBackupVault: 'named-vault' },
+                  ],
+                },
+              },
+            },
+          },
+        },
+      },
+      // The same logical ID in another stack is another vault.
+      { id: 'Other', template: { Resources: { BackupVault: { Type: 'AWS::Backup::BackupVault', Properties: {} } } } },
+    ]);
+    expect(claims['Backup/BackupVault']['164.310(d)(2)(iv)']).toBe(how);
+    expect(claims['Backup/NamedVault']['164.310(d)(2)(iv)']).toBe(
+      'stores the recovery points of the backup plan: retrievable exact copies',
+    );
+    expect(claims['Backup/OtherVault']['164.310(d)(2)(iv)']).toBeUndefined();
+    expect(claims['Other/BackupVault']['164.310(d)(2)(iv)']).toBeUndefined();
+  });
+
   test('restore testing, its selections, the audit framework and its report plan are testing and revision', () => {
     expect(claimsOf('AWS::Backup::RestoreTestingPlan', { ScheduleExpression: 'cron(0 5 ? * SUN *)' })).toEqual({
       '164.308(a)(7)(ii)(D)': 'restore tests on cron(0 5 ? * SUN *)',

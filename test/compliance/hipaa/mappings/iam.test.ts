@@ -38,4 +38,12 @@ describe('AWS::IAM::Role', () => {
       '164.312(a)(1)': 'role assumable by lambda.amazonaws.com only',
     });
   });
+
+  test('the crypto-erasure role, by its fixed name, is disposal; another role is not', () => {
+    expect(claimsOf('AWS::IAM::Role', { RoleName: 'crm-demo-crypto-erasure' })).toEqual({
+      '164.310(d)(2)(i)':
+        "crypto-erasure role: the PHI and backup keys' policies let it disable them and schedule their deletion",
+    });
+    expect(claimsOf('AWS::IAM::Role', { RoleName: 'crypto-erasure-reader' })).toEqual({});
+  });
 });

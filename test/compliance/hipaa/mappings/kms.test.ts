@@ -31,4 +31,33 @@ describe('AWS::KMS::Key', () => {
     });
     expect(claimsOf('AWS::KMS::Key', { ...signing, Tags: [{ Key: TAG.dataClass, Value: 'phi' }] })).toEqual({});
   });
+
+  test('a key whose policy lets the crypto-erasure role schedule its deletion is disposal, with the waiting period it demands', () => {
+    const erasureBy = (role: unknown, window?: number) => ({
+      EnableKeyRotation: true,
+      Tags: [{ Key: TAG.dataClass, Value: 'phi' }],
+      KeyPolicy: {
+        Statement: [
+          { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:*', Resource: '*' },
+          {
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: 'kms:ScheduleKeyDeletion',
+            Resource: '*',
+            Condition: {
+              ArnEquals: { 'aws:PrincipalArn': role },
+              ...(window ? { NumericGreaterThanEquals: { 'kms:ScheduleKeyDeletionPendingWindowInDays': window } } : {}),
+            },
+          },
+        ],
+      },
+    });
+    const role = { 'Fn::Join': ['', ['arn:aws:iam::', { Ref: 'AWS::AccountId' }, ':role/crm-demo-crypto-erasure']] };
+    expect(claimsOf('AWS::KMS::Key', erasureBy(role, 30))['164.310(d)(2)(i)']).toBe(
+      'phi key that crypto-erasure destroys: its policy lets the crypto-erasure role disable it and schedule its deletion (waiting at least 30 days)',
+    );
+    expect(claimsOf('AWS::KMS::Key', erasureBy(role))['164.310(d)(2)(i)']).toMatch(/schedule its deletion$/);
+    // kms:* to everyone, or deletion by another role, is not the erasure control.
+    expect(claimsOf('AWS::KMS::Key', erasureBy('arn:aws:iam::111122223333:role/admin', 30))['164.310(d)(2)(i)']).toBeUndefined();
+  });
 });
