@@ -125,8 +125,11 @@ describe('project rules, standards, owners and coverage', () => {
     expect(access.checks).toContainEqual(expect.objectContaining({ id: 'fixture_keys_rotate', via: '164.312(a)(2)(iv)' }));
     const keys = access.resources.map((r) => `${r.stack} ${r.logicalId}`);
     expect(new Set(keys).size).toBe(keys.length);
-    // 164.310(d)(1) has no check of its own: its disposal specification's rule is its check.
-    expect(section('164.310(d)(1)').checks.map((c) => [c.id, c.via])).toEqual([['fixture_keys_rotate', '164.310(d)(2)(i)']]);
+    // 164.310(d)(1) has no check of its own: its disposal and backup specifications' checks are its checks.
+    expect(section('164.310(d)(1)').checks.map((c) => [c.id, c.via])).toEqual([
+      ['fixture_keys_rotate', '164.310(d)(2)(i)'],
+      ['lib/config/phi-locks.ts#phiLockIssues', '164.310(d)(2)(iv)'],
+    ]);
     // An implementation specification never takes its standard's or its siblings'.
     expect(section('164.312(a)(2)(iv)').resources.every((r) => r.via === undefined)).toBe(true);
     expect(section('164.308(a)(7)(i)').resources.map((r) => [r.logicalId, r.via])).toEqual([
