@@ -19,7 +19,18 @@ import { SHIPPED_CONFIGS, shippedConfig } from '../helpers/config';
 
 const IDS = LOGICAL_IDS.audit;
 type Detection = DeploymentConfig['detection'];
-const ALL_ON: Detection = { guardDuty: true, securityHub: true, config: true };
+const ALL_ON: Detection = {
+  guardDuty: true,
+  securityHub: true,
+  config: true,
+  inspector: true,
+  macie: true,
+  macieRecordIdentifier: {
+    regex: '[0-9]{6,10}',
+    keywords: ['MRN', 'medical record', 'record number', 'patient id', 'chart number'],
+    maximumMatchDistance: 50,
+  },
+};
 
 /** The capability from a shipped config with the detection toggles set, next to stand-ins for the key and the PHI bucket. */
 /** Tests only read what `build` returns: each config and toggle set is built once per file. */
@@ -49,7 +60,10 @@ const DETECTION_TYPES = {
   guardDuty: ['AWS::GuardDuty::Detector', 'AWS::GuardDuty::MalwareProtectionPlan'],
   securityHub: ['AWS::SecurityHub::Hub', 'AWS::SecurityHub::Standard'],
   config: ['AWS::Config::ConfigurationRecorder', 'AWS::Config::DeliveryChannel'],
+  inspector: ['Custom::InspectorScanning'],
+  macie: ['AWS::Macie::Session', 'AWS::Macie::CustomDataIdentifier', 'Custom::MaciePhiDiscoveryJob'],
 } as const;
+type Toggle = keyof typeof DETECTION_TYPES;
 
 const typesIn = (resources: CfnResources) => new Set(Object.values(resources).map((r) => r.Type));
 
@@ -138,7 +152,7 @@ describe.each(SHIPPED_CONFIGS)('ThreatDetection from %s', (file) => {
     for (const r of rules) expect([...(r.DependsOn ?? [])].sort()).toEqual([IDS.configDeliveryChannel, IDS.configRecorder]);
   });
 
-  test.each(Object.keys(DETECTION_TYPES) as (keyof Detection)[])('%s off removes exactly its resources', (service) => {
+  test.each(Object.keys(DETECTION_TYPES) as Toggle[])('%s off removes exactly its resources', (service) => {
     const off = build(file, { ...ALL_ON, [service]: false });
     const before = typesIn(on.resources);
     const after = typesIn(off.resources);
@@ -150,9 +164,10 @@ describe.each(SHIPPED_CONFIGS)('ThreatDetection from %s', (file) => {
       }
     }
     // guardDuty: detector, plan, role, policy; securityHub: hub, 3 standards; config: recorder, channel,
-    // history and access-log buckets and their policies, replication role and policy.
+    // history and access-log buckets and their policies, replication role and policy; inspector: the custom
+    // resource, its handler and role; macie: session, identifier, job, the job's handler and role.
     expect(Object.keys(on.resources).length - Object.keys(off.resources).length).toBe(
-      { guardDuty: 4, securityHub: 4, config: 8 }[service],
+      { guardDuty: 4, securityHub: 4, config: 8, inspector: 3, macie: 5 }[service],
     );
   });
 
@@ -174,9 +189,9 @@ describe.each(SHIPPED_CONFIGS)('ThreatDetection from %s', (file) => {
       build(file, detection)
         .auditKeyStatements()
         .filter((s) => s.Sid === CONFIG_DELIVERY);
-    expect(configStatements({ guardDuty: true, securityHub: true, config: false })).toHaveLength(0);
-    expect(configStatements({ guardDuty: false, securityHub: true, config: true })).toHaveLength(1);
-    expect(configStatements({ guardDuty: true, securityHub: false, config: true })).toHaveLength(1);
+    expect(configStatements({ ...ALL_ON, config: false })).toHaveLength(0);
+    expect(configStatements({ ...ALL_ON, guardDuty: false })).toHaveLength(1);
+    expect(configStatements({ ...ALL_ON, securityHub: false })).toHaveLength(1);
     expect(threatDetectionSettings(shippedConfig(file, { detection: { ...ALL_ON, config: false } })).config).toBe(false);
   });
 
@@ -192,7 +207,14 @@ describe.each(SHIPPED_CONFIGS)('ThreatDetection from %s', (file) => {
 });
 
 test('with every service off only the managed rules remain', () => {
-  const off = build('config/production.example.json', { guardDuty: false, securityHub: false, config: false });
+  const off = build('config/production.example.json', {
+    ...ALL_ON,
+    guardDuty: false,
+    securityHub: false,
+    config: false,
+    inspector: false,
+    macie: false,
+  });
   const types = typesIn(off.resources);
   for (const t of Object.values(DETECTION_TYPES).flat()) expect(types).not.toContain(t);
   expect(ofType(off.resources, 'AWS::Config::ConfigRule')).toHaveLength(HIPAA_CONFIG_RULES.length);
