@@ -1,4 +1,8 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { FindingNotifications } from '../../lib/constructs/finding-notifications';
 import { HIPAA_CONFIG_RULES } from '../../lib/constructs/config-rules';
 import { ThreatDetection, threatDetectionSettings } from '../../lib/capabilities/threat-detection';
 import type { DeploymentConfig } from '../../lib/config/schema';
@@ -219,6 +223,43 @@ test('with every service off only the managed rules remain', () => {
   for (const t of Object.values(DETECTION_TYPES).flat()) expect(types).not.toContain(t);
   expect(ofType(off.resources, 'AWS::Config::ConfigRule')).toHaveLength(HIPAA_CONFIG_RULES.length);
   expect(Object.values(off.resources).every((r) => r.Type === 'AWS::Config::ConfigRule')).toBe(true);
+});
+
+test('Macie: the audit key lets Macie read only with macie on; the job findings go to the given notifications', () => {
+  const config = shippedConfig('config/production.example.json');
+  const { auditKey, phiBucket, auditStack, stack: standIns } = auditStandIns(config);
+  const stack = auditStack();
+  const topic = new sns.Topic(stack, 'Topic', { masterKey: auditKey, enforceSSL: true });
+  const findingNotifications = new FindingNotifications(stack, 'Findings', { topic, minimumSeverity: 'HIGH' });
+  const detection = new ThreatDetection(stack, 'Detection', {
+    ...threatDetectionSettings(config),
+    auditKey,
+    phiBuckets: [phiBucket],
+    findingNotifications,
+  });
+  expect(
+    stack.resolve(
+      findingNotifications.phiDiscoveryRule?.node.defaultChild &&
+        (findingNotifications.phiDiscoveryRule.node.defaultChild as events.CfnRule).eventPattern,
+    ),
+  ).toMatchObject({
+    detail: {
+      classificationDetails: {
+        jobId: [{ Ref: stack.getLogicalId(detection.phiDiscovery!.job.node.defaultChild as CfnElement) }],
+      },
+    },
+  });
+  const macieGrants = (b: ReturnType<typeof build>) =>
+    b.auditKeyStatements().filter((s) => s.Sid === 'AllowMacieToReadObjectsThroughS3');
+  expect(
+    statementsOf(resourcesIn(standIns)[LOGICAL_IDS.keys.audit]).filter((s) => s.Sid === 'AllowMacieToReadObjectsThroughS3'),
+  ).toHaveLength(1);
+  expect(macieGrants(build('config/production.example.json', { ...ALL_ON, macie: false }))).toHaveLength(0);
+  expect(threatDetectionSettings(config)).toMatchObject({
+    inspector: true,
+    macie: true,
+    recordIdentifier: config.detection.macieRecordIdentifier,
+  });
 });
 
 test('an audit key whose policy cannot be changed (an imported key) is refused while Config records', () => {
