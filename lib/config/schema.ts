@@ -36,7 +36,12 @@ const isoDate = z
   }, 'is not a real calendar date');
 
 /** Limits of a Macie custom data identifier (https://docs.aws.amazon.com/macie/latest/user/cdis-options.html). */
-export const MACIE_IDENTIFIER_LIMITS = { regexLength: 512, keywords: 50, keywordLength: [3, 90], matchDistance: [1, 300] } as const;
+export const MACIE_IDENTIFIER_LIMITS = {
+  regexLength: 512,
+  keywords: 50,
+  keywordLength: [3, 90],
+  matchDistance: [1, 300],
+} as const;
 
 /** Whether `pattern` compiles as a regular expression (JavaScript's dialect, close to the PCRE subset Macie accepts). */
 function compiles(pattern: string): boolean {
@@ -53,18 +58,16 @@ const macieRecordIdentifierSchema = z
     regex: z
       .string()
       .min(1)
-      .max(MACIE_IDENTIFIER_LIMITS.regexLength, `must be at most ${MACIE_IDENTIFIER_LIMITS.regexLength} characters (Macie's limit)`)
+      .max(
+        MACIE_IDENTIFIER_LIMITS.regexLength,
+        `must be at most ${MACIE_IDENTIFIER_LIMITS.regexLength} characters (Macie's limit)`,
+      )
       .refine(compiles, { error: 'is not a valid regular expression', abort: true })
       .refine((r) => !new RegExp(r).test(''), 'must not match the empty string')
       .default('[0-9]{6,10}')
       .describe("The CRM's record identifier (medical record number) as a regular expression."),
     keywords: z
-      .array(
-        z
-          .string()
-          .min(MACIE_IDENTIFIER_LIMITS.keywordLength[0])
-          .max(MACIE_IDENTIFIER_LIMITS.keywordLength[1]),
-      )
+      .array(z.string().min(MACIE_IDENTIFIER_LIMITS.keywordLength[0]).max(MACIE_IDENTIFIER_LIMITS.keywordLength[1]))
       .min(1)
       .max(MACIE_IDENTIFIER_LIMITS.keywords)
       .default(['MRN', 'medical record', 'record number', 'patient id', 'chart number'])

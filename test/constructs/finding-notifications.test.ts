@@ -80,22 +80,25 @@ describe('FindingNotifications', () => {
     ['MEDIUM', ['MEDIUM', 'HIGH', 'CRITICAL']],
     ['HIGH', ['HIGH', 'CRITICAL']],
     ['CRITICAL', ['CRITICAL']],
-  ] as const)('Security Hub: from %s, new active findings labelled %j, GuardDuty, Inspector and Macie left to their own rules', (minimum, labels) => {
-    const { securityHub } = setup(minimum);
-    expect(securityHubLabelsFrom(minimum)).toEqual(labels);
-    expect(securityHub.EventPattern).toEqual({
-      source: ['aws.securityhub'],
-      'detail-type': ['Security Hub Findings - Imported'],
-      detail: {
-        findings: {
-          Severity: { Label: labels },
-          Workflow: { Status: ['NEW'] },
-          RecordState: ['ACTIVE'],
-          ProductName: [{ 'anything-but': ['GuardDuty', 'Inspector', 'Macie'] }],
+  ] as const)(
+    'Security Hub: from %s, new active findings labelled %j, GuardDuty, Inspector and Macie left to their own rules',
+    (minimum, labels) => {
+      const { securityHub } = setup(minimum);
+      expect(securityHubLabelsFrom(minimum)).toEqual(labels);
+      expect(securityHub.EventPattern).toEqual({
+        source: ['aws.securityhub'],
+        'detail-type': ['Security Hub Findings - Imported'],
+        detail: {
+          findings: {
+            Severity: { Label: labels },
+            Workflow: { Status: ['NEW'] },
+            RecordState: ['ACTIVE'],
+            ProductName: [{ 'anything-but': ['GuardDuty', 'Inspector', 'Macie'] }],
+          },
         },
-      },
-    });
-  });
+      });
+    },
+  );
 
   test.each([
     [
@@ -216,7 +219,6 @@ function expectFindingMessage(targets: any[], service: string, paths: Record<str
 }
 
 describe('FindingNotifications: permissions', () => {
-
   test('its rules publish on the permissions the topic already has: no statement for EventBridge on the topic or its key', () => {
     // The security topic admits the rules of this account (SecurityNotifications); CDK's own target would
     // add unconditioned statements for events.amazonaws.com to the topic's and the key's policy.

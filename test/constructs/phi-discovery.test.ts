@@ -22,7 +22,7 @@ function build(overrides: Partial<PhiDiscoveryProps> = {}) {
   const stack = new Stack(app, 'Audit', { env: ENV });
   const auditKey = new kms.Key(keys, 'AuditKey');
   const phiBucket = new s3.Bucket(data, 'PhiDocuments');
-  const logBucket = new s3.Bucket(data, 'AccessLogs');
+  new s3.Bucket(data, 'AccessLogs'); // a bucket where no PHI may be: left untagged
   const discovery = new PhiDiscovery(stack, 'PhiDiscovery', {
     deployment: 'crm-test',
     recordIdentifier: RECORD_ID,
