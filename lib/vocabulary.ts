@@ -271,6 +271,7 @@ export const LOGICAL_IDS = {
     configDeliveryChannel: 'ConfigDeliveryChannel',
     configHistoryBucket: 'ConfigHistoryBucket',
     configHistoryAccessLogBucket: 'ConfigHistoryAccessLogBucket',
+    macieSession: 'MacieSession',
   },
   app: {
     loadBalancerAccessLogBucket: 'LoadBalancerAccessLogBucket',

@@ -69,8 +69,8 @@ export interface ThreatDetectionProps extends ThreatDetectionSettings {
  *
  * The services are this construct's `Default` child, which CDK leaves out of logical IDs: built with the
  * id `Detection`, everything keeps the ID it had before this construct existed. The detector, the hub,
- * the recorder, the delivery channel and the history buckets are pinned besides: there is one of each
- * per account and region, so a replacement could never be created next to the original.
+ * the recorder, the delivery channel, the history buckets and the Macie session are pinned besides: there
+ * is one of each per account and region, so a replacement could never be created next to the original.
  */
 export class ThreatDetection extends Construct {
   readonly services: DetectiveServices;
@@ -103,6 +103,7 @@ export class ThreatDetection extends Construct {
         phiBuckets: props.phiBuckets ?? [],
         bucketKeys: [props.auditKey],
       });
+      pinLogicalId(this.phiDiscovery.session, LOGICAL_IDS.audit.macieSession);
       props.findingNotifications?.notifyPhiDiscovery(this.phiDiscovery.job.ref);
     }
   }

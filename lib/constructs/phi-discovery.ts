@@ -5,7 +5,6 @@ import {
   CustomResourceProvider,
   CustomResourceProviderRuntime,
   Duration,
-  RemovalPolicy,
   Stack,
   Tags,
   type CfnResource,
@@ -14,6 +13,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as macie from 'aws-cdk-lib/aws-macie';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 import { deploymentNames, TAG } from '../vocabulary';
 import { allowMacieToRead } from './key-policy-grants';
 import { acknowledgeProviderOutsideVpc, dropRedundantRoleDependency } from './provider-handler';
@@ -102,7 +102,7 @@ export class PhiDiscovery extends Construct {
       status: 'ENABLED',
       findingPublishingFrequency: 'FIFTEEN_MINUTES',
     });
-    this.session.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.session.applyRemovalPolicy(STATEFUL_REMOVAL_POLICY);
 
     this.recordIdentifier = new macie.CfnCustomDataIdentifier(this, 'RecordIdentifier', {
       name: names.recordIdentifier(suffix),

@@ -6,7 +6,7 @@ import { FindingNotifications } from '../../lib/constructs/finding-notifications
 import { HIPAA_CONFIG_RULES } from '../../lib/constructs/config-rules';
 import { ThreatDetection, threatDetectionSettings } from '../../lib/capabilities/threat-detection';
 import type { DeploymentConfig } from '../../lib/config/schema';
-import { LOGICAL_IDS } from '../../lib/vocabulary';
+import { LOGICAL_IDS, TAG } from '../../lib/vocabulary';
 import { auditStandIns } from '../helpers/audit-stand-ins';
 import { flat, PRIVATE_BUCKET } from '../helpers/cfn-values';
 import {
@@ -20,6 +20,7 @@ import {
   type CfnResources,
 } from '../helpers/cfn-matchers';
 import { SHIPPED_CONFIGS, shippedConfig } from '../helpers/config';
+import { shippedAssembly, shippedStacks } from '../helpers/shipped-assembly';
 
 const IDS = LOGICAL_IDS.audit;
 type Detection = DeploymentConfig['detection'];
@@ -83,6 +84,7 @@ describe.each(SHIPPED_CONFIGS)('ThreatDetection from %s', (file) => {
     expect(on.resources[IDS.configDeliveryChannel].Type).toBe('AWS::Config::DeliveryChannel');
     expect(on.resources[IDS.configHistoryBucket]).toMatchObject(retained('AWS::S3::Bucket'));
     expect(on.resources[IDS.configHistoryAccessLogBucket]).toMatchObject(retained('AWS::S3::Bucket'));
+    expect(on.resources[IDS.macieSession]).toMatchObject(retained('AWS::Macie::Session'));
   });
 
   test('GuardDuty scans the PHI documents bucket (Data stack) and may decrypt it with the PHI key through S3 only', () => {
@@ -275,4 +277,41 @@ test('an audit key whose policy cannot be changed (an imported key) is refused w
         phiBuckets: [phiBucket],
       }),
   ).toThrow(/^allowConfigDelivery: the key Audit\/Imported has no key policy/);
+});
+
+describe.each(SHIPPED_CONFIGS)('PHI discovery scope in the whole app of %s', (file) => {
+  test("Macie's job selects exactly the primary region's buckets where no PHI may be: every one but the documents", () => {
+    const assembly = shippedAssembly(file);
+    const { config } = assembly;
+    const tagged = (tags: unknown, key: string, value: string) =>
+      ((tags ?? []) as { Key: string; Value: string }[]).some((t) => t.Key === key && t.Value === value);
+    const selected: string[] = [];
+    const outOfRegion: string[] = [];
+    for (const { id, artifact, template } of shippedStacks(assembly)) {
+      for (const [logicalId, r] of Object.entries(template.Resources)) {
+        if (r.Type !== 'AWS::S3::Bucket') continue;
+        const tags = r.Properties?.Tags;
+        // The job's criteria (phiDiscoveryBucketCriteria): this deployment's tag, and not a PHI store.
+        if (!tagged(tags, TAG.deployment, config.name) || tagged(tags, TAG.phiStore, 'true')) continue;
+        (artifact.environment.region === config.regions.primary ? selected : outOfRegion).push(`${id}/${logicalId}`);
+      }
+    }
+    const L = LOGICAL_IDS;
+    expect(selected.sort()).toEqual(
+      [
+        `App/${L.app.loadBalancerAccessLogBucket}`,
+        `Audit/${L.audit.evidenceBucket}`,
+        `Audit/${L.audit.evidenceAccessLogBucket}`,
+        `Audit/${L.audit.trailBucket}`,
+        `Audit/${L.audit.trailAccessLogBucket}`,
+        `Audit/${L.audit.signInLogBucket}`,
+        `Audit/${L.audit.signInLogAccessLogBucket}`,
+        `Audit/${L.audit.configHistoryBucket}`,
+        `Audit/${L.audit.configHistoryAccessLogBucket}`,
+        `Data/${L.data.documentsAccessLogBucket}`,
+      ].sort(),
+    );
+    // Macie is regional: the DR replicas (copies of scanned buckets) are outside its reach.
+    expect(outOfRegion.every((b) => b.startsWith('Dr/'))).toBe(true);
+  });
 });
