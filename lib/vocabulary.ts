@@ -23,6 +23,11 @@ export const TAG = {
   erasureRun: 'hipaa-crm:erasure-run',
   /** Encryption context of the canary a crypto-erasure encrypts with each key. */
   purpose: 'hipaa-crm:purpose',
+  /**
+   * `true` on the buckets that hold PHI by design (the documents): Macie's PHI discovery job scans every
+   * other bucket of the deployment (`TAG.deployment`), so a new bucket is scanned unless it says it holds PHI.
+   */
+  phiStore: 'hipaa-crm:phi-store',
 } as const;
 export type TagKey = (typeof TAG)[keyof typeof TAG];
 
@@ -156,6 +161,10 @@ export function deploymentNames(deployment: string) {
     securityTopicDisplayName: `${deployment} security alerts`,
     drSecurityTopicDisplayName: `${deployment} security alerts (DR region)`,
     configRule: (rule: string) => fn(rule),
+    /** The Macie job that looks for PHI in the buckets where none may be; a new job takes a new suffix. */
+    phiDiscoveryJob: (suffix: string) => fn(`phi-discovery-${suffix}`),
+    /** The Macie custom data identifier of the CRM's record identifiers; a new definition takes a new suffix. */
+    recordIdentifier: (suffix: string) => fn(`crm-record-id-${suffix}`),
 
     // App.
     crmTaskFamily: fn('crm'),
@@ -264,6 +273,7 @@ export const LOGICAL_IDS = {
     configDeliveryChannel: 'ConfigDeliveryChannel',
     configHistoryBucket: 'ConfigHistoryBucket',
     configHistoryAccessLogBucket: 'ConfigHistoryAccessLogBucket',
+    macieSession: 'MacieSession',
   },
   app: {
     loadBalancerAccessLogBucket: 'LoadBalancerAccessLogBucket',

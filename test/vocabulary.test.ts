@@ -73,6 +73,7 @@ test('pins the logical IDs of stateful resources and of what other code looks up
       configDeliveryChannel: 'ConfigDeliveryChannel',
       configHistoryBucket: 'ConfigHistoryBucket',
       configHistoryAccessLogBucket: 'ConfigHistoryAccessLogBucket',
+      macieSession: 'MacieSession',
     },
     app: {
       loadBalancerAccessLogBucket: 'LoadBalancerAccessLogBucket',

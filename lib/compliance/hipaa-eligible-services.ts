@@ -3,7 +3,7 @@
  * (`AWS::<Namespace>::<Type>`).
  *
  * Source: https://aws.amazon.com/compliance/hipaa-eligible-services-reference/
- * Transcribed: 2026-11-22. Review this list whenever a new resource type enters the app; the guard
+ * Transcribed: 2026-11-22; Amazon Macie added 2026-12-06 (Amazon Inspector was already listed). Review this list whenever a new resource type enters the app; the guard
  * refuses anything not listed here, so a stale list fails closed (it refuses, never admits).
  *
  * Only the namespaces this kind of deployment plausibly uses are listed; adding a namespace needs
@@ -36,6 +36,7 @@ export const HIPAA_ELIGIBLE_SERVICES: Readonly<Record<string, string>> = {
   KMS: 'AWS Key Management Service',
   Lambda: 'AWS Lambda',
   Logs: 'Amazon CloudWatch Logs',
+  Macie: 'Amazon Macie',
   RDS: 'Amazon RDS',
   Route53: 'Amazon Route 53',
   S3: 'Amazon S3',

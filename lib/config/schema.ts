@@ -65,6 +65,59 @@ export function regionIssues(config: unknown): ConfigIssue[] {
   return issues;
 }
 
+/** Limits of a Macie custom data identifier (https://docs.aws.amazon.com/macie/latest/user/cdis-options.html). */
+export const MACIE_IDENTIFIER_LIMITS = {
+  regexLength: 512,
+  keywords: 50,
+  keywordLength: [3, 90],
+  matchDistance: [1, 300],
+} as const;
+
+/** Whether `pattern` compiles as a regular expression (JavaScript's dialect, close to the PCRE subset Macie accepts). */
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const macieRecordIdentifierSchema = z
+  .object({
+    regex: z
+      .string()
+      .min(1)
+      .max(
+        MACIE_IDENTIFIER_LIMITS.regexLength,
+        `must be at most ${MACIE_IDENTIFIER_LIMITS.regexLength} characters (Macie's limit)`,
+      )
+      .refine(compiles, { error: 'is not a valid regular expression', abort: true })
+      .refine((r) => !new RegExp(r).test(''), 'must not match the empty string')
+      .default('[0-9]{6,10}')
+      .describe("The CRM's record identifier (medical record number) as a regular expression."),
+    keywords: z
+      .array(z.string().min(MACIE_IDENTIFIER_LIMITS.keywordLength[0]).max(MACIE_IDENTIFIER_LIMITS.keywordLength[1]))
+      .min(1)
+      .max(MACIE_IDENTIFIER_LIMITS.keywords)
+      .default(['MRN', 'medical record', 'record number', 'patient id', 'chart number'])
+      .describe(
+        'Words that must appear shortly before a match (maximumMatchDistance) for Macie to report it: they keep plain numbers in logs from being reported. 3 to 90 characters each, at most 50.',
+      ),
+    maximumMatchDistance: z
+      .number()
+      .int()
+      .min(MACIE_IDENTIFIER_LIMITS.matchDistance[0])
+      .max(MACIE_IDENTIFIER_LIMITS.matchDistance[1])
+      .default(50)
+      .describe('Most characters between a keyword and the end of a match.'),
+  })
+  .strict()
+  .prefault({})
+  .describe(
+    "Macie's custom data identifier for the CRM's record identifiers, in addition to Macie's managed identifiers (names, addresses, dates of birth, health insurance and provider numbers...).",
+  );
+
 export const baaSchema = z
   .object({
     reference: z
@@ -265,6 +318,19 @@ export const configSchema = z
           .describe(
             'Create the AWS Config recorder and delivery channel. Turn off if the account already has one (a second recorder fails to deploy); the managed rules are kept either way.',
           ),
+        inspector: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Turn on Amazon Inspector continuous vulnerability scanning of the ECR images (the CRM image) and the Lambda functions (packages and code) of this account and region. Turn off only if the organisation already runs Inspector for this account.',
+          ),
+        macie: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Turn on Amazon Macie and run a daily job that looks for PHI in the buckets where none may be (logs, evidence, trail, access logs, Athena results). Turn off only if the organisation already runs Macie in this account and region, and its job covers these buckets.',
+          ),
+        macieRecordIdentifier: macieRecordIdentifierSchema,
       })
       .strict()
       .prefault({})

@@ -4,6 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
@@ -50,6 +51,55 @@ export const SECURITY_HUB_FIELD_PATHS: Readonly<Record<FindingMessageField, stri
   region: '$.detail.findings[0].Region',
   resourceType: '$.detail.findings[0].Resources[0].Type',
   id: '$.detail.findings[0].Id',
+};
+
+/** Inspector severity labels that can page, lowest first (`detail.severity` of an "Inspector2 Finding"). */
+export const INSPECTOR_LABELS: readonly FindingSeverity[] = ['MEDIUM', 'HIGH', 'CRITICAL'];
+
+/**
+ * Macie severity levels (`detail.severity.description`) at or above each configured level. Macie rates findings
+ * Low, Medium or High only (https://docs.aws.amazon.com/macie/latest/user/findings-severity.html), so its highest
+ * level pages even when the threshold is CRITICAL.
+ */
+export const MACIE_LEVELS_FROM: Readonly<Record<FindingSeverity, readonly string[]>> = {
+  MEDIUM: ['Medium', 'High'],
+  HIGH: ['High'],
+  CRITICAL: ['High'],
+};
+
+/**
+ * Products whose findings Security Hub also imports but that have a rule of their own here, so the Security
+ * Hub rule leaves them out (ASFF `ProductName`).
+ */
+export const PRODUCTS_WITH_OWN_RULE = ['GuardDuty', 'Inspector', 'Macie'] as const;
+
+/**
+ * Where each message field is in an "Inspector2 Finding" event
+ * (https://docs.aws.amazon.com/inspector/latest/user/eventbridge-integration.html). The title names the
+ * vulnerability and package, never data.
+ */
+export const INSPECTOR_FIELD_PATHS: Readonly<Record<FindingMessageField, string>> = {
+  title: '$.detail.title',
+  severity: '$.detail.severity',
+  account: '$.detail.awsAccountId',
+  region: '$.region',
+  resourceType: '$.detail.resources[0].type',
+  id: '$.detail.findingArn',
+};
+
+/**
+ * Where each message field is in a "Macie Finding" event
+ * (https://docs.aws.amazon.com/macie/latest/user/findings-publish-event-schemas.html). Macie's finding type
+ * (e.g. `SensitiveData:S3Object/Personal`) stands for the resource type; the object key and the sensitive
+ * data samples stay in the console.
+ */
+export const MACIE_FIELD_PATHS: Readonly<Record<FindingMessageField, string>> = {
+  title: '$.detail.title',
+  severity: '$.detail.severity.description',
+  account: '$.detail.accountId',
+  region: '$.detail.region',
+  resourceType: '$.detail.type',
+  id: '$.detail.id',
 };
 
 /** The notification text: fixed words and the `FINDING_MESSAGE_FIELDS` placeholders, nothing else. */
@@ -101,15 +151,20 @@ export interface FindingNotificationsProps {
 }
 
 /**
- * Sends GuardDuty and Security Hub findings at or above the configured severity to the security
- * topic (HIPAA 164.308(a)(6)(ii) response and reporting, 164.308(a)(1)(ii)(D) information system
- * activity review).
+ * Sends GuardDuty, Security Hub, Inspector and Macie findings at or above the configured severity to
+ * the security topic (HIPAA 164.308(a)(6)(ii) response and reporting, 164.308(a)(1)(ii)(D) information
+ * system activity review).
  *
  * - GuardDuty: every "GuardDuty Finding" event whose score is at least the level's lowest score
  *   (numeric match), new findings and updates of recurring ones alike.
  * - Security Hub: imported findings with a severity label at or above the level, still NEW in the
- *   workflow and ACTIVE. GuardDuty's own findings are left out there: Security Hub imports them
- *   too, and the GuardDuty rule has already sent them.
+ *   workflow and ACTIVE. GuardDuty's, Inspector's and Macie's own findings are left out there
+ *   (`PRODUCTS_WITH_OWN_RULE`): Security Hub imports them too, and their own rules have sent them.
+ * - Inspector: ACTIVE "Inspector2 Finding" events (vulnerable images and functions) with a severity
+ *   label at or above the level (docs/runbooks/vulnerability-patching.md).
+ * - Macie: policy findings at or above the level (`MACIE_LEVELS_FROM`); with `notifyPhiDiscovery`,
+ *   every finding of the PHI discovery job, whatever its severity (docs/runbooks/phi-in-logs.md).
+ * Like the GuardDuty rule, these rules exist whether this deployment or the organisation runs the service.
  *
  * The message is a fixed sentence with the finding's title, severity, account, region, resource
  * type and ID (`FINDING_MESSAGE_FIELDS`); the rest of the finding (resource details, user names,
@@ -125,6 +180,14 @@ export interface FindingNotificationsProps {
 export class FindingNotifications extends Construct {
   readonly guardDutyRule: events.Rule;
   readonly securityHubRule: events.Rule;
+  /** Active Inspector findings (vulnerable images, functions) at or above the severity. */
+  readonly inspectorRule: events.Rule;
+  /** Macie policy findings (a bucket made public, unencrypted...) at or above the severity. */
+  readonly maciePolicyRule: events.Rule;
+  /** Every finding of the PHI discovery job, with `notifyPhiDiscovery`. */
+  phiDiscoveryRule?: events.Rule;
+  private readonly delivery: Pick<targets.SnsTopicProps, 'deadLetterQueue' | 'retryAttempts' | 'maxEventAge'>;
+  private readonly topic: sns.ITopic;
   /** Finding events that could not be delivered to the topic. */
   readonly deadLetterQueue: sqs.Queue;
   /** Fires when the dead-letter queue holds a message. */
@@ -163,6 +226,8 @@ export class FindingNotifications extends Construct {
     });
     // Each target also lets its own rule, and nothing else, send to the queue (aws:SourceArn).
     const delivery = { deadLetterQueue: this.deadLetterQueue, ...FINDING_DELIVERY_RETRY };
+    this.delivery = delivery;
+    this.topic = props.topic;
 
     this.guardDutyRule = new events.Rule(this, 'GuardDutyFindings', {
       description: `GuardDuty findings of severity ${minimum} or higher (score >= ${GUARDDUTY_MINIMUM_SCORE[minimum]}): notify the security contact`,
@@ -189,7 +254,7 @@ export class FindingNotifications extends Construct {
             Severity: { Label: securityHubLabelsFrom(minimum) },
             Workflow: { Status: ['NEW'] },
             RecordState: ['ACTIVE'],
-            ProductName: events.Match.anythingBut('GuardDuty'),
+            ProductName: events.Match.anythingBut(...PRODUCTS_WITH_OWN_RULE),
           },
         },
       },
@@ -201,12 +266,36 @@ export class FindingNotifications extends Construct {
       }),
     );
 
+    this.inspectorRule = new events.Rule(this, 'InspectorFindings', {
+      description: `Active Inspector findings of severity ${minimum} or higher (vulnerable images and functions): notify the security contact`,
+      eventPattern: {
+        source: ['aws.inspector2'],
+        detailType: ['Inspector2 Finding'],
+        detail: { severity: INSPECTOR_LABELS.slice(INSPECTOR_LABELS.indexOf(minimum)), status: ['ACTIVE'] },
+      },
+    });
+    this.inspectorRule.addTarget(
+      new EventTopicTarget(props.topic, { message: new FindingMessage('Inspector', INSPECTOR_FIELD_PATHS), ...delivery }),
+    );
+
+    this.maciePolicyRule = new events.Rule(this, 'MaciePolicyFindings', {
+      description: `Macie policy findings of severity ${MACIE_LEVELS_FROM[minimum].join(' or ')}: notify the security contact`,
+      eventPattern: {
+        source: ['aws.macie'],
+        detailType: ['Macie Finding'],
+        detail: { category: ['POLICY'], severity: { description: [...MACIE_LEVELS_FROM[minimum]] } },
+      },
+    });
+    this.maciePolicyRule.addTarget(
+      new EventTopicTarget(props.topic, { message: new FindingMessage('Macie', MACIE_FIELD_PATHS), ...delivery }),
+    );
+
     this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
       alarmName: props.alarmNamePrefix ? `${props.alarmNamePrefix}-FindingDeliveryFailures` : undefined,
       alarmDescription:
-        '[HIPAA 164.308(a)(6)(ii)] A GuardDuty or Security Hub finding could not be sent to the security topic and is ' +
-        'in the finding-notifications dead-letter queue: nobody was told about it. Review the current ' +
-        'findings in the GuardDuty and Security Hub consoles now, then find why delivery failed (topic policy, KMS key ' +
+        '[HIPAA 164.308(a)(6)(ii)] A GuardDuty, Security Hub, Inspector or Macie finding could not be sent to the security ' +
+        'topic and is in the finding-notifications dead-letter queue: nobody was told about it. Review the current ' +
+        'findings in those consoles now, then find why delivery failed (topic policy, KMS key ' +
         'policy) and redrive or delete the messages (SQS deletes them after 14 days). While this alarm stays in ' +
         'ALARM, further undelivered findings send no new notification.',
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
@@ -222,5 +311,27 @@ export class FindingNotifications extends Construct {
       actionsEnabled: true,
     });
     this.deadLetterAlarm.addAlarmAction(new actions.SnsAction(props.topic));
+  }
+
+  /**
+   * Sends every sensitive-data finding of the PHI discovery job (`PhiDiscovery`), whatever Macie's severity:
+   * the job scans only buckets where no PHI may be, so any finding is a potential breach
+   * (docs/runbooks/phi-in-logs.md). Findings of other jobs, such as an organisation's scans of the PHI
+   * buckets, are left to the console.
+   */
+  notifyPhiDiscovery(jobId: string): events.Rule {
+    if (this.phiDiscoveryRule) throw new Error(`${this.node.path}: the PHI discovery findings are already sent`);
+    this.phiDiscoveryRule = new events.Rule(this, 'MaciePhiDiscoveryFindings', {
+      description: 'Any Macie finding of the PHI discovery job (PHI where none may be): notify the security contact',
+      eventPattern: {
+        source: ['aws.macie'],
+        detailType: ['Macie Finding'],
+        detail: { category: ['CLASSIFICATION'], classificationDetails: { jobId: [jobId] } },
+      },
+    });
+    this.phiDiscoveryRule.addTarget(
+      new EventTopicTarget(this.topic, { message: new FindingMessage('Macie', MACIE_FIELD_PATHS), ...this.delivery }),
+    );
+    return this.phiDiscoveryRule;
   }
 }

@@ -386,3 +386,34 @@ export function allowSigningBy(key: kms.IKey, roleArn: string): void {
   );
   signers.set(key, roleArn);
 }
+
+/** Macie's service-linked role, through which it reads the objects a job analyzes. */
+export function macieServiceLinkedRoleArn(stack: Stack): string {
+  return `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie`;
+}
+
+/**
+ * Lets Amazon Macie decrypt the S3 objects under the key that its jobs analyze, as its service-linked role
+ * `AWSServiceRoleForAmazonMacie` (https://docs.aws.amazon.com/macie/latest/user/discovery-supported-encryption-types.html,
+ * "Allowing Macie to use a customer managed AWS KMS key"): `kms:Decrypt` only, and only through S3 in the key's
+ * region (`kms:ViaService`), the way S3 decrypts an SSE-KMS object for the role reading it. Macie creates the role
+ * when it is enabled, after the key exists, so the principal is `*` narrowed to that role's ARN and this account
+ * (a policy that named a role that does not exist yet would be refused).
+ */
+export function allowMacieToRead(key: kms.IKey): void {
+  const stack = Stack.of(key);
+  addToKeyPolicy(
+    key,
+    'allowMacieToRead',
+    new iam.PolicyStatement({
+      sid: 'AllowMacieToReadObjectsThroughS3',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      conditions: {
+        ArnEquals: { 'aws:PrincipalArn': macieServiceLinkedRoleArn(stack) },
+        StringEquals: { 'kms:CallerAccount': stack.account, 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
+      },
+    }),
+  );
+}

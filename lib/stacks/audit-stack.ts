@@ -69,6 +69,7 @@ export class AuditStack extends Stack {
       ...threatDetectionSettings(config),
       auditKey: encryptionKey,
       phiBuckets,
+      findingNotifications: this.activity.findingNotifications,
     });
     this.evidenceBucket = this.evidence.bucket;
     this.securityTopic = this.notifications.topic;

@@ -1,8 +1,12 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { FindingNotifications } from '../../lib/constructs/finding-notifications';
 import { HIPAA_CONFIG_RULES } from '../../lib/constructs/config-rules';
 import { ThreatDetection, threatDetectionSettings } from '../../lib/capabilities/threat-detection';
 import type { DeploymentConfig } from '../../lib/config/schema';
-import { LOGICAL_IDS } from '../../lib/vocabulary';
+import { LOGICAL_IDS, TAG } from '../../lib/vocabulary';
 import { auditStandIns } from '../helpers/audit-stand-ins';
 import { flat, PRIVATE_BUCKET } from '../helpers/cfn-values';
 import {
@@ -16,10 +20,22 @@ import {
   type CfnResources,
 } from '../helpers/cfn-matchers';
 import { SHIPPED_CONFIGS, shippedConfig } from '../helpers/config';
+import { shippedAssembly, shippedStacks } from '../helpers/shipped-assembly';
 
 const IDS = LOGICAL_IDS.audit;
 type Detection = DeploymentConfig['detection'];
-const ALL_ON: Detection = { guardDuty: true, securityHub: true, config: true };
+const ALL_ON: Detection = {
+  guardDuty: true,
+  securityHub: true,
+  config: true,
+  inspector: true,
+  macie: true,
+  macieRecordIdentifier: {
+    regex: '[0-9]{6,10}',
+    keywords: ['MRN', 'medical record', 'record number', 'patient id', 'chart number'],
+    maximumMatchDistance: 50,
+  },
+};
 
 /** The capability from a shipped config with the detection toggles set, next to stand-ins for the key and the PHI bucket. */
 /** Tests only read what `build` returns: each config and toggle set is built once per file. */
@@ -49,7 +65,10 @@ const DETECTION_TYPES = {
   guardDuty: ['AWS::GuardDuty::Detector', 'AWS::GuardDuty::MalwareProtectionPlan'],
   securityHub: ['AWS::SecurityHub::Hub', 'AWS::SecurityHub::Standard'],
   config: ['AWS::Config::ConfigurationRecorder', 'AWS::Config::DeliveryChannel'],
+  inspector: ['Custom::InspectorScanning'],
+  macie: ['AWS::Macie::Session', 'AWS::Macie::CustomDataIdentifier', 'Custom::MaciePhiDiscoveryJob'],
 } as const;
+type Toggle = keyof typeof DETECTION_TYPES;
 
 const typesIn = (resources: CfnResources) => new Set(Object.values(resources).map((r) => r.Type));
 
@@ -65,6 +84,7 @@ describe.each(SHIPPED_CONFIGS)('ThreatDetection from %s', (file) => {
     expect(on.resources[IDS.configDeliveryChannel].Type).toBe('AWS::Config::DeliveryChannel');
     expect(on.resources[IDS.configHistoryBucket]).toMatchObject(retained('AWS::S3::Bucket'));
     expect(on.resources[IDS.configHistoryAccessLogBucket]).toMatchObject(retained('AWS::S3::Bucket'));
+    expect(on.resources[IDS.macieSession]).toMatchObject(retained('AWS::Macie::Session'));
   });
 
   test('GuardDuty scans the PHI documents bucket (Data stack) and may decrypt it with the PHI key through S3 only', () => {
@@ -150,6 +170,7 @@ describe.each(SHIPPED_CONFIGS)('ThreatDetection from %s', (file) => {
       },
     ]);
   });
+
 });
 
 // The toggles act the same whatever the config: checked on the demo config only.
@@ -157,7 +178,7 @@ describe('ThreatDetection toggles (demo config)', () => {
   const file = 'config/demo.json';
   const on = build(file);
 
-  test.each(Object.keys(DETECTION_TYPES) as (keyof Detection)[])('%s off removes exactly its resources', (service) => {
+  test.each(Object.keys(DETECTION_TYPES) as Toggle[])('%s off removes exactly its resources', (service) => {
     const off = build(file, { ...ALL_ON, [service]: false });
     const before = typesIn(on.resources);
     const after = typesIn(off.resources);
@@ -169,9 +190,10 @@ describe('ThreatDetection toggles (demo config)', () => {
       }
     }
     // guardDuty: detector, plan, role, policy; securityHub: hub, 3 standards; config: recorder, channel,
-    // history and access-log buckets and their policies, replication role and policy.
+    // history and access-log buckets and their policies, replication role and policy; inspector: the custom
+    // resource, its handler and role; macie: session, identifier, job, the job's handler and role.
     expect(Object.keys(on.resources).length - Object.keys(off.resources).length).toBe(
-      { guardDuty: 4, securityHub: 4, config: 8 }[service],
+      { guardDuty: 4, securityHub: 4, config: 8, inspector: 3, macie: 5 }[service],
     );
   });
 
@@ -180,9 +202,9 @@ describe('ThreatDetection toggles (demo config)', () => {
       build(file, detection)
         .auditKeyStatements()
         .filter((s) => s.Sid === CONFIG_DELIVERY);
-    expect(configStatements({ guardDuty: true, securityHub: true, config: false })).toHaveLength(0);
-    expect(configStatements({ guardDuty: false, securityHub: true, config: true })).toHaveLength(1);
-    expect(configStatements({ guardDuty: true, securityHub: false, config: true })).toHaveLength(1);
+    expect(configStatements({ ...ALL_ON, config: false })).toHaveLength(0);
+    expect(configStatements({ ...ALL_ON, guardDuty: false })).toHaveLength(1);
+    expect(configStatements({ ...ALL_ON, securityHub: false })).toHaveLength(1);
     expect(threatDetectionSettings(shippedConfig(file, { detection: { ...ALL_ON, config: false } })).config).toBe(false);
   });
 
@@ -198,11 +220,55 @@ describe('ThreatDetection toggles (demo config)', () => {
 });
 
 test('with every service off only the managed rules remain', () => {
-  const off = build('config/demo.json', { guardDuty: false, securityHub: false, config: false });
+  const off = build('config/demo.json', {
+    ...ALL_ON,
+    guardDuty: false,
+    securityHub: false,
+    config: false,
+    inspector: false,
+    macie: false,
+  });
   const types = typesIn(off.resources);
   for (const t of Object.values(DETECTION_TYPES).flat()) expect(types).not.toContain(t);
   expect(ofType(off.resources, 'AWS::Config::ConfigRule')).toHaveLength(HIPAA_CONFIG_RULES.length);
   expect(Object.values(off.resources).every((r) => r.Type === 'AWS::Config::ConfigRule')).toBe(true);
+});
+
+test('Macie: the audit key lets Macie read only with macie on; the job findings go to the given notifications', () => {
+  const config = shippedConfig('config/production.example.json');
+  const { auditKey, phiBucket, auditStack, stack: standIns } = auditStandIns(config);
+  const stack = auditStack();
+  const topic = new sns.Topic(stack, 'Topic', { masterKey: auditKey, enforceSSL: true });
+  const findingNotifications = new FindingNotifications(stack, 'Findings', { topic, minimumSeverity: 'HIGH' });
+  const detection = new ThreatDetection(stack, 'Detection', {
+    ...threatDetectionSettings(config),
+    auditKey,
+    phiBuckets: [phiBucket],
+    findingNotifications,
+  });
+  expect(
+    stack.resolve(
+      findingNotifications.phiDiscoveryRule?.node.defaultChild &&
+        (findingNotifications.phiDiscoveryRule.node.defaultChild as events.CfnRule).eventPattern,
+    ),
+  ).toMatchObject({
+    detail: {
+      classificationDetails: {
+        jobId: [{ Ref: stack.getLogicalId(detection.phiDiscovery!.job.node.defaultChild as CfnElement) }],
+      },
+    },
+  });
+  const macieGrants = (b: ReturnType<typeof build>) =>
+    b.auditKeyStatements().filter((s) => s.Sid === 'AllowMacieToReadObjectsThroughS3');
+  expect(
+    statementsOf(resourcesIn(standIns)[LOGICAL_IDS.keys.audit]).filter((s) => s.Sid === 'AllowMacieToReadObjectsThroughS3'),
+  ).toHaveLength(1);
+  expect(macieGrants(build('config/production.example.json', { ...ALL_ON, macie: false }))).toHaveLength(0);
+  expect(threatDetectionSettings(config)).toMatchObject({
+    inspector: true,
+    macie: true,
+    recordIdentifier: config.detection.macieRecordIdentifier,
+  });
 });
 
 test('an audit key whose policy cannot be changed (an imported key) is refused while Config records', () => {
@@ -218,4 +284,41 @@ test('an audit key whose policy cannot be changed (an imported key) is refused w
         phiBuckets: [phiBucket],
       }),
   ).toThrow(/^allowConfigDelivery: the key Audit\/Imported has no key policy/);
+});
+
+describe.each(SHIPPED_CONFIGS)('PHI discovery scope in the whole app of %s', (file) => {
+  test("Macie's job selects exactly the primary region's buckets where no PHI may be: every one but the documents", () => {
+    const assembly = shippedAssembly(file);
+    const { config } = assembly;
+    const tagged = (tags: unknown, key: string, value: string) =>
+      ((tags ?? []) as { Key: string; Value: string }[]).some((t) => t.Key === key && t.Value === value);
+    const selected: string[] = [];
+    const outOfRegion: string[] = [];
+    for (const { id, artifact, template } of shippedStacks(assembly)) {
+      for (const [logicalId, r] of Object.entries(template.Resources)) {
+        if (r.Type !== 'AWS::S3::Bucket') continue;
+        const tags = r.Properties?.Tags;
+        // The job's criteria (phiDiscoveryBucketCriteria): this deployment's tag, and not a PHI store.
+        if (!tagged(tags, TAG.deployment, config.name) || tagged(tags, TAG.phiStore, 'true')) continue;
+        (artifact.environment.region === config.regions.primary ? selected : outOfRegion).push(`${id}/${logicalId}`);
+      }
+    }
+    const L = LOGICAL_IDS;
+    expect(selected.sort()).toEqual(
+      [
+        `App/${L.app.loadBalancerAccessLogBucket}`,
+        `Audit/${L.audit.evidenceBucket}`,
+        `Audit/${L.audit.evidenceAccessLogBucket}`,
+        `Audit/${L.audit.trailBucket}`,
+        `Audit/${L.audit.trailAccessLogBucket}`,
+        `Audit/${L.audit.signInLogBucket}`,
+        `Audit/${L.audit.signInLogAccessLogBucket}`,
+        `Audit/${L.audit.configHistoryBucket}`,
+        `Audit/${L.audit.configHistoryAccessLogBucket}`,
+        `Data/${L.data.documentsAccessLogBucket}`,
+      ].sort(),
+    );
+    // Macie is regional: the DR replicas (copies of scanned buckets) are outside its reach.
+    expect(outOfRegion.every((b) => b.startsWith('Dr/'))).toBe(true);
+  });
 });

@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   FINDING_MESSAGE_FIELDS,
   FindingNotifications,
+  MACIE_LEVELS_FROM,
   type FindingNotificationsProps,
   type FindingSeverity,
   securityHubLabelsFrom,
@@ -18,7 +19,12 @@ const ENV = { account: '111122223333', region: 'us-east-1' };
 
 function setup(
   minimumSeverity: FindingSeverity,
-  opts: { topicKey?: boolean; keyInOtherStack?: boolean; props?: Partial<FindingNotificationsProps> } = {},
+  opts: {
+    topicKey?: boolean;
+    keyInOtherStack?: boolean;
+    props?: Partial<FindingNotificationsProps>;
+    phiDiscoveryJobId?: string;
+  } = {},
 ) {
   const app = projectApp({ context: TEMPLATE_ONLY });
   const stack = new Stack(app, 'Audit', { env: ENV });
@@ -26,6 +32,7 @@ function setup(
   const key = new kms.Key(keyStack, 'Key', { enableKeyRotation: true });
   const topic = new sns.Topic(stack, 'Topic', { enforceSSL: true, masterKey: opts.topicKey === false ? undefined : key });
   const notifications = new FindingNotifications(stack, 'Findings', { topic, minimumSeverity, ...opts.props });
+  if (opts.phiDiscoveryJobId) notifications.notifyPhiDiscovery(opts.phiDiscoveryJobId);
   const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
   const id = (c: { node: { defaultChild?: unknown } }) => stack.resolve((c.node.defaultChild as CfnElement).logicalId) as string;
   const rule = (r: { node: { defaultChild?: unknown } }) => resources[id(r)].Properties;
@@ -36,7 +43,16 @@ function setup(
     ofType: (type: string) => Object.values(resources).filter((r) => r.Type === type),
     guardDuty: rule(notifications.guardDutyRule),
     securityHub: rule(notifications.securityHubRule),
-    ruleIds: [id(notifications.guardDutyRule), id(notifications.securityHubRule)],
+    inspector: rule(notifications.inspectorRule),
+    maciePolicy: rule(notifications.maciePolicyRule),
+    phiDiscovery: notifications.phiDiscoveryRule ? rule(notifications.phiDiscoveryRule) : undefined,
+    ruleIds: [
+      notifications.guardDutyRule,
+      notifications.securityHubRule,
+      notifications.inspectorRule,
+      notifications.maciePolicyRule,
+      ...(notifications.phiDiscoveryRule ? [notifications.phiDiscoveryRule] : []),
+    ].map(id),
     queueId: id(notifications.deadLetterQueue),
     keyId: opts.keyInOtherStack ? undefined : id(key),
     topicRef: { Ref: id(topic) },
@@ -64,22 +80,25 @@ describe('FindingNotifications', () => {
     ['MEDIUM', ['MEDIUM', 'HIGH', 'CRITICAL']],
     ['HIGH', ['HIGH', 'CRITICAL']],
     ['CRITICAL', ['CRITICAL']],
-  ] as const)('Security Hub: from %s, new active findings labelled %j, GuardDuty left to its own rule', (minimum, labels) => {
-    const { securityHub } = setup(minimum);
-    expect(securityHubLabelsFrom(minimum)).toEqual(labels);
-    expect(securityHub.EventPattern).toEqual({
-      source: ['aws.securityhub'],
-      'detail-type': ['Security Hub Findings - Imported'],
-      detail: {
-        findings: {
-          Severity: { Label: labels },
-          Workflow: { Status: ['NEW'] },
-          RecordState: ['ACTIVE'],
-          ProductName: [{ 'anything-but': ['GuardDuty'] }],
+  ] as const)(
+    'Security Hub: from %s, new active findings labelled %j, GuardDuty, Inspector and Macie left to their own rules',
+    (minimum, labels) => {
+      const { securityHub } = setup(minimum);
+      expect(securityHubLabelsFrom(minimum)).toEqual(labels);
+      expect(securityHub.EventPattern).toEqual({
+        source: ['aws.securityhub'],
+        'detail-type': ['Security Hub Findings - Imported'],
+        detail: {
+          findings: {
+            Severity: { Label: labels },
+            Workflow: { Status: ['NEW'] },
+            RecordState: ['ACTIVE'],
+            ProductName: [{ 'anything-but': ['GuardDuty', 'Inspector', 'Macie'] }],
+          },
         },
-      },
-    });
-  });
+      });
+    },
+  );
 
   test.each([
     [
@@ -104,9 +123,80 @@ describe('FindingNotifications', () => {
         id: '$.detail.findings[0].Id',
       },
     ],
+    [
+      'Inspector',
+      {
+        title: '$.detail.title',
+        severity: '$.detail.severity',
+        account: '$.detail.awsAccountId',
+        region: '$.region',
+        resourceType: '$.detail.resources[0].type',
+        id: '$.detail.findingArn',
+      },
+    ],
+    [
+      'Macie',
+      {
+        title: '$.detail.title',
+        severity: '$.detail.severity.description',
+        account: '$.detail.accountId',
+        region: '$.detail.region',
+        resourceType: '$.detail.type',
+        id: '$.detail.id',
+      },
+    ],
   ])('%s: the message carries title, severity, account, region, resource type and ID, nothing else', (service, paths) => {
-    const { guardDuty, securityHub, topicRef } = setup('HIGH');
-    const targets = (service === 'GuardDuty' ? guardDuty : securityHub).Targets;
+    const built = setup('HIGH', { phiDiscoveryJobId: 'job-1' });
+    const { topicRef } = built;
+    const rules = {
+      GuardDuty: [built.guardDuty],
+      'Security Hub': [built.securityHub],
+      Inspector: [built.inspector],
+      Macie: [built.maciePolicy, built.phiDiscovery],
+    }[service]!;
+    for (const rule of rules) expectFindingMessage(rule.Targets, service, paths, topicRef);
+  });
+
+  test.each([
+    ['MEDIUM', ['MEDIUM', 'HIGH', 'CRITICAL']],
+    ['HIGH', ['HIGH', 'CRITICAL']],
+    ['CRITICAL', ['CRITICAL']],
+  ] as const)('Inspector: from %s, active findings labelled %j', (minimum, labels) => {
+    expect(setup(minimum).inspector.EventPattern).toEqual({
+      source: ['aws.inspector2'],
+      'detail-type': ['Inspector2 Finding'],
+      detail: { severity: labels, status: ['ACTIVE'] },
+    });
+  });
+
+  test.each([
+    ['MEDIUM', ['Medium', 'High']],
+    ['HIGH', ['High']],
+    // Macie's highest level is High: it still pages with a CRITICAL threshold.
+    ['CRITICAL', ['High']],
+  ] as const)('Macie: from %s, policy findings of level %j', (minimum, levels) => {
+    expect(MACIE_LEVELS_FROM[minimum]).toEqual(levels);
+    expect(setup(minimum).maciePolicy.EventPattern).toEqual({
+      source: ['aws.macie'],
+      'detail-type': ['Macie Finding'],
+      detail: { category: ['POLICY'], severity: { description: levels } },
+    });
+  });
+
+  test('Macie: every sensitive-data finding of the PHI discovery job, whatever its severity; once only', () => {
+    const { phiDiscovery, notifications } = setup('CRITICAL', { phiDiscoveryJobId: 'job-1' });
+    expect(phiDiscovery.EventPattern).toEqual({
+      source: ['aws.macie'],
+      'detail-type': ['Macie Finding'],
+      detail: { category: ['CLASSIFICATION'], classificationDetails: { jobId: ['job-1'] } },
+    });
+    expect(() => notifications.notifyPhiDiscovery('job-2')).toThrow(/already sent/);
+    expect(setup('HIGH').phiDiscovery).toBeUndefined();
+  });
+});
+
+function expectFindingMessage(targets: any[], service: string, paths: Record<string, string>, topicRef: unknown) {
+  {
     expect(targets).toHaveLength(1);
     const [target] = targets;
     expect(target.Arn).toEqual(topicRef);
@@ -125,8 +215,10 @@ describe('FindingNotifications', () => {
         `Review it in the ${service} console.`,
     );
     expect(text).not.toContain('$');
-  });
+  }
+}
 
+describe('FindingNotifications: permissions', () => {
   test('its rules publish on the permissions the topic already has: no statement for EventBridge on the topic or its key', () => {
     // The security topic admits the rules of this account (SecurityNotifications); CDK's own target would
     // add unconditioned statements for events.amazonaws.com to the topic's and the key's policy.
@@ -176,8 +268,8 @@ describe('FindingNotifications: undeliverable findings', () => {
     expect(queue).toEqual({ 'Fn::GetAtt': [stack.resolve((other.node.defaultChild as CfnElement).logicalId), 'Arn'] });
   });
 
-  test('the queue policy: TLS only, and only EventBridge sending on behalf of exactly these two rules', () => {
-    const { ofType, queueId, ruleIds } = setup('HIGH');
+  test('the queue policy: TLS only, and only EventBridge sending on behalf of exactly its rules', () => {
+    const { ofType, queueId, ruleIds } = setup('HIGH', { phiDiscoveryJobId: 'job-1' });
     const policies = ofType('AWS::SQS::QueuePolicy');
     expect(policies).toHaveLength(1);
     expect(policies[0].Properties.Queues).toEqual([{ Ref: queueId }]);
@@ -191,7 +283,7 @@ describe('FindingNotifications: undeliverable findings', () => {
       }),
     ]);
     const allows = statements.filter((s) => s.Effect === 'Allow');
-    expect(allows).toHaveLength(2);
+    expect(allows).toHaveLength(5);
     for (const s of allows) {
       expect(s).toEqual({
         Sid: expect.any(String),
@@ -204,7 +296,7 @@ describe('FindingNotifications: undeliverable findings', () => {
     }
     // One statement per rule: each names its own rule's ARN.
     const sourceArns = allows.map((s) => s.Condition.ArnEquals['aws:SourceArn']);
-    expect(sourceArns).toEqual(expect.arrayContaining(ruleIds.map((r) => ({ 'Fn::GetAtt': [r, 'Arn'] }))));
+    expect(sourceArns).toEqual(ruleIds.map((r) => ({ 'Fn::GetAtt': [r, 'Arn'] })));
   });
 
   test('a message in the queue (Maximum visible above 0 in 5 minutes) alarms to the topic, ALARM only', () => {

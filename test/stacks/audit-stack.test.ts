@@ -57,6 +57,7 @@ const PINNED: Record<keyof typeof IDS, string> = {
   configDeliveryChannel: 'AWS::Config::DeliveryChannel',
   configHistoryBucket: 'AWS::S3::Bucket',
   configHistoryAccessLogBucket: 'AWS::S3::Bucket',
+  macieSession: 'AWS::Macie::Session',
 };
 /** Stateful resources whose replacement would lose records: retained on deletion and replacement. */
 const RETAINED: (keyof typeof IDS)[] = [
@@ -69,6 +70,8 @@ const RETAINED: (keyof typeof IDS)[] = [
   'signInLogAccessLogBucket',
   'configHistoryBucket',
   'configHistoryAccessLogBucket',
+  // Disabling Macie deletes its findings.
+  'macieSession',
 ];
 
 const stackProps = (config: DeploymentConfig, part: 'audit' | 'keys' | 'identity') =>
