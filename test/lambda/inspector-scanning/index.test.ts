@@ -1,23 +1,10 @@
-// The Lambda runtime ships @aws-sdk/client-inspector2; this repository does not depend on it, so the client is a
-// stand-in here that records the commands it is sent (aws-sdk-client-mock needs the real client package).
-const sent: { command: string; input: Record<string, unknown> }[] = [];
-let nextResponse: Record<string, unknown> = {};
-jest.mock(
-  '@aws-sdk/client-inspector2',
-  () => ({
-    Inspector2Client: class {
-      async send(command: { name: string; input: Record<string, unknown> }) {
-        sent.push({ command: command.name, input: command.input });
-        return nextResponse;
-      }
-    },
-    EnableCommand: class {
-      readonly name = 'Enable';
-      constructor(readonly input: Record<string, unknown>) {}
-    },
-  }),
-  { virtual: true },
-);
+import { EnableCommand, Inspector2Client } from '@aws-sdk/client-inspector2';
+import { mockClient } from 'aws-sdk-client-mock';
+
+const inspector = mockClient(Inspector2Client);
+/** The commands sent, in order, as `{ command, input }`. */
+const sent = () =>
+  inspector.calls().map((c) => ({ command: c.args[0].constructor.name.replace(/Command$/, ''), input: c.args[0].input }));
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { handler } = require('../../../lambda/inspector-scanning/index.js') as {
@@ -32,8 +19,11 @@ const event = (RequestType: string, extra: Record<string, unknown> = {}) => ({
 });
 
 beforeEach(() => {
-  sent.length = 0;
-  nextResponse = { accounts: [{ accountId: '111122223333', status: 'ENABLING' }], failedAccounts: [] };
+  inspector.reset();
+  inspector.on(EnableCommand).resolves({
+    accounts: [{ accountId: '111122223333', status: 'ENABLING', resourceStatus: { ec2: 'DISABLED', ecr: 'ENABLING' } }],
+    failedAccounts: [],
+  });
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
 
@@ -44,7 +34,7 @@ describe('inspector-scanning handler', () => {
     ).resolves.toEqual({
       PhysicalResourceId: 'inspector2-111122223333',
     });
-    expect(sent).toEqual([
+    expect(sent()).toEqual([
       { command: 'Enable', input: { resourceTypes: ['ECR', 'LAMBDA', 'LAMBDA_CODE'], clientToken: 'req-1' } },
     ]);
   });
@@ -53,14 +43,14 @@ describe('inspector-scanning handler', () => {
     await expect(handler(event('Delete', { PhysicalResourceId: 'inspector2-111122223333' }))).resolves.toEqual({
       PhysicalResourceId: 'inspector2-111122223333',
     });
-    expect(sent).toEqual([]);
+    expect(sent()).toEqual([]);
   });
 
   test('an account Inspector could not enable fails the deployment (Enable answers 200 with failedAccounts)', async () => {
-    nextResponse = {
+    inspector.on(EnableCommand).resolves({
       accounts: [],
       failedAccounts: [{ accountId: '111122223333', errorCode: 'ACCESS_DENIED', errorMessage: 'no' }],
-    };
+    });
     await expect(handler(event('Create'))).rejects.toThrow(
       /did not enable ECR, LAMBDA, LAMBDA_CODE: 111122223333: ACCESS_DENIED no/,
     );
@@ -70,6 +60,6 @@ describe('inspector-scanning handler', () => {
     await expect(handler(event('Create', { ResourceProperties: { Account: '1', ResourceTypes: [] } }))).rejects.toThrow(
       /no Inspector resource types/,
     );
-    expect(sent).toEqual([]);
+    expect(sent()).toEqual([]);
   });
 });

@@ -1,28 +1,16 @@
-// The Lambda runtime ships @aws-sdk/client-macie2; this repository does not depend on it, so the client is a
-// stand-in here that records the commands it is sent (aws-sdk-client-mock needs the real client package).
-const sent: { command: string; input: Record<string, unknown> }[] = [];
-let respond: (command: string) => Promise<Record<string, unknown>> = async () => ({});
-jest.mock(
-  '@aws-sdk/client-macie2',
-  () => {
-    const command = (name: string) =>
-      class {
-        readonly name = name;
-        constructor(readonly input: Record<string, unknown>) {}
-      };
-    return {
-      Macie2Client: class {
-        async send(c: { name: string; input: Record<string, unknown> }) {
-          sent.push({ command: c.name, input: c.input });
-          return respond(c.name);
-        }
-      },
-      CreateClassificationJobCommand: command('CreateClassificationJob'),
-      UpdateClassificationJobCommand: command('UpdateClassificationJob'),
-    };
-  },
-  { virtual: true },
-);
+import {
+  CreateClassificationJobCommand,
+  Macie2Client,
+  ResourceNotFoundException,
+  AccessDeniedException,
+  UpdateClassificationJobCommand,
+} from '@aws-sdk/client-macie2';
+import { mockClient } from 'aws-sdk-client-mock';
+
+const macie = mockClient(Macie2Client);
+/** The commands sent, in order, as `{ command, input }`. */
+const sent = () =>
+  macie.calls().map((c) => ({ command: c.args[0].constructor.name.replace(/Command$/, ''), input: c.args[0].input }));
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { handler } = require('../../../lambda/phi-discovery-job/index.js') as {
@@ -43,15 +31,16 @@ const event = (RequestType: string, extra: Record<string, unknown> = {}) => ({
 });
 
 beforeEach(() => {
-  sent.length = 0;
-  respond = async (c) => (c === 'CreateClassificationJob' ? { jobId: 'job-new' } : {});
+  macie.reset();
+  macie.on(CreateClassificationJobCommand).resolves({ jobId: 'job-new' });
+  macie.on(UpdateClassificationJobCommand).resolves({});
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
 
 describe('phi-discovery-job handler', () => {
   test('Create creates the job of the request (numbers intact), idempotent per request, and returns its ID', async () => {
     await expect(handler(event('Create'))).resolves.toEqual({ PhysicalResourceId: 'job-new' });
-    expect(sent).toEqual([{ command: 'CreateClassificationJob', input: { ...REQUEST, clientToken: 'req-1' } }]);
+    expect(sent()).toEqual([{ command: 'CreateClassificationJob', input: { ...REQUEST, clientToken: 'req-1' } }]);
   });
 
   test('Update with a new definition creates a new job (CloudFormation then deletes, so cancels, the old one)', async () => {
@@ -59,7 +48,7 @@ describe('phi-discovery-job handler', () => {
     await expect(handler(event('Update', { PhysicalResourceId: 'job-old', OldResourceProperties: old }))).resolves.toEqual({
       PhysicalResourceId: 'job-new',
     });
-    expect(sent.map((s) => s.command)).toEqual(['CreateClassificationJob']);
+    expect(sent().map((s) => s.command)).toEqual(['CreateClassificationJob']);
   });
 
   test('Update with the same definition keeps the job', async () => {
@@ -67,21 +56,17 @@ describe('phi-discovery-job handler', () => {
     await expect(handler(event('Update', { PhysicalResourceId: 'job-old', OldResourceProperties: same }))).resolves.toEqual({
       PhysicalResourceId: 'job-old',
     });
-    expect(sent).toEqual([]);
+    expect(sent()).toEqual([]);
   });
 
   test('Delete cancels the job; a job Macie no longer has is fine; any other error fails', async () => {
     await expect(handler(event('Delete', { PhysicalResourceId: 'job-old' }))).resolves.toEqual({ PhysicalResourceId: 'job-old' });
-    expect(sent).toEqual([{ command: 'UpdateClassificationJob', input: { jobId: 'job-old', jobStatus: 'CANCELLED' } }]);
+    expect(sent()).toEqual([{ command: 'UpdateClassificationJob', input: { jobId: 'job-old', jobStatus: 'CANCELLED' } }]);
 
-    respond = async () => {
-      throw Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' });
-    };
+    macie.on(UpdateClassificationJobCommand).rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
     await expect(handler(event('Delete', { PhysicalResourceId: 'job-old' }))).resolves.toEqual({ PhysicalResourceId: 'job-old' });
 
-    respond = async () => {
-      throw Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
-    };
+    macie.on(UpdateClassificationJobCommand).rejects(new AccessDeniedException({ message: 'denied', $metadata: {} }));
     await expect(handler(event('Delete', { PhysicalResourceId: 'job-old' }))).rejects.toThrow('denied');
   });
 
@@ -89,8 +74,8 @@ describe('phi-discovery-job handler', () => {
     await expect(handler(event('Create', { ResourceProperties: { JobRequest: '{"name":"x"}' } }))).rejects.toThrow(
       /needs a name/,
     );
-    expect(sent).toEqual([]);
-    respond = async () => ({});
+    expect(sent()).toEqual([]);
+    macie.on(CreateClassificationJobCommand).resolves({});
     await expect(handler(event('Create'))).rejects.toThrow(/no job ID/);
   });
 });
