@@ -134,7 +134,10 @@ export function guardrailPolicies(props: OrganizationGuardrailsProps): Guardrail
 
   const data = [
     // KMS evaluates aws:ResourceTag on every operation on a key
-    // (https://docs.aws.amazon.com/kms/latest/developerguide/tag-authorization.html).
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/tag-authorization.html). kms:CreateGrant is
+    // left out: a grant can only allow cryptographic operations, never these
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html), and the key policies refuse
+    // grants that are not for AWS resources (denyGrantsExceptForAwsResources).
     deny('DenyKeyDestructionExceptErasure', ['kms:ScheduleKeyDeletion', 'kms:DisableKey'], ['*'], {
       ...deploymentKeys,
       ...exceptFor(erasers),
