@@ -290,7 +290,9 @@ export class OrganizationGuardrails extends Construct {
     for (const p of documents) {
       const id = `${p.concern[0].toUpperCase()}${p.concern.slice(1)}Policy`;
       // Content as an object, not a string: CloudFormation keeps drift detection on it, and the handler
-      // serializes it compactly (Jackson's writeValueAsString), so the size measured above is what AWS stores.
+      // serializes it compactly (Translator.convertObjectToString, Jackson's writeValueAsString, in
+      // https://github.com/aws-cloudformation/aws-cloudformation-resource-providers-organizations), so the
+      // size measured above is what AWS Organizations stores.
       policies[p.concern] = new organizations.CfnPolicy(this, id, {
         name: p.name,
         description: p.description,
