@@ -196,6 +196,9 @@ export function deploymentNames(deployment: string) {
     drReplicaBucket: (kind: 'phi-replica' | 'evidence-dr' | 'trail-dr', account: string, drRegion: string) =>
       `${deployment}-${kind}-${account}-${drRegion}`,
 
+    // Organization guardrails (management account): one service control policy per concern.
+    guardrailPolicy: (concern: 'data' | 'account') => fn(`guardrails-${concern}`),
+
     // Teardown.
     finalSnapshot: (day: string) => `${fn('crm')}-final-${day}`,
     exportTask: (day: string) => fn(`export-${day}`),

@@ -58,6 +58,7 @@ export const NO_PHI_CONTROL_PLANE: Readonly<Record<string, string>> = {
   CDK: 'CDK metadata (no runtime resource)',
   CloudFormation: 'AWS CloudFormation (deployment engine; stores no PHI)',
   IAM: 'AWS Identity and Access Management (identities and policies; stores no PHI)',
+  Organizations: 'AWS Organizations (service control policies in the management account; stores no PHI)',
 };
 
 export type EligibilityVerdict =

@@ -56,6 +56,7 @@ describe('HIPAA-eligible services guard', () => {
     ['AWS::RDS::DBInstance', true],
     ['AWS::KMS::Key', true],
     ['AWS::IAM::Role', true], // control plane: stores no PHI
+    ['AWS::Organizations::Policy', true], // control plane: the guardrails (SCPs), in the management account
     ['Custom::VpcRestrictDefaultSG', true],
     ['AWS::Lightsail::Instance', false],
     ['AWS::AppRunner::Service', false], // not listed here until checked against the reference
