@@ -31,12 +31,15 @@ export const organizationSchema = z
   .object({
     organizationId: z
       .string()
-      .regex(ORGANIZATION_ID, 'must be an AWS Organizations ID such as "o-a1b2c3d4e5" ("o-" and 10 to 32 lowercase letters or digits)')
+      .regex(
+        ORGANIZATION_ID,
+        'must be an AWS Organizations ID such as "o-a1b2c3d4e5" ("o-" and 10 to 32 lowercase letters or digits)',
+      )
       .describe(
         'ID of the AWS organization the accounts belong to. Every cross-account grant is scoped to it (aws:PrincipalOrgID) as well as to exact role ARNs.',
       ),
     managementAccount: accountId.describe(
-      'The organization\'s management account: the guardrails stack (service control policies) deploys there. Run no workload in it: SCPs do not apply to the management account.',
+      "The organization's management account: the guardrails stack (service control policies) deploys there. Run no workload in it: SCPs do not apply to the management account.",
     ),
     workloadOuId: z
       .string()
@@ -83,7 +86,7 @@ export const organizationSchema = z
           .regex(IAM_ROLE_NAME, 'must be an IAM role name: 1 to 64 letters, digits or _+=,.@-')
           .optional()
           .describe(
-            'IAM role (in the workload account) whose holder approves a crypto-erasure request: a second person, never the requester. Must differ from the break-glass and crypto-erasure roles. Default: "<name>-erasure-approver".',
+            'IAM role (in the workload account) whose holder approves a crypto-erasure request: a second person, never the requester. Must differ from the break-glass and crypto-erasure roles. Default: `<name>-erasure-approver`, after the deployment name.',
           ),
         requestExpiryHours: z
           .number()
@@ -95,7 +98,9 @@ export const organizationSchema = z
       })
       .strict()
       .prefault({})
-      .describe('The two-person rule for crypto-erasure: one person requests, another with the approver role approves the same plan.'),
+      .describe(
+        'The two-person rule for crypto-erasure: one person requests, another with the approver role approves the same plan.',
+      ),
   })
   .strict()
   .optional()

@@ -269,7 +269,9 @@ export const configSchema = z
       })
       .strict()
       .prefault({})
-      .describe('Detective services. On by default; switch off a service the organisation already runs in this account.'),
+      .describe(
+        'Detective services. On by default; switch off a service the organisation already runs in this account. With organization.securityTooling set, all three must be false: its delegated administrator runs them.',
+      ),
     integrations: integrationsSchema,
     organization: organizationSchema,
     tags: z.record(z.string(), z.string()).default({}).describe('Extra tags applied to every resource.'),
