@@ -51,7 +51,7 @@ const edits = (raw: Raw, changes: [string, unknown][]): Raw => changes.reduce((r
 const production = rawConfig('config/production.example.json');
 /** The organization block of the shipped example, and the same without a security-tooling account. */
 const organization = rawConfig(ORGANIZATION_CONFIG).organization as Raw;
-const { securityTooling: _tooling, ...organizationWithoutTooling } = organization;
+const organizationWithoutTooling = edit(organization, 'securityTooling', undefined);
 
 /**
  * One field failure of each kind zod aborts on (before this fix, each hid every cross-field problem),

@@ -16,6 +16,9 @@ const withOrganization = (changes: Raw, top: Raw = {}): Raw => ({
   organization: { ...organization, ...changes },
 });
 
+/** `raw` without the given top-level fields. */
+const without = (raw: Raw, ...keys: string[]): Raw => Object.fromEntries(Object.entries(raw).filter(([k]) => !keys.includes(k)));
+
 /** The problems the schema reports for `raw`; [] when it loads. */
 function problemsOf(raw: Raw): string[] {
   try {
@@ -47,22 +50,19 @@ describe('the shipped accounts-apart example', () => {
 
   test('is the production example plus the organization block, under its own name', () => {
     const production = rawConfig('config/production.example.json');
-    const { organization: _block, detection, name, description, identity, ...rest } = example;
-    const { name: productionName, description: _d, identity: productionIdentity, ...productionRest } = production;
-    expect(rest).toEqual(productionRest);
-    expect(name).not.toBe(productionName);
-    expect(detection).toEqual({ guardDuty: false, securityHub: false, config: false });
+    const differing = ['organization', 'detection', 'name', 'description', 'identity'];
+    expect(without(example, ...differing)).toEqual(without(production, ...differing));
+    expect(example.name).not.toBe(production.name);
+    expect(example.detection).toEqual({ guardDuty: false, securityHub: false, config: false });
     // The Cognito domain prefix is unique per region: a second deployment needs its own.
-    expect({ ...(identity as Raw), domainPrefix: undefined }).toEqual({
-      ...(productionIdentity as Raw),
-      domainPrefix: undefined,
-    });
-    expect((identity as Raw).domainPrefix).not.toBe((productionIdentity as Raw).domainPrefix);
+    const identity = example.identity as Raw;
+    const productionIdentity = production.identity as Raw;
+    expect(without(identity, 'domainPrefix')).toEqual(without(productionIdentity, 'domainPrefix'));
+    expect(identity.domainPrefix).not.toBe(productionIdentity.domainPrefix);
   });
 
   test('without a security-tooling account the detection toggles keep their defaults', () => {
-    const { detection: _detection, ...rest } = example;
-    const config = parseConfig({ ...rest, organization: { ...organization, securityTooling: undefined } });
+    const config = parseConfig({ ...without(example, 'detection'), organization: without(organization, 'securityTooling') });
     expect(config.detection).toEqual({ guardDuty: true, securityHub: true, config: true });
     expect(organizationSettings(config)?.securityToolingAccount).toBeUndefined();
   });
@@ -75,6 +75,11 @@ describe('the shipped accounts-apart example', () => {
     });
     expect(settings?.erasureApproval.approverRoleName).toBe('acme-crm-org-erasure-approver');
   });
+});
+
+test('organizationSettings refuses a block without the workload account (a config built in code, not parsed)', () => {
+  const config = { ...shippedConfig(ORGANIZATION_CONFIG), account: undefined };
+  expect(() => organizationSettings(config)).toThrow('config.account is required when config.organization is set');
 });
 
 describe('single-account deployments are unaffected', () => {
@@ -188,8 +193,7 @@ describe('the organization block refuses inconsistent combinations, each in plai
   });
 
   test('with a security-tooling account, leaving detection at its defaults (on) is refused for all three at once', () => {
-    const { detection: _detection, ...rest } = example;
-    expect(problemsOf(rest)).toEqual([
+    expect(problemsOf(without(example, 'detection'))).toEqual([
       expect.stringMatching(/^detection\.guardDuty: must be false when organization\.securityTooling is set/),
       expect.stringMatching(/^detection\.securityHub: must be false/),
       expect.stringMatching(/^detection\.config: must be false/),
