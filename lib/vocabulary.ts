@@ -62,6 +62,13 @@ export const STACK_PARTS = {
   audit: 'audit',
   app: 'app',
   operations: 'operations',
+  // The accounts-apart layout (config `organization`), each deployed with its account's credentials.
+  /** The log-archive account: write-once copies of the trail logs and the evidence. */
+  logArchive: 'log-archive',
+  /** The backup account: the logically air-gapped vault, one stack per backup region. */
+  backupAccount: 'backup-account',
+  /** The management account: the service control policies. */
+  guardrails: 'guardrails',
 } as const;
 export type StackPart = (typeof STACK_PARTS)[keyof typeof STACK_PARTS];
 
@@ -77,8 +84,18 @@ export const STACK_IDS = {
   audit: 'Audit',
   app: 'App',
   operations: 'Operations',
+  logArchive: 'LogArchive',
+  backupAccount: 'BackupAccount',
+  guardrails: 'Guardrails',
 } as const;
 export type StackKey = keyof typeof STACK_IDS;
+
+/**
+ * Construct ID of a stack the app repeats per region (the backup account's, one per backup region):
+ * construct IDs are unique in the app, stack names only per account and region, so the name stays
+ * `deploymentNames(d).stack(part)` and only the ID carries the region.
+ */
+export const regionalStackId = (key: StackKey, region: string): string => `${STACK_IDS[key]}-${region}`;
 
 /** Subnet groups of the isolated VPC (their names are part of the subnets' logical IDs). */
 export const SUBNET_GROUPS = {
@@ -181,6 +198,8 @@ export function deploymentNames(deployment: string) {
     cryptoErasureFunction: fn('crypto-erasure'),
     cryptoErasureStateMachine: fn('crypto-erasure'),
     cryptoErasureRole: fn('crypto-erasure'),
+    /** Default approver role of the two-person rule for crypto-erasure (config `organization.erasureApproval`). */
+    erasureApproverRole: fn('erasure-approver'),
 
     // Alarm name prefixes.
     alarmPrefix: {

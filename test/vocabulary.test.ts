@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { deploymentNames, LOGICAL_IDS, TAG } from '../lib/vocabulary';
+import { deploymentNames, LOGICAL_IDS, regionalStackId, STACK_IDS, STACK_PARTS, TAG } from '../lib/vocabulary';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -114,6 +114,25 @@ test('pins the fixed names that key policies, commands and other regions find re
   expect(n.databaseInstance).toBe('crm-demo-crm');
   expect(n.drReplicaBucket('phi-replica', '111122223333', 'us-west-2')).toBe('crm-demo-phi-replica-111122223333-us-west-2');
   expect(n.stack('app')).toBe('crm-demo-app');
+});
+
+test('pins the stacks of the accounts-apart layout (config organization): one part, one ID, one name each', () => {
+  const n = deploymentNames('crm-org');
+  expect(n.stack(STACK_PARTS.logArchive)).toBe('crm-org-log-archive');
+  expect(n.stack(STACK_PARTS.backupAccount)).toBe('crm-org-backup-account');
+  expect(n.stack(STACK_PARTS.guardrails)).toBe('crm-org-guardrails');
+  expect([STACK_IDS.logArchive, STACK_IDS.backupAccount, STACK_IDS.guardrails]).toEqual([
+    'LogArchive',
+    'BackupAccount',
+    'Guardrails',
+  ]);
+  // One backup-account stack per backup region: same stack name in each region, the region in the construct ID.
+  expect(regionalStackId('backupAccount', 'us-west-2')).toBe('BackupAccount-us-west-2');
+  expect(n.erasureApproverRole).toBe('crm-org-erasure-approver');
+  // Every part and every ID is distinct, and each part has its ID.
+  expect(new Set(Object.values(STACK_PARTS)).size).toBe(Object.keys(STACK_PARTS).length);
+  expect(new Set(Object.values(STACK_IDS)).size).toBe(Object.keys(STACK_IDS).length);
+  expect(Object.keys(STACK_IDS).sort()).toEqual(Object.keys(STACK_PARTS).sort());
 });
 
 /** Source files of the code (not tests, not generated files). */

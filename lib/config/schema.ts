@@ -15,6 +15,7 @@ import { accessReviewSchema, identitySchema } from './schema-identity';
 import { domainSchema, wafSchema, workloadSchema } from './schema-app';
 import { backupSchema } from './schema-backup';
 import { integrationsSchema } from './schema-integrations';
+import { organizationIssues, organizationSchema } from './schema-organization';
 import { DEPLOYMENT_PROFILES, profileIssues } from './profile-gate';
 
 /** CloudWatch Logs only accepts these retention values; the ones at or above 6 years (HIPAA 164.316(b)(2)). */
@@ -334,8 +335,11 @@ export const configSchema = z
       })
       .strict()
       .prefault({})
-      .describe('Detective services. On by default; switch off a service the organisation already runs in this account.'),
+      .describe(
+        'Detective services. On by default; switch off a service the organisation already runs in this account. With organization.securityTooling set, all three must be false: its delegated administrator runs them.',
+      ),
     integrations: integrationsSchema,
+    organization: organizationSchema,
     tags: z.record(z.string(), z.string()).default({}).describe('Extra tags applied to every resource.'),
   })
   .strict()
@@ -344,6 +348,7 @@ export const configSchema = z
     reportIssues(ctx, profileIssues(config));
     reportIssues(ctx, phiLockIssues(config));
     reportIssues(ctx, regionIssues(config));
+    reportIssues(ctx, organizationIssues(config));
   }, RUN_ON_ANY_OBJECT);
 
 export type DeploymentConfig = z.output<typeof configSchema>;

@@ -9,7 +9,8 @@ import { profileIssues } from '../../lib/config/profile-gate';
 import { configSchema, regionIssues } from '../../lib/config/schema';
 import { backupIssues } from '../../lib/config/schema-backup';
 import { integrationBaaIssues } from '../../lib/config/schema-integrations';
-import { rawConfig } from '../helpers/config';
+import { organizationIssues } from '../../lib/config/schema-organization';
+import { ORGANIZATION_CONFIG, rawConfig } from '../helpers/config';
 
 type Raw = Record<string, unknown>;
 
@@ -48,6 +49,9 @@ function edit(raw: Raw, at: string, value: unknown): Raw {
 const edits = (raw: Raw, changes: [string, unknown][]): Raw => changes.reduce((r, [at, v]) => edit(r, at, v), raw);
 
 const production = rawConfig('config/production.example.json');
+/** The organization block of the shipped example, and the same without a security-tooling account. */
+const organization = rawConfig(ORGANIZATION_CONFIG).organization as Raw;
+const organizationWithoutTooling = edit(organization, 'securityTooling', undefined);
 
 /**
  * One field failure of each kind zod aborts on (before this fix, each hid every cross-field problem),
@@ -76,6 +80,8 @@ interface CrossFieldRule {
   readonly breaks: [string, unknown][];
   readonly message: RegExp;
   readonly sibling?: { readonly change: [string, unknown]; readonly message: RegExp };
+  /** A field the rule compares with: when that one fails, the rule has nothing to compare. */
+  readonly reads?: string;
 }
 const CROSS_FIELD_RULES: CrossFieldRule[] = [
   {
@@ -250,6 +256,62 @@ const CROSS_FIELD_RULES: CrossFieldRule[] = [
       message: /^identity\.mfaFactors\.2: must be text in quotes, not 2$/,
     },
   },
+  {
+    rule: 'organization: the workload account is pinned',
+    breaks: [
+      ['organization', organizationWithoutTooling],
+      ['account', undefined],
+    ],
+    message: /^account: is required when organization is set/,
+    sibling: {
+      change: ['organization.managementAccount', null],
+      message: /^organization\.managementAccount: must be text in quotes, not null$/,
+    },
+  },
+  {
+    rule: 'organization: each part in its own account',
+    breaks: [['organization', { ...organizationWithoutTooling, backup: { account: '111122223333', regions: ['us-west-2'] } }]],
+    message: /^organization\.backup\.account: is the same account as the workload account \(account\) \(111122223333\)/,
+    sibling: {
+      change: ['organization.erasureApproval.requestExpiryHours', '24'],
+      message: /^organization\.erasureApproval\.requestExpiryHours: must be a number, not "24"$/,
+    },
+  },
+  {
+    rule: 'organization: one air-gapped vault per backup region',
+    breaks: [
+      [
+        'organization',
+        { ...organizationWithoutTooling, backup: { account: '333333333333', regions: ['us-west-2', 'us-west-2'] } },
+      ],
+    ],
+    message: /^organization\.backup\.regions\.1: lists us-west-2 twice/,
+    sibling: {
+      change: ['organization.backup.account', 12],
+      message: /^organization\.backup\.account: must be text in quotes, not 12$/,
+    },
+  },
+  {
+    rule: 'organization: detection defers to the security-tooling account',
+    breaks: [
+      ['organization', organization],
+      ['detection', { guardDuty: false, securityHub: false }],
+    ],
+    message: /^detection\.config: must be false when organization\.securityTooling is set/,
+    sibling: {
+      change: ['organization.securityTooling.account', 5],
+      message: /^organization\.securityTooling\.account: must be text in quotes, not 5$/,
+    },
+  },
+  {
+    rule: "organization: the approver is none of the deployment's own roles",
+    breaks: [
+      ['organization', { ...organizationWithoutTooling, erasureApproval: { approverRoleName: 'acme-crm-prod-crypto-erasure' } }],
+    ],
+    message: /^organization\.erasureApproval\.approverRoleName: must differ from the crypto-erasure role of this deployment/,
+    reads: 'name',
+    sibling: { change: ['organization.workloadOuId', 7], message: /^organization\.workloadOuId: must be text in quotes, not 7$/ },
+  },
 ];
 
 describe('cross-field rules are reported together with field problems, each in plain words', () => {
@@ -267,7 +329,7 @@ describe('cross-field rules are reported together with field problems, each in p
   });
 
   describe.each(FIELD_FAILURES)('with %s elsewhere', (_kind, [fieldAt, badValue], fieldMessage) => {
-    test.each(CROSS_FIELD_RULES)('$rule is reported too', ({ breaks, message }) => {
+    test.each(CROSS_FIELD_RULES.filter((r) => r.reads !== fieldAt))('$rule is reported too', ({ breaks, message }) => {
       const problems = problemsOfFile(edits(production, [...breaks, [fieldAt, badValue]]));
       expect(problems).toHaveLength(2);
       expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(fieldMessage), expect.stringMatching(message)]));
@@ -316,6 +378,21 @@ describe('the cross-field rules stay safe on any input, since they now see the r
     expect(crashes).toEqual([]);
   });
 
+  test('replacing any value of the organization block with anything gives problems, never a crash', () => {
+    const withBlock = edit(production, 'organization', organization);
+    const crashes: string[] = [];
+    for (const at of pathsOf(organization).map((p) => `organization.${p}`)) {
+      for (const value of garbage) {
+        try {
+          configSchema.safeParse(edit(withBlock, at, value), { error: plainConfigMessage });
+        } catch (e) {
+          crashes.push(`${at} = ${JSON.stringify(value)}: ${(e as Error).message}`);
+        }
+      }
+    }
+    expect(crashes).toEqual([]);
+  });
+
   test('a config that is not an object at all is refused with one message', () => {
     for (const value of [null, 5, 'config', [], true]) {
       expect(() => parseConfig(value)).toThrow(/has 1 problem:\n {2}- \(top level\): must be an object/);
@@ -329,6 +406,7 @@ describe('the cross-field rules stay safe on any input, since they now see the r
     ['regionIssues', regionIssues],
     ['backupIssues', backupIssues],
     ['integrationBaaIssues', integrationBaaIssues],
+    ['organizationIssues', organizationIssues],
   ])('%s finds nothing in input of the wrong shape', (_name, rule) => {
     for (const value of [...garbage, {}, { holdsPhi: 'true' }, { regions: 'us-east-1', network: { availabilityZones: 'x' } }]) {
       expect(rule(value)).toEqual([]);

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, loadConfig, parseConfig } from '../../lib/config/load';
-import { ALL_SHIPPED_CONFIGS, rawConfig, REPO_ROOT } from '../helpers/config';
+import { deploymentConfigs } from '../../scripts/lint-cfn/index';
+import { EVERY_CONFIG_FILE, rawConfig, REPO_ROOT } from '../helpers/config';
 
 function problemsOf(raw: unknown): string[] {
   try {
@@ -17,7 +18,11 @@ function problemsOf(raw: unknown): string[] {
 const demo = rawConfig();
 
 describe('shipped configs', () => {
-  test.each(ALL_SHIPPED_CONFIGS)('%s is valid and names its schema', (file) => {
+  test('every config in config/ is one the tests load (lint:cfn synthesizes each of them)', () => {
+    expect(deploymentConfigs()).toEqual([...EVERY_CONFIG_FILE].sort());
+  });
+
+  test.each(EVERY_CONFIG_FILE)('%s is valid and names its schema', (file) => {
     const config = loadConfig(file, REPO_ROOT);
     expect(config.name).toMatch(/^[a-z]/);
     expect(rawConfig(file).$schema).toBe('./schema.json');
