@@ -77,7 +77,7 @@ export const organizationSchema = z
       .strict()
       .optional()
       .describe(
-        'Optional: the security-tooling account that runs GuardDuty, Security Hub and AWS Config for the whole organization. When set, this deployment defers to it: detection.guardDuty, detection.securityHub and detection.config must be false.',
+        'Optional: the security-tooling account that runs GuardDuty, Security Hub, AWS Config, Amazon Inspector and Amazon Macie for the whole organization. When set, this deployment defers to it: detection.guardDuty, detection.securityHub, detection.config, detection.inspector and detection.macie must be false.',
       ),
     erasureApproval: z
       .object({
@@ -115,6 +115,10 @@ const DEFERRED_DETECTION = [
   ['guardDuty', 'GuardDuty'],
   ['securityHub', 'Security Hub'],
   ['config', 'AWS Config'],
+  // Inspector and Macie too: their delegated administrator enables member accounts, and a member's own
+  // Macie session or Inspector activation would fail or fight it.
+  ['inspector', 'Amazon Inspector'],
+  ['macie', 'Amazon Macie'],
 ] as const;
 
 /**

@@ -295,7 +295,7 @@ const CROSS_FIELD_RULES: CrossFieldRule[] = [
     rule: 'organization: detection defers to the security-tooling account',
     breaks: [
       ['organization', organization],
-      ['detection', { guardDuty: false, securityHub: false }],
+      ['detection', { guardDuty: false, securityHub: false, inspector: false, macie: false }],
     ],
     message: /^detection\.config: must be false when organization\.securityTooling is set/,
     sibling: {

@@ -53,7 +53,7 @@ describe('the shipped accounts-apart example', () => {
     const differing = ['organization', 'detection', 'name', 'description', 'identity'];
     expect(without(example, ...differing)).toEqual(without(production, ...differing));
     expect(example.name).not.toBe(production.name);
-    expect(example.detection).toEqual({ guardDuty: false, securityHub: false, config: false });
+    expect(example.detection).toEqual({ guardDuty: false, securityHub: false, config: false, inspector: false, macie: false });
     // The Cognito domain prefix is unique per region: a second deployment needs its own.
     const identity = example.identity as Raw;
     const productionIdentity = production.identity as Raw;
@@ -63,7 +63,9 @@ describe('the shipped accounts-apart example', () => {
 
   test('without a security-tooling account the detection toggles keep their defaults', () => {
     const config = parseConfig({ ...without(example, 'detection'), organization: without(organization, 'securityTooling') });
-    expect(config.detection).toEqual({ guardDuty: true, securityHub: true, config: true });
+    expect(config.detection).toEqual(
+      expect.objectContaining({ guardDuty: true, securityHub: true, config: true, inspector: true, macie: true }),
+    );
     expect(organizationSettings(config)?.securityToolingAccount).toBeUndefined();
   });
 
@@ -90,11 +92,9 @@ describe('single-account deployments are unaffected', () => {
   });
 
   test('detection stays on by default without the block', () => {
-    expect(shippedConfig('config/production.example.json').detection).toEqual({
-      guardDuty: true,
-      securityHub: true,
-      config: true,
-    });
+    expect(shippedConfig('config/production.example.json').detection).toEqual(
+      expect.objectContaining({ guardDuty: true, securityHub: true, config: true, inspector: true, macie: true }),
+    );
   });
 });
 
@@ -181,8 +181,10 @@ describe('the organization block refuses inconsistent combinations, each in plai
     ['guardDuty', 'GuardDuty'],
     ['securityHub', 'Security Hub'],
     ['config', 'AWS Config'],
+    ['inspector', 'Amazon Inspector'],
+    ['macie', 'Amazon Macie'],
   ])('with a security-tooling account, detection.%s must be false', (toggle, service) => {
-    const detection = { guardDuty: false, securityHub: false, config: false, [toggle]: true };
+    const detection = { ...(example.detection as Raw), [toggle]: true };
     expect(problemsOf({ ...example, detection })).toEqual([
       expect.stringMatching(
         new RegExp(
@@ -192,11 +194,13 @@ describe('the organization block refuses inconsistent combinations, each in plai
     ]);
   });
 
-  test('with a security-tooling account, leaving detection at its defaults (on) is refused for all three at once', () => {
+  test('with a security-tooling account, leaving detection at its defaults (on) is refused for all five at once', () => {
     expect(problemsOf(without(example, 'detection'))).toEqual([
       expect.stringMatching(/^detection\.guardDuty: must be false when organization\.securityTooling is set/),
       expect.stringMatching(/^detection\.securityHub: must be false/),
       expect.stringMatching(/^detection\.config: must be false/),
+      expect.stringMatching(/^detection\.inspector: must be false/),
+      expect.stringMatching(/^detection\.macie: must be false/),
     ]);
   });
 
@@ -281,7 +285,7 @@ describe('the organization block refuses inconsistent combinations, each in plai
         {
           account: undefined,
           keys: { rotationPeriodDays: '90' },
-          detection: { guardDuty: true, securityHub: false, config: false },
+          detection: { guardDuty: true, securityHub: false, config: false, inspector: false, macie: false },
         },
       ),
     );
