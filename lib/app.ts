@@ -1,6 +1,8 @@
 import { Annotations, App, AspectPriority, Aspects, Tags, type AppProps } from 'aws-cdk-lib';
 import { describeRelaxations, sandboxRelaxations } from './config/profile';
 import type { DeploymentConfig } from './config/schema';
+import { organizationSettings } from './config/organization';
+import { GuardrailsStack, guardrailsOf } from './stacks/guardrails-stack';
 import { EligibleServicesGuard } from './compliance/eligible-services-guard';
 import { LambdaLogGroups, LogPolicyCheck } from './compliance/log-policy';
 import { LogDataProtection } from './constructs/log-data-protection';
@@ -17,7 +19,7 @@ import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { OperationsStack } from './stacks/operations-stack';
 import { disposeOnDestroy } from './constructs/disposal';
-import { TAG, type StackPart } from './vocabulary';
+import { STACK_IDS, TAG, type StackPart } from './vocabulary';
 
 /** The stacks of one deployment. */
 export interface Deployment {
@@ -31,6 +33,8 @@ export interface Deployment {
   readonly identity: IdentityStack;
   readonly app: AppStack;
   readonly operations: OperationsStack;
+  /** Management account, only with `organization`: the service control policies. */
+  readonly guardrails?: GuardrailsStack;
 }
 
 /** Builds every stack of one deployment into `app`. Stacks wire; constructs own each concern. */
@@ -127,6 +131,26 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
     certificateSigningKey: keys.certificateSigningKey,
   });
 
+  const workload = { keys, network, data, dr, drOperations, backup, audit, identity, app: web, operations };
+  const organization = organizationSettings(config);
+  let guardrails: GuardrailsStack | undefined;
+  if (organization) {
+    const stackProps = deploymentStackProps(config, {
+      part: 'guardrails',
+      purpose: 'management account: service control policies on the workload OU',
+      stateful: false,
+      account: organization.managementAccount,
+    });
+    guardrails = new GuardrailsStack(app, STACK_IDS.guardrails, {
+      ...stackProps,
+      guardrails: guardrailsOf(config.name, organization),
+    });
+    // Last: the workload's first deploy meets no guardrail; later deploys go through the exempt roles.
+    for (const stack of Object.values(workload)) {
+      guardrails.addStackDependency(stack, 'the guardrails attach once the workload is deployed');
+    }
+  }
+
   Tags.of(app).add(TAG.deployment, config.name);
   Tags.of(app).add(TAG.holdsPhi, String(config.holdsPhi));
   for (const [k, v] of Object.entries(config.tags)) Tags.of(app).add(k, v);
@@ -145,7 +169,7 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
   Aspects.of(app).add(new LogDataProtection(), { priority: AspectPriority.MUTATING });
   const relaxations = sandboxRelaxations(config);
   Aspects.of(app).add(new LogPolicyCheck(relaxations.disposable), { priority: AspectPriority.READONLY });
-  const deployment = { keys, network, data, dr, drOperations, backup, audit, identity, app: web, operations };
+  const deployment: Deployment = guardrails ? { ...workload, guardrails } : workload;
   if (relaxations.disposable) {
     disposeOnDestroy(app);
     // Info, not a warning: a warning fails synth here (lib/compliance/report.ts) and under `cdk synth --strict`.

@@ -12,6 +12,8 @@ export interface DeploymentStackOptions {
   readonly stateful: boolean;
   /** Region override (the DR stacks). @default config.regions.primary */
   readonly region?: string;
+  /** Account override (the stacks of the other accounts, `organization`). @default config.account */
+  readonly account?: string;
 }
 
 /**
@@ -28,7 +30,7 @@ export function deploymentStackProps(config: DeploymentConfig, opts: DeploymentS
     : '';
   return {
     stackName: deploymentNames(config.name).stack(opts.part),
-    env: { account: config.account, region: opts.region ?? config.regions.primary },
+    env: { account: opts.account ?? config.account, region: opts.region ?? config.regions.primary },
     description: `HIPAA CRM hosting (${config.name}): ${opts.purpose}. ${phiNote}${sandboxNote}`,
     terminationProtection: opts.stateful && !relaxations.disposable,
     tags: { [TAG.stateful]: String(opts.stateful) },

@@ -1,11 +1,32 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as organizations from 'aws-cdk-lib/aws-organizations';
 import type { Construct } from 'constructs';
+import type { OrganizationSettings } from '../config/organization';
+import { deploymentNames } from '../vocabulary';
 import {
+  cdkExecutionRoleArns,
   OrganizationGuardrails,
   type GuardrailConcern,
   type OrganizationGuardrailsProps,
 } from '../constructs/organization-guardrails';
+
+/**
+ * The guardrails of `organization`'s deployment: the workload's regions and the backup regions are the
+ * allowed ones; the crypto-erasure role is the one that may destroy keys; the CDK execution roles of
+ * every account of the deployment keep deploying settings changes.
+ */
+export function guardrailsOf(deployment: string, organization: OrganizationSettings): OrganizationGuardrailsProps {
+  const allowedRegions = [...new Set([organization.primaryRegion, organization.drRegion, ...organization.backupRegions])];
+  const accounts = [organization.workloadAccount, organization.logArchiveAccount, organization.backupAccount];
+  return {
+    deployment,
+    organizationId: organization.organizationId,
+    workloadOuId: organization.workloadOuId,
+    allowedRegions,
+    erasureRoleArns: [`arn:aws:iam::${organization.workloadAccount}:role/${deploymentNames(deployment).cryptoErasureRole}`],
+    deployerRoleArns: cdkExecutionRoleArns({ accounts, regions: allowedRegions }),
+  };
+}
 
 export interface GuardrailsStackProps extends StackProps {
   /** What the guardrails protect and whom they exempt (see `OrganizationGuardrailsProps`). */
