@@ -598,3 +598,11 @@ test("the names the rules select by are the vocabulary's", () => {
   );
   for (const id of pinned) expect(text).toMatch(new RegExp(`\\b${id}\\b`));
 });
+
+test('every project rule the cross-stack key acknowledgement relies on exists', () => {
+  const acknowledgements = fs.readFileSync(path.join(__dirname, '../../lib/compliance/acknowledge.ts'), 'utf8');
+  const relied = [...acknowledgements.matchAll(/projectRule: '(\w+)'/g)].map((m) => m[1]);
+  expect(relied.length).toBe(5);
+  const rules = ruleBlocks().map((r) => r.name);
+  for (const rule of relied) expect(rules).toContain(rule);
+});
