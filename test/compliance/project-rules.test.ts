@@ -591,13 +591,15 @@ test("the names the rules select by are the vocabulary's", () => {
   expect(text).toContain('-crypto-erasure$/');
   expect(text).toContain('-break-glass$/');
   // Pinned logical IDs.
-  const pinned = [LOGICAL_IDS.identity.breakGlassRole, LOGICAL_IDS.data.documentsBucket, LOGICAL_IDS.dr.phiReplicaBucket];
-  pinned.push(
+  const pinned: string[] = [
+    LOGICAL_IDS.identity.breakGlassRole,
+    LOGICAL_IDS.data.documentsBucket,
+    LOGICAL_IDS.dr.phiReplicaBucket,
     LOGICAL_IDS.audit.evidenceBucket,
     LOGICAL_IDS.dr.evidenceReplicaBucket,
     LOGICAL_IDS.audit.trailBucket,
     LOGICAL_IDS.dr.trailReplicaBucket,
-  );
+  ];
   for (const id of pinned) expect(text).toMatch(new RegExp(`\\b${id}\\b`));
 });
 
