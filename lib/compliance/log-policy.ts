@@ -11,7 +11,6 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
-import { acknowledgeCrossStackKey } from './acknowledge';
 import { STATEFUL_REMOVAL_POLICY } from './retention';
 
 function properties(resource: CfnResource): Record<string, unknown> {
@@ -64,7 +63,6 @@ export class LambdaLogGroups implements IAspect {
     });
     // The Ref makes CloudFormation create the log group first; a DependsOn would repeat it (cfn-lint W3005).
     node.addPropertyOverride('LoggingConfig.LogGroup', logGroup.logGroupName);
-    acknowledgeCrossStackKey(logGroup.node.defaultChild as CfnResource, key, 'logGroup', `the log group of ${node.node.path}`);
   }
 }
 

@@ -32,6 +32,11 @@ export interface OffloadedRun {
   readonly templatePaths: readonly string[];
   /** The plugin's props for this run. @default the check's props */
   readonly props?: unknown;
+  /**
+   * Copies the run validates in place of some of its templates (original path → copy path): the findings
+   * name the original templates. @default the templates themselves
+   */
+  readonly copies?: ReadonlyMap<string, string>;
 }
 
 /** What a plugin's `validate` needs from the context, without the construct tree (it cannot cross threads). */
@@ -108,6 +113,8 @@ class Job {
   private readonly port: MessagePort;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   private readonly worker: Worker;
+  /** Copy path → original template path of the runs in progress. */
+  private originals = new Map<string, string>();
 
   constructor(
     readonly check: OffloadedCheck,
@@ -136,15 +143,21 @@ class Job {
   run(context: IPolicyValidationContext): this {
     const { templatePaths, stackTemplates, accountId, region } = context;
     const planned = this.check.runs?.(context) ?? [{ templatePaths }];
-    const runs: WorkerRun[] = planned.map((run) => ({
-      context: {
-        templatePaths: [...run.templatePaths],
-        stackTemplates: stackTemplates.filter((t) => run.templatePaths.includes(t.templatePath)),
-        accountId,
-        region,
-      },
-      props: run.props,
-    }));
+    const runs: WorkerRun[] = planned.map((run) => {
+      const read = (templatePath: string) => run.copies?.get(templatePath) ?? templatePath;
+      return {
+        context: {
+          templatePaths: run.templatePaths.map(read),
+          stackTemplates: stackTemplates
+            .filter((t) => run.templatePaths.includes(t.templatePath))
+            .map((t) => ({ ...t, templatePath: read(t.templatePath) })),
+          accountId,
+          region,
+        },
+        props: run.props,
+      };
+    });
+    this.originals = new Map(planned.flatMap((run) => [...(run.copies ?? [])].map(([original, copy]) => [copy, original])));
     Atomics.store(this.flag, 0, 0);
     this.port.postMessage(runs);
     return this;
@@ -167,7 +180,16 @@ class Job {
     else this.cancel();
     if (waited === 'timed-out' || !message) throw new Error(`${this.check.exportName} did not finish on its worker thread`);
     if (!message.report) throw new Error(`${this.check.exportName} failed: ${message.error}`);
-    return message.report;
+    return this.namingOriginals(message.report);
+  }
+
+  /** `report` with every copy's path replaced by its original's: CDK finds the stack of a finding by its template path. */
+  private namingOriginals(report: PolicyValidationPluginReport): PolicyValidationPluginReport {
+    if (this.originals.size === 0) return report;
+    let text = JSON.stringify(report);
+    const inJson = (s: string) => JSON.stringify(s).slice(1, -1);
+    for (const [copy, original] of this.originals) text = text.split(inJson(copy)).join(inJson(original));
+    return JSON.parse(text) as PolicyValidationPluginReport;
   }
 }
 

@@ -12,6 +12,7 @@ import {
 } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
+import { resolveKeyImports } from './key-imports';
 import { controlTowerRulesFor, templateResourceTypes } from './control-tower-rules';
 import { OffloadedRound, type OffloadedCheck, type OffloadedRun } from './offloaded-validation';
 
@@ -76,19 +77,28 @@ let lastPlan: { key: string; plan: OffloadedRun[][] } | undefined;
 /**
  * The cfn-guard runs for `templatePaths`, shared out over `shards`: one per template, with the Control
  * Tower rules that can report on it (control-tower-rules.ts), the heaviest first to the least loaded
- * shard. A template that no rule can report on is not run.
+ * shard. A template that no rule can report on is not run. A template that imports a key of this app's
+ * key stacks is read with those imports resolved to the key (key-imports.ts): the rules then see the
+ * customer-managed key CloudFormation will use, with no acknowledgement.
  */
 export function cfnGuardPlan(templatePaths: readonly string[], shards: number): OffloadedRun[][] {
   const key = JSON.stringify([templatePaths, shards]);
   if (lastPlan?.key === key) return lastPlan.plan;
+  const copies = resolveKeyImports(templatePaths, fs.mkdtempSync(path.join(os.tmpdir(), 'guard-key-imports-')));
   const runs = templatePaths
     .map((templatePath) => {
       const rules = controlTowerRulesFor(templateResourceTypes(templatePath));
       const weight = fs.statSync(templatePath).size * rules.length;
       const props = { controlTowerRulesEnabled: false, rules, maxBuffer: GUARD_OUTPUT_LIMIT };
-      return { run: { templatePaths: [templatePath], props } satisfies OffloadedRun, weight };
+      const copy = copies.get(templatePath);
+      const run: OffloadedRun = {
+        templatePaths: [templatePath],
+        props,
+        ...(copy && { copies: new Map([[templatePath, copy]]) }),
+      };
+      return { run, weight };
     })
-    .filter(({ run }) => run.props.rules.length > 0)
+    .filter(({ run }) => (run.props as { rules: string[] }).rules.length > 0)
     .sort((a, b) => b.weight - a.weight || a.run.templatePaths[0].localeCompare(b.run.templatePaths[0]));
   const plan = Array.from({ length: shards }, () => ({ runs: [] as OffloadedRun[], weight: 0 }));
   for (const { run, weight } of runs) {

@@ -4,7 +4,6 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeCrossStackKey } from '../compliance/acknowledge';
 
 /** Name of the Glue table over Cognito's exported user activity. */
 export const USER_ACTIVITY_TABLE = 'user_activity';
@@ -98,7 +97,6 @@ export class AthenaAuditReview extends Construct {
         },
       },
     });
-    acknowledgeCrossStackKey(this.workGroup, props.encryptionKey, 'athenaWorkGroup', "the workgroup's query results");
 
     this.database = new glue.CfnDatabase(this, 'Database', {
       catalogId: stack.account,

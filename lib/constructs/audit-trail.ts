@@ -5,7 +5,6 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeCrossStackKey } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { LockedBucket, type LockedBucketProps } from './locked-bucket';
 import type { ReplicationDestination } from './replication-role';
@@ -176,12 +175,6 @@ export class AuditTrail extends Construct {
       removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
     this.logGroup = logGroup;
-    acknowledgeCrossStackKey(
-      logGroup.node.defaultChild as logs.CfnLogGroup,
-      props.encryptionKey,
-      'logGroup',
-      'the CloudTrail log group',
-    );
 
     // CloudTrail names its streams `<account>_CloudTrail_<trail region>`, with `_<n>` when it needs several.
     const streams = `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${props.logGroupName}:log-stream:${stack.account}_CloudTrail_${stack.region}*`;
@@ -228,7 +221,5 @@ export class AuditTrail extends Construct {
     trail.node.addDependency(bucket.policy!, logsPolicy);
     this.trail = trail;
     this.trailArn = trail.attrArn;
-
-    acknowledgeCrossStackKey(trail, props.encryptionKey, 'trail', 'the trail');
   }
 }

@@ -6,7 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
+import { acknowledge } from '../compliance/acknowledge';
 import { EventTopicTarget } from './event-topic-target';
 
 /** The fields a notification carries. Identifiers only: none of them can hold PHI. */
@@ -128,12 +128,6 @@ export class BackupJobNotifications extends Construct {
       // Declares the queue a dead-letter queue (Control Tower CT.SQS.PR.1); "allowAll" is also SQS's default.
       redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     });
-    acknowledgeCrossStackKey(
-      this.deadLetterQueue.node.defaultChild as CfnResource,
-      props.deadLetterKey,
-      'sqsQueue',
-      'the dead-letter queue of the backup job notifications',
-    );
     acknowledge(this.deadLetterQueue.node.defaultChild as CfnResource, {
       ruleId: 'AwsSolutions::AwsSolutions-SQS3',
       control: '164.308(a)(7)(ii)(A)',

@@ -7,7 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
+import { acknowledge } from '../compliance/acknowledge';
 import { ManagedPolicyRole } from './managed-policy-role';
 import { flattenLikeCdkNag } from './wildcard-acknowledgement';
 import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
@@ -214,12 +214,6 @@ export class CrmService extends Construct {
       scaleInCooldown: Duration.minutes(5),
     });
 
-    acknowledgeCrossStackKey(
-      this.logGroup.node.defaultChild as logs.CfnLogGroup,
-      props.logEncryptionKey,
-      'logGroup',
-      'the CRM container log group',
-    );
     acknowledge(this.executionRole.policy.node.defaultChild as iam.CfnManagedPolicy, {
       ruleId: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       control: '164.312(a)(1)',

@@ -17,7 +17,7 @@ import {
   PROTECTED_DATA_CLASSES,
   type ErasurePhase,
 } from '../../lambda/shared/key-lifecycle-contract';
-import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
+import { acknowledge } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { deploymentNames } from '../vocabulary';
 import { CERTIFICATE_SIGNING_ALGORITHM } from './certificate-signing-key';
@@ -154,12 +154,6 @@ export class CryptoErasure extends Construct {
       retention: props.logRetentionDays as logs.RetentionDays,
       removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
-    acknowledgeCrossStackKey(
-      this.stateMachineLogGroup.node.defaultChild as CfnResource,
-      props.auditKey,
-      'logGroup',
-      `the log group of the ${stateMachineName} state machine`,
-    );
 
     const stateMachineArn = stack.formatArn({
       service: 'states',

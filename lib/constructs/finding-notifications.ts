@@ -7,7 +7,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
+import { acknowledge } from '../compliance/acknowledge';
 import { EventTopicTarget } from './event-topic-target';
 import type { DeploymentConfig } from '../config/schema';
 
@@ -210,12 +210,6 @@ export class FindingNotifications extends Construct {
       // Declares the queue a dead-letter queue (Control Tower CT.SQS.PR.1); "allowAll" is also SQS's default.
       redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     });
-    acknowledgeCrossStackKey(
-      this.deadLetterQueue.node.defaultChild as CfnResource,
-      key,
-      'sqsQueue',
-      'the dead-letter queue of the finding notifications',
-    );
     acknowledge(this.deadLetterQueue.node.defaultChild as CfnResource, {
       ruleId: 'AwsSolutions::AwsSolutions-SQS3',
       control: '164.308(a)(6)(ii)',

@@ -5,7 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
+import { acknowledge } from '../compliance/acknowledge';
 import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 
 /**
@@ -205,7 +205,7 @@ export class PhiDatabase extends Construct {
 
     this.masterUserSecretArn = (this.instance.node.defaultChild as rds.CfnDBInstance).attrMasterUserSecretSecretArn;
 
-    this.acknowledgeFindings(props);
+    this.acknowledgeFindings();
   }
 
   /**
@@ -221,8 +221,7 @@ export class PhiDatabase extends Construct {
     client.connections.allowTo(this.instance, ec2.Port.tcp(this.port), description);
   }
 
-  private acknowledgeFindings(props: PhiDatabaseProps): void {
-    const instance = this.instance.node.defaultChild as rds.CfnDBInstance;
+  private acknowledgeFindings(): void {
     acknowledge(this.monitoringRole.node.defaultChild as iam.CfnRole, {
       ruleId:
         'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
@@ -230,14 +229,5 @@ export class PhiDatabase extends Construct {
       reason:
         'AmazonRDSEnhancedMonitoringRole is the AWS-maintained policy that RDS documents for enhanced monitoring; it only lets RDS create and write the RDS* (RDSOSMetrics) log groups. A customer-managed copy would need the same log-group wildcards. The role can only be assumed by RDS monitoring for this instance of this account.',
     });
-    acknowledgeCrossStackKey(instance, props.encryptionKey, 'rdsStorage', 'the database storage');
-    for (const logGroup of Object.values(this.logGroups)) {
-      acknowledgeCrossStackKey(
-        logGroup.node.defaultChild as logs.CfnLogGroup,
-        props.logEncryptionKey,
-        'logGroup',
-        'the log group',
-      );
-    }
   }
 }

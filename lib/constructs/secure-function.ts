@@ -7,7 +7,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge';
+import { acknowledge } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 import { immutableRoleReference } from './immutable-role-reference';
@@ -140,12 +140,6 @@ export class SecureFunction extends Construct {
       retention: props.logRetentionDays as logs.RetentionDays,
       removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
-    acknowledgeCrossStackKey(
-      this.logGroup.node.defaultChild as CfnResource,
-      props.encryptionKey,
-      'logGroup',
-      `the log group of ${props.functionName}`,
-    );
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.KMS,
@@ -157,12 +151,6 @@ export class SecureFunction extends Construct {
       // Declares the queue a dead-letter queue (Control Tower CT.SQS.PR.1); "allowAll" is also SQS's default.
       redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     });
-    acknowledgeCrossStackKey(
-      this.deadLetterQueue.node.defaultChild as CfnResource,
-      props.encryptionKey,
-      'sqsQueue',
-      `the dead-letter queue of ${props.functionName}`,
-    );
 
     if (network) {
       this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {

@@ -4,7 +4,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgeCrossStackKey } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 
@@ -52,7 +51,6 @@ export class VpcFlowLog extends Construct {
     });
     const cfnLogGroup = this.logGroup.node.defaultChild as CfnResource;
     cfnLogGroup.overrideLogicalId(`${id}Group`);
-    acknowledgeCrossStackKey(cfnLogGroup, props.encryptionKey, 'logGroup', 'the flow-log group');
 
     const role = new iam.Role(this, 'Role', {
       description: 'Lets VPC Flow Logs of this account deliver to the flow-log group',

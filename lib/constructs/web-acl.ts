@@ -4,7 +4,6 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { acknowledgeCrossStackKey } from '../compliance/acknowledge';
 import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 
 /** AWS managed rule groups that always block, in evaluation order (the anonymous-IP list is optional). */
@@ -244,12 +243,6 @@ export class WebAcl extends Construct {
       redactedFields: [...REDACTED_HEADERS.map((name) => ({ singleHeader: { Name: name } })), { queryString: {} }],
     });
     loggingConfiguration.node.addDependency(logGroup, deliveryPolicy);
-    acknowledgeCrossStackKey(
-      logGroup.node.defaultChild as logs.CfnLogGroup,
-      props.logEncryptionKey,
-      'logGroup',
-      'the WAF log group',
-    );
     return { logGroup, loggingConfiguration };
   }
 }

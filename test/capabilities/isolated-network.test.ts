@@ -284,7 +284,6 @@ describe.each([
         ]),
         'Network/Custom::VpcRestrictDefaultSGCustomResourceProvider/Handler cdk-validator-cfnguard::lambda_inside_vpc_check',
         // The app's log policy adds the handler's log group and its acknowledgement (network-stack.test.ts).
-        'Network/Isolated/FlowLog/LogGroup/Resource cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
       ].sort(),
     );
     // Each sits on the exact CloudFormation resource the finding names, with a HIPAA-cited reason.

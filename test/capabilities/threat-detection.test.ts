@@ -170,7 +170,6 @@ describe.each(SHIPPED_CONFIGS)('ThreatDetection from %s', (file) => {
       },
     ]);
   });
-
 });
 
 // The toggles act the same whatever the config: checked on the demo config only.

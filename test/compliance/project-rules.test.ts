@@ -16,9 +16,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { acknowledgeCrossStackKey } from '../../lib/compliance/acknowledge';
 import { PROJECT_RULES_DIR } from '../../lib/compliance/plugins';
-import { acknowledgedFindings, openFindings, readValidationReport } from '../../lib/compliance/report';
 import { deploymentNames, LOGICAL_IDS, TAG } from '../../lib/vocabulary';
 import { shippedAssembly } from '../helpers/shipped-assembly';
 
@@ -603,46 +601,3 @@ test("the names the rules select by are the vocabulary's", () => {
   for (const id of pinned) expect(text).toMatch(new RegExp(`\\b${id}\\b`));
 });
 
-test('every project rule the cross-stack key acknowledgement relies on exists', () => {
-  const acknowledgements = fs.readFileSync(path.join(__dirname, '../../lib/compliance/acknowledge.ts'), 'utf8');
-  const relied = [...acknowledgements.matchAll(/projectRule: '(\w+)'/g)].map((m) => m[1]);
-  expect(relied.length).toBe(5);
-  const rules = ruleBlocks().map((r) => r.name);
-  for (const rule of relied) expect(rules).toContain(rule);
-});
-
-test('a log group keyed from another stack: the Control Tower rule is acknowledged, the project rule never', () => {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'project-rules-synth-'));
-  const controlTowerLogGroupRule = path.join(
-    path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard')),
-    '../rules/control-tower/cfn-guard/cloudwatch/ct-cloudwatch-pr-3.guard',
-  );
-  const app = new App({
-    outdir,
-    policyValidationBeta1: [
-      new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: [PROJECT_RULES_DIR, controlTowerLogGroupRule] }),
-    ],
-  });
-  const key = new kms.Key(new Stack(app, 'Keys'), 'Key');
-  const logs_ = new Stack(app, 'Logs');
-  for (const id of ['Kept', 'KeyOverridden']) {
-    const log = new logs.LogGroup(logs_, id, { encryptionKey: key, retention: logs.RetentionDays.SIX_YEARS });
-    acknowledgeCrossStackKey(log.node.defaultChild as logs.CfnLogGroup, key, 'logGroup', `the ${id} log group`);
-  }
-  (logs_.node.findChild('KeyOverridden').node.defaultChild as logs.CfnLogGroup).addPropertyDeletionOverride('KmsKeyId');
-  // CDK prints the report and sets the process's exit code (restored here); `npm run synth` reads the report.
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  const exitCode = process.exitCode;
-  app.synth();
-  process.exitCode = exitCode;
-  const report = readValidationReport(outdir);
-  expect(openFindings(report).map((f) => [f.rule, f.constructPath])).toEqual([
-    ['project_log_group_encrypted_six_years', 'Logs/KeyOverridden/Resource'],
-  ]);
-  const acknowledged = acknowledgedFindings(report);
-  expect(acknowledged.map((f) => [f.rule, f.constructPath]).sort()).toEqual([
-    ['cloudwatch_log_group_encrypted_check', 'Logs/Kept/Resource'],
-    ['cloudwatch_log_group_encrypted_check', 'Logs/KeyOverridden/Resource'],
-  ]);
-  for (const f of acknowledged) expect(f.reason).toContain('cdk-validator-cfnguard::project_log_group_encrypted_six_years');
-});

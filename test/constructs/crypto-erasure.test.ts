@@ -609,7 +609,7 @@ describe.each(SHIPPED_CONFIGS)('CryptoErasure compliance in %s', (file) => {
     expect(openFindings(report).filter(ours)).toEqual([]);
   });
 
-  test('acknowledged: only the outside-VPC placement, the documented "*" actions, the certificate prefix and the cross-stack key false positives', () => {
+  test('acknowledged: only the outside-VPC placement, the documented "*" actions and the certificate prefix', () => {
     const acked = acknowledgedFindings(report)
       .filter(ours)
       .map((f) => `${f.rule} @ ${f.constructPath.slice(`${STACK_IDS.operations}/CryptoErasure/`.length)}`)
@@ -629,10 +629,7 @@ describe.each(SHIPPED_CONFIGS)('CryptoErasure compliance in %s', (file) => {
         `AwsSolutions-IAM5[Resource::arn:aws:kms:${config.regions.dr}:${account}:key/*] @ Handler/Policy/Resource`,
         'HIPAA.Security-LambdaInsideVPC @ Handler/Function/Resource',
         'NIST.800.53.R5-LambdaInsideVPC @ Handler/Function/Resource',
-        'cloudwatch_log_group_encrypted_check @ Handler/LogGroup/Resource',
-        'cloudwatch_log_group_encrypted_check @ StateMachineLogGroup/Resource',
         'lambda_inside_vpc_check @ Handler/Function/Resource',
-        'sqs_queue_encrypted_check @ Handler/DeadLetterQueue/Resource',
       ].sort(),
     );
   });

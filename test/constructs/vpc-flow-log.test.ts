@@ -69,12 +69,10 @@ describe('VpcFlowLog', () => {
     });
   });
 
-  test('with the key in another stack, acknowledges only the cfn-guard false positive on the log group', () => {
+  test('with the key in another stack, acknowledges nothing on the log group (the guard rules read the resolved key)', () => {
     const { stack, key, vpc } = setup(true);
     const flowLog = new VpcFlowLog(stack, 'FlowLog', { vpc, encryptionKey: key, retentionDays: 2192 });
-    expect(acknowledgedRules(flowLog.logGroup.node.defaultChild as CfnResource)).toEqual([
-      'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    ]);
+    expect(acknowledgedRules(flowLog.logGroup.node.defaultChild as CfnResource)).toEqual([]);
   });
 
   test('pins the log group to <id>Group and names the flow log <stack>/<id>/Resource wherever the construct sits', () => {
