@@ -172,6 +172,9 @@ export function deploymentNames(deployment: string) {
     cryptoErasureFunction: fn('crypto-erasure'),
     cryptoErasureStateMachine: fn('crypto-erasure'),
     cryptoErasureRole: fn('crypto-erasure'),
+    /** Two-person rule for crypto-erasure (when on): the request and approve functions behind IAM function URLs. */
+    cryptoErasureRequestFunction: fn('crypto-erasure-request'),
+    cryptoErasureApproveFunction: fn('crypto-erasure-approve'),
 
     // Alarm name prefixes.
     alarmPrefix: {

@@ -9,6 +9,7 @@
  *
  * Function URL request context: https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html
  */
+import type { ErasureApprovalEvidence, ErasureApprovalPerson } from '../shared/key-lifecycle-contract';
 
 /** Errors by name (`error.name`): Step Functions matches on it, and the bundle is minified. */
 export const APPROVAL_ERRORS = {
@@ -95,7 +96,7 @@ export function requestIdOf(body: Record<string, unknown>): string {
 export interface RequestRecord {
   readonly requestId: string;
   readonly digest: string;
-  readonly requester: { readonly arn: string; readonly userId: string; readonly accountId: string };
+  readonly requester: ErasureApprovalPerson;
   readonly requestedAt: string;
   readonly expiresAt: string;
   /** The execution the request starts (its name is the request ID). */
@@ -103,15 +104,7 @@ export interface RequestRecord {
 }
 
 /** What the approve function writes (write-once: a second approval cannot be written) and sends to the run. */
-export interface ApprovalRecord {
-  readonly requestId: string;
-  readonly digest: string;
-  readonly requester: RequestRecord['requester'];
-  readonly requestedAt: string;
-  readonly approver: { readonly arn: string; readonly userId: string; readonly accountId: string };
-  readonly approvedAt: string;
-  readonly executionArn: string;
-}
+export type ApprovalRecord = ErasureApprovalEvidence;
 
 export interface ApprovalPolicy {
   readonly account: string;

@@ -73,7 +73,32 @@ export type ErasureRequest =
       readonly lastAttempt?: boolean;
       /** certify: write the final certificate (after finalize) instead of the first one. */
       readonly final?: boolean;
+      /**
+       * With the two-person rule: the approval the approve function sent the run (execute checks it,
+       * certify records it). Absent without the rule.
+       */
+      readonly approval?: ErasureApprovalEvidence;
     };
+
+/** A person of the two-person rule, as AWS authenticated them at the function URL. */
+export interface ErasureApprovalPerson {
+  readonly arn: string;
+  readonly userId: string;
+  readonly accountId: string;
+}
+
+/** The two-person rule's approval of one run (lambda/erasure-approval writes it; the certificate records it). */
+export interface ErasureApprovalEvidence {
+  /** The request ID: also the run ID and the execution name. */
+  readonly requestId: string;
+  /** The plan digest the requester confirmed and the approver approved. */
+  readonly digest: string;
+  readonly requester: ErasureApprovalPerson;
+  readonly requestedAt: string;
+  readonly approver: ErasureApprovalPerson;
+  readonly approvedAt: string;
+  readonly executionArn: string;
+}
 
 /** Errors the erasure function throws by name (`error.name`, what Step Functions matches in Retry/Catch). */
 export const ERASURE_ERRORS = {

@@ -21,6 +21,7 @@ import { acknowledge, acknowledgeCrossStackKey } from '../compliance/acknowledge
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { deploymentNames } from '../vocabulary';
 import { CERTIFICATE_SIGNING_ALGORITHM } from './certificate-signing-key';
+import { ErasureApproval, type TwoPersonApproval } from './erasure-approval';
 import { immutableRoleReference } from './immutable-role-reference';
 import { SecureFunction } from './secure-function';
 import { acknowledgeWildcardResource } from './wildcard-acknowledgement';
@@ -80,6 +81,13 @@ export interface CryptoErasureProps {
   readonly entry?: string;
   /** Time limit of one phase (inventory across two regions, CloudTrail look-ups). @default Duration.minutes(15) */
   readonly timeout?: Duration;
+  /**
+   * The two-person rule (`ErasureApproval`): a run waits, before anything is destroyed, until a second
+   * person in the approver role approves the same plan digest, or expires and destroys nothing.
+   * Needs Lambda function URLs in the primary region (see `ErasureApproval`).
+   * @default - one person with the erasure permissions runs the erasure (as before)
+   */
+  readonly twoPersonApproval?: TwoPersonApproval;
 }
 
 /**
@@ -128,6 +136,8 @@ export class CryptoErasure extends Construct {
   readonly stateMachineRole: iam.Role;
   readonly stateMachinePolicy: iam.ManagedPolicy;
   readonly stateMachineLogGroup: logs.LogGroup;
+  /** The request and approve functions, when `twoPersonApproval` is set. */
+  readonly approval?: ErasureApproval;
   /** Executions that failed, timed out or were aborted. */
   readonly alarms: Readonly<Record<'ExecutionsFailed' | 'ExecutionsTimedOut' | 'ExecutionsAborted', cloudwatch.Alarm>>;
 
@@ -145,6 +155,24 @@ export class CryptoErasure extends Construct {
 
     this.handler = this.createFunction(props);
     const stateMachineName = deploymentNames(props.deployment).cryptoErasureStateMachine;
+    const stateMachineArn = stack.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    if (props.twoPersonApproval) {
+      this.approval = new ErasureApproval(this, 'Approval', {
+        ...props.twoPersonApproval,
+        deployment: props.deployment,
+        account: props.account,
+        stateMachineArn,
+        evidenceBucket: props.evidenceBucket,
+        evidenceKey: props.evidenceKey,
+        auditKey: props.auditKey,
+        logRetentionDays: props.logRetentionDays,
+      });
+    }
 
     // Step Functions delivers its logs as vended logs: a `/aws/vendedlogs/` name keeps CloudWatch Logs'
     // resource policy from growing by one entry per log group.
@@ -161,12 +189,6 @@ export class CryptoErasure extends Construct {
       `the log group of the ${stateMachineName} state machine`,
     );
 
-    const stateMachineArn = stack.formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: stateMachineName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
     this.stateMachineRole = new iam.Role(this, 'StateMachineRole', {
       description: `Execution role of the ${stateMachineName} state machine`,
       // Only Step Functions, and only for this state machine (confused-deputy protection).
@@ -184,8 +206,10 @@ export class CryptoErasure extends Construct {
       definitionBody: sfn.DefinitionBody.fromChainable(this.definition(props)),
       // Immutable: every permission is in `stateMachinePolicy`, none is added behind the tests' back.
       role: immutableRoleReference(this, 'StateMachineRoleReference', this.stateMachineRole),
-      // Past the window, finalize's two days of retries and the phases themselves.
-      timeout: Duration.days(pendingWindowDays + 5),
+      // Past the window, finalize's two days of retries and the phases themselves (and the wait for approval).
+      timeout: props.twoPersonApproval
+        ? Duration.seconds(Duration.days(pendingWindowDays + 5).toSeconds() + props.twoPersonApproval.requestExpiry.toSeconds())
+        : Duration.days(pendingWindowDays + 5),
       tracingEnabled: true,
       logs: {
         destination: this.stateMachineLogGroup,
@@ -357,6 +381,15 @@ export class CryptoErasure extends Construct {
           actions: ['lambda:InvokeFunction'],
           resources: [this.handler.function.functionArn],
         }),
+        ...(this.approval
+          ? [
+              new iam.PolicyStatement({
+                sid: 'ConfirmErasureRequest',
+                actions: ['lambda:InvokeFunction'],
+                resources: [this.approval.requestFunction.function.functionArn],
+              }),
+            ]
+          : []),
         new iam.PolicyStatement({
           sid: 'NotifySecurityContact',
           actions: ['sns:Publish'],
@@ -527,7 +560,10 @@ export class CryptoErasure extends Construct {
     // Built back to front: each phase continues into the next.
     const erased = new sfn.Succeed(states, 'Erased', { stateName: 'Erased' });
 
-    const certifyFinal = phase('CertifyFinal', 'Certify final', 'certify', { ...previous, final: true });
+    // With the two-person rule, execute and certify get the approval the approve function sent (requester,
+    // approver, both times, the digest): execute checks it, the certificates record it.
+    const approved = this.approval ? { approval: sfn.JsonPath.objectAt('$.approval') } : {};
+    const certifyFinal = phase('CertifyFinal', 'Certify final', 'certify', { ...previous, final: true, ...approved });
     catchAll(certifyFinal, 'CertifyFinal', 'Certify final');
     certifyFinal.next(completed('CertifyFinal', 'Certify final', erased));
 
@@ -549,7 +585,7 @@ export class CryptoErasure extends Construct {
     });
     waitForWindow.next(finalize.task);
 
-    const certify = phase('Certify', 'Certify', 'certify', previous);
+    const certify = phase('Certify', 'Certify', 'certify', { ...previous, ...approved });
     catchAll(certify, 'Certify', 'Certify');
     certify.next(completed('Certify', 'Certify', waitForWindow));
 
@@ -557,19 +593,64 @@ export class CryptoErasure extends Construct {
     catchAll(verify.task, 'Verify', 'Verify');
     verify.task.next(verify.isCompleted);
 
-    const execute = phase('Execute', 'Execute', 'execute');
+    const execute = phase('Execute', 'Execute', 'execute', approved);
     catchAll(execute, 'Execute', 'Execute');
     execute.next(completed('Execute', 'Execute', verify.task));
+    const afterCheck = this.approval ? this.awaitApproval(states, this.approval, props.twoPersonApproval!, execute, catchAll) : execute;
 
     const field = (p: string) => sfn.Condition.and(sfn.Condition.isPresent(p), sfn.Condition.isString(p));
     return new sfn.Choice(states, 'CheckInput', { stateName: 'Check input' })
-      .when(sfn.Condition.and(field('$.confirmDigest'), field('$.requestedBy'), field('$.runId')), execute)
+      .when(sfn.Condition.and(field('$.confirmDigest'), field('$.requestedBy'), field('$.runId')), afterCheck)
       .otherwise(
         stop('InputInvalid', 'Input invalid', {
           phase: 'Check input',
           error: 'The input must be {"confirmDigest": string, "requestedBy": string, "runId": string}',
         }),
       );
+  }
+
+  /**
+   * The two-person rule's wait, before execute: the request function confirms the run is one a request
+   * started and returns at once; the task then waits for its token, which only the approve function
+   * answers (`SendTaskSuccess` with the approval, kept in `$.approval`). No answer within the expiry:
+   * `States.Timeout`, and the run ends in "Request expired" having destroyed nothing. A run that was
+   * not requested fails the task (caught like every other error). TimeoutSeconds counts from the task's
+   * start whatever heartbeats arrive:
+   * https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
+   */
+  private awaitApproval(
+    states: Construct,
+    approval: ErasureApproval,
+    settings: TwoPersonApproval,
+    execute: sfn.IChainable,
+    catchAll: (task: tasks.LambdaInvoke, id: string, stateName: string) => unknown,
+  ): tasks.LambdaInvoke {
+    const wait = new tasks.LambdaInvoke(states, 'AwaitApproval', {
+      stateName: 'Wait for approval',
+      lambdaFunction: approval.requestFunction.function,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({
+        awaitingApproval: {
+          requestId: sfn.JsonPath.stringAt('$.runId'),
+          digest: sfn.JsonPath.stringAt('$.confirmDigest'),
+          requestedBy: sfn.JsonPath.stringAt('$.requestedBy'),
+          executionArn: sfn.JsonPath.executionId,
+        },
+        taskToken: sfn.JsonPath.taskToken,
+      }),
+      taskTimeout: sfn.Timeout.duration(settings.requestExpiry),
+      resultPath: '$.approval',
+      retryOnServiceExceptions: false,
+    });
+    const expired = new sfn.Fail(states, 'RequestExpired', {
+      stateName: 'Request expired',
+      error: 'ErasureRequestExpired',
+      cause: `No second person approved the erasure within ${settings.requestExpiry.toHumanString()}: nothing was destroyed.`,
+    });
+    wait.addCatch(expired, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.error' });
+    catchAll(wait, 'AwaitApproval', 'Wait for approval');
+    wait.next(execute);
+    return wait;
   }
 
   private createAlarms(props: CryptoErasureProps, stateMachineName: string) {

@@ -104,7 +104,7 @@ describe('approve function', () => {
   const history = {
     events: [
       {
-        type: 'TaskScheduled',
+        type: 'TaskScheduled' as const,
         id: 3,
         timestamp: NOW,
         taskScheduledEventDetails: {
