@@ -1,5 +1,6 @@
 /**
  * `npm run teardown -- -c config=config/<name>.json [--execute --confirm <digest> --export-done|--skip-export [--keep-stacks]]`
+ * `npm run teardown -- -c config=config/<name>.json --approve <request> --confirm <digest>` (two-person rule)
  *
  * Contract-end teardown: prints the crypto-erasure plan (always, read-only); with --execute and the
  * plan's digest, runs the erasure state machine to its certificate of destruction, then deletes the
@@ -10,8 +11,10 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { runAsMain } from './cli/main';
 import { stsCallerIdentity } from './drill/identity';
+import { signedFunctionUrlCall } from './teardown/approval';
 import { loadBalancerProtection } from './teardown/elb-adapter';
 import { watchCommands } from './teardown/executions';
 import { runTeardown, type TeardownState } from './teardown/run';
@@ -50,6 +53,8 @@ runAsMain(
       }),
       callerIdentity: (region) => stsCallerIdentity(new STSClient({ region }))(),
       loadBalancerProtection: (region) => loadBalancerProtection(region),
+      // The two-person rule's URLs, signed with the same credentials as every other call.
+      callFunctionUrl: signedFunctionUrlCall(fromNodeProviderChain()),
       out: (text) => console.log(text),
       err: (text) => console.error(text),
       signal,
