@@ -46,9 +46,10 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 
 /** The caller of an AWS_IAM function URL, or a refusal if the event does not carry one (fail closed). */
 export function callerOf(event: unknown): Caller {
-  const iam = isObject(event) && isObject(event.requestContext) && isObject(event.requestContext.authorizer)
-    ? event.requestContext.authorizer.iam
-    : undefined;
+  const iam =
+    isObject(event) && isObject(event.requestContext) && isObject(event.requestContext.authorizer)
+      ? event.requestContext.authorizer.iam
+      : undefined;
   if (!isObject(iam)) throw new ApprovalRefused('the call carries no IAM caller (the function URL must use AWS_IAM auth)');
   const arn = str(iam.userArn);
   const userId = str(iam.userId);
@@ -214,7 +215,16 @@ export function parseRequestRecord(text: string): RequestRecord {
   }
   const r = isObject(value) ? value : {};
   const requester = isObject(r.requester) ? r.requester : {};
-  const fields = [r.requestId, r.digest, r.requestedAt, r.expiresAt, r.executionArn, requester.arn, requester.userId, requester.accountId];
+  const fields = [
+    r.requestId,
+    r.digest,
+    r.requestedAt,
+    r.expiresAt,
+    r.executionArn,
+    requester.arn,
+    requester.userId,
+    requester.accountId,
+  ];
   if (fields.some((f) => typeof f !== 'string' || f === '') || Number.isNaN(Date.parse(String(r.expiresAt)))) {
     throw new ApprovalRefused('the stored request is malformed');
   }
@@ -260,7 +270,11 @@ export function response(statusCode: number, body: Record<string, unknown>) {
 /** The HistoryEvent fields the approve function reads (from GetExecutionHistory). */
 export interface ScheduledTaskEvent {
   readonly type?: string;
-  readonly taskScheduledEventDetails?: { readonly resourceType?: string; readonly resource?: string; readonly parameters?: string };
+  readonly taskScheduledEventDetails?: {
+    readonly resourceType?: string;
+    readonly resource?: string;
+    readonly parameters?: string;
+  };
 }
 
 /**

@@ -596,7 +596,9 @@ export class CryptoErasure extends Construct {
     const execute = phase('Execute', 'Execute', 'execute', approved);
     catchAll(execute, 'Execute', 'Execute');
     execute.next(completed('Execute', 'Execute', verify.task));
-    const afterCheck = this.approval ? this.awaitApproval(states, this.approval, props.twoPersonApproval!, execute, catchAll) : execute;
+    const afterCheck = this.approval
+      ? this.awaitApproval(states, this.approval, props.twoPersonApproval!, execute, catchAll)
+      : execute;
 
     const field = (p: string) => sfn.Condition.and(sfn.Condition.isPresent(p), sfn.Condition.isString(p));
     return new sfn.Choice(states, 'CheckInput', { stateName: 'Check input' })

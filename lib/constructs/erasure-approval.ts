@@ -80,7 +80,8 @@ export class ErasureApproval extends Construct {
     const names = deploymentNames(props.deployment);
     this.approverRoleArn = `arn:${stack.partition}:iam::${props.account}:role/${props.approverRoleName}`;
 
-    const record = (name: 'request.json' | 'approval.json') => props.evidenceBucket.arnForObjects(`${ERASURE_EVIDENCE_PREFIX}*/${name}`);
+    const record = (name: 'request.json' | 'approval.json') =>
+      props.evidenceBucket.arnForObjects(`${ERASURE_EVIDENCE_PREFIX}*/${name}`);
     const environment = {
       [APPROVAL_ENV.account]: props.account,
       [APPROVAL_ENV.approverRoleName]: props.approverRoleName,

@@ -40,7 +40,8 @@ export async function twoPersonRuleUrls(
   const request = await urlOf(names.cryptoErasureRequestFunction);
   if (!request) return undefined;
   const approve = await urlOf(names.cryptoErasureApproveFunction);
-  if (!approve) throw new Error(`${names.cryptoErasureRequestFunction} has a URL but ${names.cryptoErasureApproveFunction} has none`);
+  if (!approve)
+    throw new Error(`${names.cryptoErasureRequestFunction} has a URL but ${names.cryptoErasureApproveFunction} has none`);
   return { request, approve };
 }
 

@@ -69,11 +69,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     const execute = line.has('execute');
     const approveRequest = line.last('approve')?.trim();
     if (line.has('approve')) {
-      if (execute) problems.push('--approve and --execute are two people\'s steps: give one');
+      if (execute) problems.push("--approve and --execute are two people's steps: give one");
       if (!approveRequest) problems.push('--approve needs the request ID');
       if (!line.has('confirm')) problems.push('--approve needs --confirm <digest> of the plan you reviewed');
       const other = EXECUTE_ONLY.filter((f) => f !== 'confirm' && line.has(f)).map((f) => `--${f}`);
-      if (other.length > 0) problems.push(`${other.join(', ')} only mean${other.length === 1 ? 's' : ''} something with --execute`);
+      if (other.length > 0)
+        problems.push(`${other.join(', ')} only mean${other.length === 1 ? 's' : ''} something with --execute`);
     } else if (!execute) {
       const orphans = EXECUTE_ONLY.filter((f) => line.has(f)).map((f) => `--${f}`);
       if (orphans.length > 0) {

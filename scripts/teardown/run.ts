@@ -261,7 +261,11 @@ export async function runTeardown(argv: readonly string[], deps: TeardownDeps): 
         deps.out(`\n${formatRequested(answer.body as Record<string, unknown>, args.configPath, plan.digest)}`);
         return EXIT.ok;
       }
-      deps.err(`\nThe erasure request was refused; nothing was changed:\n${reasonsOf(answer).map((r) => `  - ${r}`).join('\n')}`);
+      deps.err(
+        `\nThe erasure request was refused; nothing was changed:\n${reasonsOf(answer)
+          .map((r) => `  - ${r}`)
+          .join('\n')}`,
+      );
       return answer.status === 403 ? EXIT.refused : EXIT.failed;
     }
     if (running.length > 0) {
@@ -388,7 +392,9 @@ export async function runTeardown(argv: readonly string[], deps: TeardownDeps): 
       return EXIT.refused;
     }
     if (!urls || !deps.callFunctionUrl) {
-      deps.err(`\nRefusing to approve: deployment ${config.name} has no two-person rule (no ${names.cryptoErasureApproveFunction} URL).`);
+      deps.err(
+        `\nRefusing to approve: deployment ${config.name} has no two-person rule (no ${names.cryptoErasureApproveFunction} URL).`,
+      );
       return EXIT.refused;
     }
     const answer = await deps.callFunctionUrl(region, urls.approve, { requestId, digest: confirmDigest });
@@ -396,7 +402,11 @@ export async function runTeardown(argv: readonly string[], deps: TeardownDeps): 
       deps.out(`\n${formatApproved(answer.body as Record<string, unknown>)}`);
       return EXIT.ok;
     }
-    deps.err(`\nThe approval was refused; nothing was changed:\n${reasonsOf(answer).map((r) => `  - ${r}`).join('\n')}`);
+    deps.err(
+      `\nThe approval was refused; nothing was changed:\n${reasonsOf(answer)
+        .map((r) => `  - ${r}`)
+        .join('\n')}`,
+    );
     return answer.status === 403 ? EXIT.refused : EXIT.failed;
   }
 }

@@ -40,7 +40,10 @@ function build(app: App, overrides: Partial<CryptoErasureProps> = {}) {
     evidenceKey: auditKey,
     signingKey: signing.key,
     securityTopic: topic,
-    backupVault: { name: 'crm-demo-backup-vault', arn: 'arn:aws:backup:us-east-1:111122223333:backup-vault:crm-demo-backup-vault' },
+    backupVault: {
+      name: 'crm-demo-backup-vault',
+      arn: 'arn:aws:backup:us-east-1:111122223333:backup-vault:crm-demo-backup-vault',
+    },
     drBackupVault: {
       name: 'crm-demo-backup-vault-dr',
       arn: 'arn:aws:backup:us-west-2:111122223333:backup-vault:crm-demo-backup-vault-dr',
@@ -54,7 +57,10 @@ function build(app: App, overrides: Partial<CryptoErasureProps> = {}) {
 
 function synthesized(overrides: Partial<CryptoErasureProps>) {
   const { ops, erasure } = build(projectApp({ context: TEMPLATE_ONLY }), overrides);
-  const resources = Template.fromStack(ops).toJSON().Resources as Record<string, { Type: string; Properties: any; DependsOn?: any }>;
+  const resources = Template.fromStack(ops).toJSON().Resources as Record<
+    string,
+    { Type: string; Properties: any; DependsOn?: any }
+  >;
   const id = (e: { node: { defaultChild?: unknown } }) => ops.resolve((e.node.defaultChild as CfnElement).logicalId) as string;
   return { ops, erasure, resources, id };
 }
@@ -82,7 +88,12 @@ function reachable(definition: { States: Record<string, any> }, start: string): 
     if (!name || seen.has(name)) return;
     seen.add(name);
     const s = definition.States[name];
-    for (const next of [s.Next, s.Default, ...(s.Choices ?? []).map((c: any) => c.Next), ...(s.Catch ?? []).map((c: any) => c.Next)])
+    for (const next of [
+      s.Next,
+      s.Default,
+      ...(s.Choices ?? []).map((c: any) => c.Next),
+      ...(s.Catch ?? []).map((c: any) => c.Next),
+    ])
       visit(next);
   };
   visit(start);
@@ -131,7 +142,7 @@ describe('twoPersonApproval: the state machine', () => {
       Parameters: {
         FunctionName: `<${on.id(on.erasure.approval!.requestFunction.function)}.Arn>`,
         Payload: {
-          'awaitingApproval': {
+          awaitingApproval: {
             'requestId.$': '$.runId',
             'digest.$': '$.confirmDigest',
             'requestedBy.$': '$.requestedBy',
@@ -202,7 +213,12 @@ describe('twoPersonApproval: who may call what', () => {
         FunctionUrlAuthType: 'AWS_IAM',
         PrincipalOrgID: ORG,
       }),
-      expect.objectContaining({ Action: 'lambda:InvokeFunction', Principal: APPROVER_ARN, InvokedViaFunctionUrl: true, PrincipalOrgID: ORG }),
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunction',
+        Principal: APPROVER_ARN,
+        InvokedViaFunctionUrl: true,
+        PrincipalOrgID: ORG,
+      }),
     ]);
   });
 
@@ -224,7 +240,9 @@ describe('twoPersonApproval: who may call what', () => {
     const approvePolicy = on.id(on.erasure.approval!.approveFunction.policy);
     expect(withAction('states:SendTaskSuccess').map((p) => p.logicalId)).toEqual([approvePolicy]);
     expect(withAction('states:SendTaskFailure')).toEqual([]);
-    expect(withAction('states:StartExecution').map((p) => p.logicalId)).toEqual([on.id(on.erasure.approval!.requestFunction.policy)]);
+    expect(withAction('states:StartExecution').map((p) => p.logicalId)).toEqual([
+      on.id(on.erasure.approval!.requestFunction.policy),
+    ]);
     const send = policies.find((p) => p.logicalId === approvePolicy)!.statements.find((s) => s.Sid === 'CompleteApprovalTask');
     expect(send.Resource).toBe('arn:aws:states:us-east-1:111122223333:stateMachine:crm-demo-crypto-erasure');
   });
@@ -251,9 +269,9 @@ describe('twoPersonApproval settings', () => {
     expect(twoPersonApprovalProblems({ ...TWO_PERSON, requestExpiry: Duration.days(31) })).toEqual([
       'requestExpiry must be from 1 hour to 30 days',
     ]);
-    expect(() => build(projectApp({ context: TEMPLATE_ONLY }), { twoPersonApproval: { ...TWO_PERSON, approverRoleName: '' } })).toThrow(
-      /approverRoleName is not an IAM role name/,
-    );
+    expect(() =>
+      build(projectApp({ context: TEMPLATE_ONLY }), { twoPersonApproval: { ...TWO_PERSON, approverRoleName: '' } }),
+    ).toThrow(/approverRoleName is not an IAM role name/);
   });
 });
 

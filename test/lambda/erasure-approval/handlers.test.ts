@@ -189,7 +189,10 @@ describe('approve function', () => {
 
   test('an unknown request, or a run not waiting for approval, is refused', async () => {
     waiting();
-    await refused(urlEvent(APPROVER, { requestId: 'teardown-20260101000000-00000000', digest: DIGEST }), /no such erasure request/);
+    await refused(
+      urlEvent(APPROVER, { requestId: 'teardown-20260101000000-00000000', digest: DIGEST }),
+      /no such erasure request/,
+    );
     sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
     await refused(approval(), /not waiting for approval/);
   });

@@ -18,8 +18,12 @@ const REQUEST_ID = 'teardown-20260301120000-0a1b2c3d';
 
 /** The deployment has the two-person rule: both functions have URLs. */
 function withRule() {
-  mocks.lambda.on(GetFunctionUrlConfigCommand, { FunctionName: 'crm-demo-crypto-erasure-request' }).resolves({ FunctionUrl: REQUEST_URL });
-  mocks.lambda.on(GetFunctionUrlConfigCommand, { FunctionName: 'crm-demo-crypto-erasure-approve' }).resolves({ FunctionUrl: APPROVE_URL });
+  mocks.lambda
+    .on(GetFunctionUrlConfigCommand, { FunctionName: 'crm-demo-crypto-erasure-request' })
+    .resolves({ FunctionUrl: REQUEST_URL });
+  mocks.lambda
+    .on(GetFunctionUrlConfigCommand, { FunctionName: 'crm-demo-crypto-erasure-approve' })
+    .resolves({ FunctionUrl: APPROVE_URL });
 }
 
 /** A fake of the signed URL call: answers `answer`, records what was sent. */
@@ -52,10 +56,18 @@ describe('signed function URL calls', () => {
       sent.push({ url, init });
       return new Response(JSON.stringify({ requestId: REQUEST_ID }), { status: 200 });
     }) as unknown as typeof fetch;
-    const call = signedFunctionUrlCall(async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'session' }), fakeFetch);
-    await expect(call('us-east-1', REQUEST_URL, { digest: DIGEST })).resolves.toEqual({ status: 200, body: { requestId: REQUEST_ID } });
+    const call = signedFunctionUrlCall(
+      async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'session' }),
+      fakeFetch,
+    );
+    await expect(call('us-east-1', REQUEST_URL, { digest: DIGEST })).resolves.toEqual({
+      status: 200,
+      body: { requestId: REQUEST_ID },
+    });
     const headers = sent[0].init.headers as Record<string, string>;
-    expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/lambda\/aws4_request, SignedHeaders=.*host.*, Signature=[0-9a-f]{64}$/);
+    expect(headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/lambda\/aws4_request, SignedHeaders=.*host.*, Signature=[0-9a-f]{64}$/,
+    );
     expect(headers['x-amz-security-token']).toBe('session');
     expect(headers['x-amz-content-sha256'] ?? headers['x-amz-date']).toBeDefined();
     expect(sent[0].init.body).toBe(JSON.stringify({ digest: DIGEST }));
@@ -81,7 +93,10 @@ describe('--execute with the two-person rule', () => {
 
   test('a refused request: the reasons, exit 2', async () => {
     withRule();
-    const url = urlCalls({ status: 403, body: { refused: ['the approver role crm-demo-erasure-approver cannot request an erasure'] } });
+    const url = urlCalls({
+      status: 403,
+      body: { refused: ['the approver role crm-demo-erasure-approver cannot request an erasure'] },
+    });
     const deps = teardownDeps({ callFunctionUrl: url.callFunctionUrl });
     expect(await runTeardown(EXECUTE, deps)).toBe(EXIT.refused);
     expect(deps.stderr()).toContain('  - the approver role crm-demo-erasure-approver cannot request an erasure');
@@ -90,7 +105,9 @@ describe('--execute with the two-person rule', () => {
   test('once requested, the same command follows the waiting run instead of requesting again', async () => {
     withRule();
     mocks.sfn.on(ListExecutionsCommand).resolves({
-      executions: [{ executionArn: EXECUTION_ARN, stateMachineArn: 'x', name: REQUEST_ID, status: 'RUNNING', startDate: new Date() }],
+      executions: [
+        { executionArn: EXECUTION_ARN, stateMachineArn: 'x', name: REQUEST_ID, status: 'RUNNING', startDate: new Date() },
+      ],
     });
     const url = urlCalls({ status: 500, body: {} });
     const deps = teardownDeps({ callFunctionUrl: url.callFunctionUrl, followTimeoutMinutes: 0 });
