@@ -112,6 +112,11 @@ export interface CryptoErasureProps {
  *   `completed: true`; anything else, and any error, notifies the security topic (with the run's
  *   state) and ends in a Fail state whose cause says which phase stopped and why. The plan phase is not
  *   part of it: the operator runs it (read-only) and starts an execution with the plan's digest.
+ * - **Two-person rule** (`twoPersonApproval`, off by default): the run is requested through the
+ *   request function, and waits after the input check, before execute, for a second person in the
+ *   approver role to approve the same digest through the approve function (`ErasureApproval`); no
+ *   approval within the expiry ends it in "Request expired", nothing destroyed. Execute checks the
+ *   approval again and the certificates record it. Needs Lambda function URLs in the primary region.
  * - **Alarms** to the topic: a failed, timed-out or aborted execution (an abort after execute leaves
  *   keys disabled and pending deletion without a final certificate: a person must decide).
  *
