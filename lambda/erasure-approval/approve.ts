@@ -54,13 +54,15 @@ export function createApproveHandler(deps: ApproveDeps) {
       const refusals = approvalRefusals({ caller, policy: config, record, digest, now, approved });
       if (refusals.length > 0 || !record) throw new ApprovalRefused(refusals);
 
+      // The token first: a run that does not wait (yet) leaves no approval behind, so it can be approved later.
+      const token = taskTokenIn(await history(record.executionArn), requestId);
+      if (!token) throw new ApprovalRefused('the run is not waiting for approval (it ended, or has not reached the wait yet)');
       const approval = approvalRecord(record, caller, now);
-      // Two approvers at once: S3 writes one approval, the other is refused here.
+      // Two approvers at once: S3 writes one approval, the other is refused here. (Should sending fail
+      // after this write, the request cannot be approved again and expires: request again.)
       if (!(await writeOnce(deps.s3, config, requestId, 'approval.json', approval))) {
         throw new ApprovalRefused('the request is already approved');
       }
-      const token = taskTokenIn(await history(record.executionArn), requestId);
-      if (!token) throw new ApprovalRefused('the run is not waiting for approval (it ended, or has not reached the wait yet)');
       try {
         await deps.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(approval) }));
       } catch (e) {

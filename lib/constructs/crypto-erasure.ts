@@ -654,6 +654,8 @@ export class CryptoErasure extends Construct {
       error: 'ErasureRequestExpired',
       cause: `No second person approved the erasure within ${settings.requestExpiry.toHumanString()}: nothing was destroyed.`,
     });
+    // A retried invocation makes a new token; the approve function reads the latest one.
+    wait.addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2 });
     wait.addCatch(expired, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.error' });
     catchAll(wait, 'AwaitApproval', 'Wait for approval');
     wait.next(execute);

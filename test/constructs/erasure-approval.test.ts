@@ -153,6 +153,7 @@ describe('twoPersonApproval: the state machine', () => {
       },
     });
     expect(wait.HeartbeatSeconds).toBeUndefined();
+    expect(wait.Retry).toEqual([expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.ServiceException']) })]);
   });
 
   test('a timeout ends in "Request expired", which destroys nothing; any other error stops the run', () => {

@@ -195,6 +195,10 @@ describe('approve function', () => {
     );
     sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
     await refused(approval(), /not waiting for approval/);
+    // Nothing recorded: once the run waits, the same approval goes through.
+    expect(written()).toEqual([]);
+    sfn.on(GetExecutionHistoryCommand).resolves(history);
+    expect(statusOf(await approve()(approval()))).toBe(200);
   });
 
   test('an AWS error is a 500 without its message', async () => {
