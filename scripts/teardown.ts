@@ -11,7 +11,6 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { runAsMain } from './cli/main';
 import { stsCallerIdentity } from './drill/identity';
 import { signedFunctionUrlCall } from './teardown/approval';
@@ -53,8 +52,9 @@ runAsMain(
       }),
       callerIdentity: (region) => stsCallerIdentity(new STSClient({ region }))(),
       loadBalancerProtection: (region) => loadBalancerProtection(region),
-      // The two-person rule's URLs, signed with the same credentials as every other call.
-      callFunctionUrl: signedFunctionUrlCall(fromNodeProviderChain()),
+      // The two-person rule's URLs, signed with the same credentials (the SDK's default chain) as every other call.
+      callFunctionUrl: (region, url, body) =>
+        signedFunctionUrlCall(() => new LambdaClient({ region }).config.credentials())(region, url, body),
       out: (text) => console.log(text),
       err: (text) => console.error(text),
       signal,
