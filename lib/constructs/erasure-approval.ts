@@ -57,6 +57,13 @@ export interface ErasureApprovalProps extends TwoPersonApproval {
  * without the resource policy (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html): the
  * handlers therefore check the caller themselves; the URL policy is the first gate, not the only one.
  *
+ * What it does not stop, inside the account: a principal whose IAM policy allows `lambda:InvokeFunction`
+ * on a function can invoke it directly with an event that claims any caller (only a URL call carries
+ * an identity AWS vouches for), and the waiting task token is in the execution history, so a principal
+ * allowed `states:SendTaskSuccess` can answer it. No project role has either; in an organization, a
+ * service control policy should deny both on these functions and this state machine to everyone but
+ * the state machine's role (invoke) and the approve function's role (SendTaskSuccess).
+ *
  * Function URLs do not exist in every region (none in ap-south-2, ap-southeast-4 to -7, ap-east-2,
  * ca-west-1, eu-south-2, eu-central-2, il-central-1, me-central-1:
  * https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html). There, deploying this fails;
