@@ -61,8 +61,9 @@ export interface ErasureApprovalProps extends TwoPersonApproval {
  * on a function can invoke it directly with an event that claims any caller (only a URL call carries
  * an identity AWS vouches for), and the waiting task token is in the execution history, so a principal
  * allowed `states:SendTaskSuccess` can answer it. No project role has either; in an organization, a
- * service control policy should deny both on these functions and this state machine to everyone but
- * the state machine's role (invoke) and the approve function's role (SendTaskSuccess).
+ * service control policy should deny invoking these functions other than through their URLs (except
+ * the state machine's role) and `states:SendTaskSuccess` on this state machine to everyone but the
+ * approve function's role.
  *
  * Function URLs do not exist in every region (none in ap-south-2, ap-southeast-4 to -7, ap-east-2,
  * ca-west-1, eu-south-2, eu-central-2, il-central-1, me-central-1:
