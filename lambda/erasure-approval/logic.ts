@@ -285,7 +285,8 @@ export interface ScheduledTaskEvent {
 export function taskTokenIn(events: readonly ScheduledTaskEvent[], requestId: string): string | undefined {
   for (const event of [...events].reverse()) {
     const details = event.taskScheduledEventDetails;
-    if (event.type !== 'TaskScheduled' || details?.resource !== 'invoke.waitForTaskToken' || !details.parameters) continue;
+    // `resource` is the action (`invoke.waitForTaskToken` for Lambda); only a callback task carries a token.
+    if (event.type !== 'TaskScheduled' || !details?.resource?.endsWith('.waitForTaskToken') || !details.parameters) continue;
     let parameters: unknown;
     try {
       parameters = JSON.parse(details.parameters);
