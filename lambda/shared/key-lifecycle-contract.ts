@@ -46,6 +46,12 @@ export const ERASURE_ENV = {
   drBackupVaultName: 'DR_BACKUP_VAULT_NAME',
 } as const;
 
+/**
+ * Set to `on` (besides ERASURE_ENV) only when the deployment has the two-person rule: execute then
+ * refuses unless the approval it is given is the one the approve function recorded.
+ */
+export const ERASURE_TWO_PERSON_ENV = 'TWO_PERSON_RULE';
+
 /** The phases of one crypto-erasure run; each is an invocation of the erasure function. */
 export type ErasurePhase = 'plan' | 'execute' | 'verify' | 'certify' | 'finalize';
 

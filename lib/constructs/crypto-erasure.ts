@@ -14,6 +14,7 @@ import {
   ERASURE_ENV,
   ERASURE_ERRORS,
   ERASURE_EVIDENCE_PREFIX,
+  ERASURE_TWO_PERSON_ENV,
   PROTECTED_DATA_CLASSES,
   type ErasurePhase,
 } from '../../lambda/shared/key-lifecycle-contract';
@@ -233,6 +234,7 @@ export class CryptoErasure extends Construct {
     const stack = Stack.of(this);
     const bothRegions = { StringEquals: { 'aws:RequestedRegion': [props.regions.primary, props.regions.dr] } };
     const certificates = props.evidenceBucket.arnForObjects(`${ERASURE_EVIDENCE_PREFIX}*`);
+    const approvals = props.evidenceBucket.arnForObjects(`${ERASURE_EVIDENCE_PREFIX}*/approval.json`);
     const keysOfBothRegions = [props.regions.primary, props.regions.dr].map(
       (region) => `arn:${stack.partition}:kms:${region}:${props.account}:key/*`,
     );
@@ -257,6 +259,7 @@ export class CryptoErasure extends Construct {
         [ERASURE_ENV.signingKeyArn]: props.signingKey.keyArn,
         [ERASURE_ENV.backupVaultName]: props.backupVault.name,
         [ERASURE_ENV.drBackupVaultName]: props.drBackupVault.name,
+        ...(props.twoPersonApproval ? { [ERASURE_TWO_PERSON_ENV]: 'on' } : {}),
       },
       placement: {
         outsideVpc: {
@@ -351,8 +354,28 @@ export class CryptoErasure extends Construct {
           resources: [props.evidenceKey.keyArn],
           conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
         }),
+        // The two-person rule: execute reads the approval the approve function recorded.
+        ...(props.twoPersonApproval
+          ? [
+              new iam.PolicyStatement({ sid: 'ReadApprovals', actions: ['s3:GetObject'], resources: [approvals] }),
+              new iam.PolicyStatement({
+                sid: 'DecryptApprovals',
+                actions: ['kms:Decrypt'],
+                resources: [props.evidenceKey.keyArn],
+                conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
+              }),
+            ]
+          : []),
       ],
     });
+    if (props.twoPersonApproval) {
+      acknowledgeWildcardResource(handler.policy.node.defaultChild as CfnResource, approvals, {
+        control: '164.310(d)(2)(i)',
+        reason:
+          'Read-only: the approval record of each erasure run (certificates-of-destruction/<run>/approval.json, one ' +
+          'write-once object per run, named at run time), which execute checks before it touches a key.',
+      });
+    }
 
     acknowledgeWildcardResource(handler.policy.node.defaultChild as CfnResource, certificates, {
       control: '164.310(d)(2)(i)',

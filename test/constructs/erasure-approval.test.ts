@@ -116,9 +116,14 @@ describe('twoPersonApproval absent', () => {
   });
 
   test('every resource of the construct is the same as with the rule, but for the approval itself', () => {
-    // The rule only adds (functions, URLs, permissions, one state machine statement) and changes the
-    // state machine's definition and timeout: everything else is byte-identical.
-    const changed = new Set([on.id(on.erasure.stateMachine), on.id(on.erasure.stateMachinePolicy)]);
+    // The rule only adds (functions, URLs, permissions, statements) and changes the state machine's
+    // definition and timeout and the erasure function's environment: everything else is byte-identical.
+    const changed = new Set([
+      on.id(on.erasure.stateMachine),
+      on.id(on.erasure.stateMachinePolicy),
+      on.id(on.erasure.handler.function),
+      on.id(on.erasure.handler.policy),
+    ]);
     for (const [logicalId, resource] of Object.entries(off.resources)) {
       if (changed.has(logicalId)) continue;
       expect([logicalId, on.resources[logicalId]]).toEqual([logicalId, resource]);
@@ -191,6 +196,22 @@ describe('twoPersonApproval: the state machine', () => {
         Resource: { 'Fn::GetAtt': [on.id(on.erasure.approval!.requestFunction.function), 'Arn'] },
       },
     ]);
+  });
+});
+
+describe('twoPersonApproval: the erasure function', () => {
+  test('knows the rule is on, and may read only the approval records (execute checks them)', () => {
+    const env = on.resources[on.id(on.erasure.handler.function)].Properties.Environment.Variables;
+    const offEnv = off.resources[off.id(off.erasure.handler.function)].Properties.Environment.Variables;
+    expect(env).toEqual({ ...offEnv, TWO_PERSON_RULE: 'on' });
+    const statements = on.resources[on.id(on.erasure.handler.policy)].Properties.PolicyDocument.Statement as any[];
+    const offStatements = off.resources[off.id(off.erasure.handler.policy)].Properties.PolicyDocument.Statement as any[];
+    const added = statements.filter((s) => !offStatements.some((o) => JSON.stringify(o) === JSON.stringify(s)));
+    expect(added.map((s) => [s.Sid, s.Action])).toEqual([
+      ['ReadApprovals', 's3:GetObject'],
+      ['DecryptApprovals', 'kms:Decrypt'],
+    ]);
+    expect(JSON.stringify(added[0].Resource)).toContain('/certificates-of-destruction/*/approval.json');
   });
 });
 
