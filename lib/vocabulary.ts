@@ -200,6 +200,9 @@ export function deploymentNames(deployment: string) {
     cryptoErasureRole: fn('crypto-erasure'),
     /** Default approver role of the two-person rule for crypto-erasure (config `organization.erasureApproval`). */
     erasureApproverRole: fn('erasure-approver'),
+    /** Two-person rule for crypto-erasure (when on): the request and approve functions behind IAM function URLs. */
+    cryptoErasureRequestFunction: fn('crypto-erasure-request'),
+    cryptoErasureApproveFunction: fn('crypto-erasure-approve'),
 
     // Alarm name prefixes.
     alarmPrefix: {

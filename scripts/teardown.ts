@@ -1,5 +1,6 @@
 /**
  * `npm run teardown -- -c config=config/<name>.json [--execute --confirm <digest> --export-done|--skip-export [--keep-stacks]]`
+ * `npm run teardown -- -c config=config/<name>.json --approve <request> --confirm <digest>` (two-person rule)
  *
  * Contract-end teardown: prints the crypto-erasure plan (always, read-only); with --execute and the
  * plan's digest, runs the erasure state machine to its certificate of destruction, then deletes the
@@ -12,6 +13,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
 import { runAsMain } from './cli/main';
 import { stsCallerIdentity } from './drill/identity';
+import { signedFunctionUrlCall } from './teardown/approval';
 import { loadBalancerProtection } from './teardown/elb-adapter';
 import { watchCommands } from './teardown/executions';
 import { runTeardown, type TeardownState } from './teardown/run';
@@ -50,6 +52,9 @@ runAsMain(
       }),
       callerIdentity: (region) => stsCallerIdentity(new STSClient({ region }))(),
       loadBalancerProtection: (region) => loadBalancerProtection(region),
+      // The two-person rule's URLs, signed with the same credentials (the SDK's default chain) as every other call.
+      callFunctionUrl: (region, url, body) =>
+        signedFunctionUrlCall(() => new LambdaClient({ region }).config.credentials())(region, url, body),
       out: (text) => console.log(text),
       err: (text) => console.error(text),
       signal,

@@ -172,6 +172,19 @@ function buildCertificate(input: BuildInput) {
     copiesWhoseKeyWasAlreadyDeleted: (plan.uncovered ?? []).filter((u) => !u.blocking),
     notInspected: plan.unchecked ?? [],
     remains: plan.remains,
+    // Only with the two-person rule: who asked, who approved, when, for which digest.
+    ...(request.approval
+      ? {
+          twoPersonApproval: {
+            requestId: request.approval.requestId,
+            digest: request.approval.digest,
+            requester: request.approval.requester.arn,
+            requestedAt: request.approval.requestedAt,
+            approver: request.approval.approver.arn,
+            approvedAt: request.approval.approvedAt,
+          },
+        }
+      : {}),
     ...(input.first
       ? { firstCertificate: { bucket: input.first.bucket, key: input.first.key, sha256: input.first.sha256 } }
       : {}),

@@ -1,6 +1,6 @@
 /** The erasure function's configuration, from the environment the Operations stack sets (ERASURE_ENV). */
 import { inputProblem, requireEnv } from '../shared/errors';
-import { ERASURE_ENV } from '../shared/key-lifecycle-contract';
+import { ERASURE_ENV, ERASURE_TWO_PERSON_ENV } from '../shared/key-lifecycle-contract';
 import { ErasureConfigError } from './errors';
 
 export interface ErasureConfig {
@@ -15,6 +15,8 @@ export interface ErasureConfig {
   readonly signingKeyArn: string;
   readonly backupVaultName: string;
   readonly drBackupVaultName: string;
+  /** The two-person rule: execute needs the recorded approval (ERASURE_TWO_PERSON_ENV = on). */
+  readonly twoPersonRule?: boolean;
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -42,7 +44,10 @@ export function parseErasureConfig(env: NodeJS.ProcessEnv): ErasureConfig {
     signingKeyArn: read(ERASURE_ENV.signingKeyArn),
     backupVaultName: read(ERASURE_ENV.backupVaultName),
     drBackupVaultName: read(ERASURE_ENV.drBackupVaultName),
+    ...(env[ERASURE_TWO_PERSON_ENV] === 'on' ? { twoPersonRule: true } : {}),
   };
+  const rule = env[ERASURE_TWO_PERSON_ENV];
+  if (rule !== undefined && rule !== 'on') problems.push(`${ERASURE_TWO_PERSON_ENV} must be "on" or unset`);
   if (problems.length === 0) {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(config.deployment)) problems.push(`${ERASURE_ENV.deployment} is not a deployment name`);
     if (!/^\d{12}$/.test(config.account)) problems.push(`${ERASURE_ENV.account} is not a 12-digit account ID`);

@@ -12,6 +12,7 @@
 import { DisableKeyCommand, ScheduleKeyDeletionCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { errorName } from '../shared/errors';
 import type { ErasureKey, ErasureKeyResult, ErasurePhaseResult } from '../shared/key-lifecycle-contract';
+import { checkRecordedApproval } from './approval';
 import { ErasureRefused } from './errors';
 import { writeEvidence, type EvidenceDeps } from './evidence-store';
 import { describeKey } from './keys';
@@ -26,6 +27,8 @@ export async function executeErasure(deps: ExecuteDeps, request: DestructivePhas
   if (previous && (previous.runId !== runId || previous.digest !== confirmDigest)) {
     throw new ErasureRefused(`previous belongs to run ${previous.runId} / digest ${previous.digest}, not this run and digest`);
   }
+  // The two-person rule (when on): the recorded approval, before anything else.
+  await checkRecordedApproval(deps, request);
   const startedAt = deps.now().toISOString();
 
   // Nothing is encrypted, written or disabled before the digest matched.

@@ -2,7 +2,7 @@
  * Checks the invocation before anything is called: a request that is not exactly one of the
  * ErasureRequest shapes is refused (fail closed), so a typo can never reach a destructive phase.
  */
-import type { ErasurePhaseResult, ErasureRequest } from '../shared/key-lifecycle-contract';
+import type { ErasureApprovalEvidence, ErasurePhaseResult, ErasureRequest } from '../shared/key-lifecycle-contract';
 import { ErasureRefused } from './errors';
 
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -27,7 +27,7 @@ export function parseErasureRequest(event: unknown): ErasureRequest {
   if (phase === 'plan') return { phase, requestedBy };
 
   const problems: string[] = [];
-  const { confirmDigest, runId, previous, lastAttempt, final } = event;
+  const { confirmDigest, runId, previous, lastAttempt, final, approval } = event;
   if (confirmDigest === undefined || confirmDigest === '') {
     problems.push(`confirmDigest is missing: ${phase} needs the digest of the plan the operator confirmed`);
   } else if (typeof confirmDigest !== 'string' || !SHA256_HEX.test(confirmDigest)) {
@@ -38,6 +38,7 @@ export function parseErasureRequest(event: unknown): ErasureRequest {
   if (previous !== undefined && !isPhaseResult(previous)) problems.push('previous is not a phase result');
   if (lastAttempt !== undefined && typeof lastAttempt !== 'boolean') problems.push('lastAttempt must be a boolean');
   if (final !== undefined && typeof final !== 'boolean') problems.push('final must be a boolean');
+  if (approval !== undefined) problems.push(...approvalProblems(approval, confirmDigest, runId));
   if (problems.length > 0) throw new ErasureRefused(problems);
   return {
     phase: phase as DestructivePhaseRequest['phase'],
@@ -47,7 +48,35 @@ export function parseErasureRequest(event: unknown): ErasureRequest {
     ...(previous !== undefined ? { previous: previous as unknown as ErasurePhaseResult } : {}),
     ...(lastAttempt !== undefined ? { lastAttempt: lastAttempt as boolean } : {}),
     ...(final !== undefined ? { final: final as boolean } : {}),
+    ...(approval !== undefined ? { approval: approval as unknown as ErasureApprovalEvidence } : {}),
   };
+}
+
+/**
+ * The two-person rule's approval (when the state machine passes one): well-formed, for this run and
+ * digest, and given by someone else than the requester. The approve function checked the same before
+ * it answered; checked again here, next to the keys.
+ */
+function approvalProblems(approval: unknown, confirmDigest: unknown, runId: unknown): string[] {
+  const person = (p: unknown) =>
+    isObject(p) && ['arn', 'userId', 'accountId'].every((f) => typeof p[f] === 'string' && p[f] !== '');
+  if (
+    !isObject(approval) ||
+    !person(approval.requester) ||
+    !person(approval.approver) ||
+    !['requestId', 'digest', 'requestedAt', 'approvedAt', 'executionArn'].every((f) => typeof approval[f] === 'string')
+  ) {
+    return ['approval is not a two-person approval'];
+  }
+  const problems: string[] = [];
+  if (approval.digest !== confirmDigest) problems.push('the approval is for another digest than confirmDigest');
+  if (approval.requestId !== runId) problems.push('the approval is for another run');
+  const requester = approval.requester as Record<string, unknown>;
+  const approver = approval.approver as Record<string, unknown>;
+  if (requester.userId === approver.userId || requester.arn === approver.arn) {
+    problems.push('the approver is the requester: the two-person rule needs two people');
+  }
+  return problems;
 }
 
 function isPhaseResult(value: unknown): boolean {

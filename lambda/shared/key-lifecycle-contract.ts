@@ -46,6 +46,12 @@ export const ERASURE_ENV = {
   drBackupVaultName: 'DR_BACKUP_VAULT_NAME',
 } as const;
 
+/**
+ * Set to `on` (besides ERASURE_ENV) only when the deployment has the two-person rule: execute then
+ * refuses unless the approval it is given is the one the approve function recorded.
+ */
+export const ERASURE_TWO_PERSON_ENV = 'TWO_PERSON_RULE';
+
 /** The phases of one crypto-erasure run; each is an invocation of the erasure function. */
 export type ErasurePhase = 'plan' | 'execute' | 'verify' | 'certify' | 'finalize';
 
@@ -73,7 +79,32 @@ export type ErasureRequest =
       readonly lastAttempt?: boolean;
       /** certify: write the final certificate (after finalize) instead of the first one. */
       readonly final?: boolean;
+      /**
+       * With the two-person rule: the approval the approve function sent the run (execute checks it,
+       * certify records it). Absent without the rule.
+       */
+      readonly approval?: ErasureApprovalEvidence;
     };
+
+/** A person of the two-person rule, as AWS authenticated them at the function URL. */
+export interface ErasureApprovalPerson {
+  readonly arn: string;
+  readonly userId: string;
+  readonly accountId: string;
+}
+
+/** The two-person rule's approval of one run (lambda/erasure-approval writes it; the certificate records it). */
+export interface ErasureApprovalEvidence {
+  /** The request ID: also the run ID and the execution name. */
+  readonly requestId: string;
+  /** The plan digest the requester confirmed and the approver approved. */
+  readonly digest: string;
+  readonly requester: ErasureApprovalPerson;
+  readonly requestedAt: string;
+  readonly approver: ErasureApprovalPerson;
+  readonly approvedAt: string;
+  readonly executionArn: string;
+}
 
 /** Errors the erasure function throws by name (`error.name`, what Step Functions matches in Retry/Catch). */
 export const ERASURE_ERRORS = {

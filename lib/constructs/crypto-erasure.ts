@@ -14,6 +14,7 @@ import {
   ERASURE_ENV,
   ERASURE_ERRORS,
   ERASURE_EVIDENCE_PREFIX,
+  ERASURE_TWO_PERSON_ENV,
   PROTECTED_DATA_CLASSES,
   type ErasurePhase,
 } from '../../lambda/shared/key-lifecycle-contract';
@@ -21,6 +22,7 @@ import { acknowledge } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { deploymentNames } from '../vocabulary';
 import { CERTIFICATE_SIGNING_ALGORITHM } from './certificate-signing-key';
+import { ErasureApproval, type TwoPersonApproval } from './erasure-approval';
 import { immutableRoleReference } from './immutable-role-reference';
 import { SecureFunction } from './secure-function';
 import { acknowledgeWildcardResource } from './wildcard-acknowledgement';
@@ -80,6 +82,13 @@ export interface CryptoErasureProps {
   readonly entry?: string;
   /** Time limit of one phase (inventory across two regions, CloudTrail look-ups). @default Duration.minutes(15) */
   readonly timeout?: Duration;
+  /**
+   * The two-person rule (`ErasureApproval`): a run waits, before anything is destroyed, until a second
+   * person in the approver role approves the same plan digest, or expires and destroys nothing.
+   * Needs Lambda function URLs in the primary region (see `ErasureApproval`).
+   * @default - one person with the erasure permissions runs the erasure (as before)
+   */
+  readonly twoPersonApproval?: TwoPersonApproval;
 }
 
 /**
@@ -104,6 +113,11 @@ export interface CryptoErasureProps {
  *   `completed: true`; anything else, and any error, notifies the security topic (with the run's
  *   state) and ends in a Fail state whose cause says which phase stopped and why. The plan phase is not
  *   part of it: the operator runs it (read-only) and starts an execution with the plan's digest.
+ * - **Two-person rule** (`twoPersonApproval`, off by default): the run is requested through the
+ *   request function, and waits after the input check, before execute, for a second person in the
+ *   approver role to approve the same digest through the approve function (`ErasureApproval`); no
+ *   approval within the expiry ends it in "Request expired", nothing destroyed. Execute checks the
+ *   approval again and the certificates record it. Needs Lambda function URLs in the primary region.
  * - **Alarms** to the topic: a failed, timed-out or aborted execution (an abort after execute leaves
  *   keys disabled and pending deletion without a final certificate: a person must decide).
  *
@@ -128,6 +142,8 @@ export class CryptoErasure extends Construct {
   readonly stateMachineRole: iam.Role;
   readonly stateMachinePolicy: iam.ManagedPolicy;
   readonly stateMachineLogGroup: logs.LogGroup;
+  /** The request and approve functions, when `twoPersonApproval` is set. */
+  readonly approval?: ErasureApproval;
   /** Executions that failed, timed out or were aborted. */
   readonly alarms: Readonly<Record<'ExecutionsFailed' | 'ExecutionsTimedOut' | 'ExecutionsAborted', cloudwatch.Alarm>>;
 
@@ -145,6 +161,24 @@ export class CryptoErasure extends Construct {
 
     this.handler = this.createFunction(props);
     const stateMachineName = deploymentNames(props.deployment).cryptoErasureStateMachine;
+    const stateMachineArn = stack.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    if (props.twoPersonApproval) {
+      this.approval = new ErasureApproval(this, 'Approval', {
+        ...props.twoPersonApproval,
+        deployment: props.deployment,
+        account: props.account,
+        stateMachineArn,
+        evidenceBucket: props.evidenceBucket,
+        evidenceKey: props.evidenceKey,
+        auditKey: props.auditKey,
+        logRetentionDays: props.logRetentionDays,
+      });
+    }
 
     // Step Functions delivers its logs as vended logs: a `/aws/vendedlogs/` name keeps CloudWatch Logs'
     // resource policy from growing by one entry per log group.
@@ -155,12 +189,6 @@ export class CryptoErasure extends Construct {
       removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
 
-    const stateMachineArn = stack.formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: stateMachineName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
     this.stateMachineRole = new iam.Role(this, 'StateMachineRole', {
       description: `Execution role of the ${stateMachineName} state machine`,
       // Only Step Functions, and only for this state machine (confused-deputy protection).
@@ -178,8 +206,10 @@ export class CryptoErasure extends Construct {
       definitionBody: sfn.DefinitionBody.fromChainable(this.definition(props)),
       // Immutable: every permission is in `stateMachinePolicy`, none is added behind the tests' back.
       role: immutableRoleReference(this, 'StateMachineRoleReference', this.stateMachineRole),
-      // Past the window, finalize's two days of retries and the phases themselves.
-      timeout: Duration.days(pendingWindowDays + 5),
+      // Past the window, finalize's two days of retries and the phases themselves (and the wait for approval).
+      timeout: props.twoPersonApproval
+        ? Duration.seconds(Duration.days(pendingWindowDays + 5).toSeconds() + props.twoPersonApproval.requestExpiry.toSeconds())
+        : Duration.days(pendingWindowDays + 5),
       tracingEnabled: true,
       logs: {
         destination: this.stateMachineLogGroup,
@@ -198,6 +228,7 @@ export class CryptoErasure extends Construct {
     const stack = Stack.of(this);
     const bothRegions = { StringEquals: { 'aws:RequestedRegion': [props.regions.primary, props.regions.dr] } };
     const certificates = props.evidenceBucket.arnForObjects(`${ERASURE_EVIDENCE_PREFIX}*`);
+    const approvals = props.evidenceBucket.arnForObjects(`${ERASURE_EVIDENCE_PREFIX}*/approval.json`);
     const keysOfBothRegions = [props.regions.primary, props.regions.dr].map(
       (region) => `arn:${stack.partition}:kms:${region}:${props.account}:key/*`,
     );
@@ -222,6 +253,7 @@ export class CryptoErasure extends Construct {
         [ERASURE_ENV.signingKeyArn]: props.signingKey.keyArn,
         [ERASURE_ENV.backupVaultName]: props.backupVault.name,
         [ERASURE_ENV.drBackupVaultName]: props.drBackupVault.name,
+        ...(props.twoPersonApproval ? { [ERASURE_TWO_PERSON_ENV]: 'on' } : {}),
       },
       placement: {
         outsideVpc: {
@@ -316,8 +348,28 @@ export class CryptoErasure extends Construct {
           resources: [props.evidenceKey.keyArn],
           conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
         }),
+        // The two-person rule: execute reads the approval the approve function recorded.
+        ...(props.twoPersonApproval
+          ? [
+              new iam.PolicyStatement({ sid: 'ReadApprovals', actions: ['s3:GetObject'], resources: [approvals] }),
+              new iam.PolicyStatement({
+                sid: 'DecryptApprovals',
+                actions: ['kms:Decrypt'],
+                resources: [props.evidenceKey.keyArn],
+                conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
+              }),
+            ]
+          : []),
       ],
     });
+    if (props.twoPersonApproval) {
+      acknowledgeWildcardResource(handler.policy.node.defaultChild as CfnResource, approvals, {
+        control: '164.310(d)(2)(i)',
+        reason:
+          'Read-only: the approval record of each erasure run (certificates-of-destruction/<run>/approval.json, one ' +
+          'write-once object per run, named at run time), which execute checks before it touches a key.',
+      });
+    }
 
     acknowledgeWildcardResource(handler.policy.node.defaultChild as CfnResource, certificates, {
       control: '164.310(d)(2)(i)',
@@ -351,6 +403,15 @@ export class CryptoErasure extends Construct {
           actions: ['lambda:InvokeFunction'],
           resources: [this.handler.function.functionArn],
         }),
+        ...(this.approval
+          ? [
+              new iam.PolicyStatement({
+                sid: 'ConfirmErasureRequest',
+                actions: ['lambda:InvokeFunction'],
+                resources: [this.approval.requestFunction.function.functionArn],
+              }),
+            ]
+          : []),
         new iam.PolicyStatement({
           sid: 'NotifySecurityContact',
           actions: ['sns:Publish'],
@@ -521,7 +582,10 @@ export class CryptoErasure extends Construct {
     // Built back to front: each phase continues into the next.
     const erased = new sfn.Succeed(states, 'Erased', { stateName: 'Erased' });
 
-    const certifyFinal = phase('CertifyFinal', 'Certify final', 'certify', { ...previous, final: true });
+    // With the two-person rule, execute and certify get the approval the approve function sent (requester,
+    // approver, both times, the digest): execute checks it, the certificates record it.
+    const approved = this.approval ? { approval: sfn.JsonPath.objectAt('$.approval') } : {};
+    const certifyFinal = phase('CertifyFinal', 'Certify final', 'certify', { ...previous, final: true, ...approved });
     catchAll(certifyFinal, 'CertifyFinal', 'Certify final');
     certifyFinal.next(completed('CertifyFinal', 'Certify final', erased));
 
@@ -543,7 +607,7 @@ export class CryptoErasure extends Construct {
     });
     waitForWindow.next(finalize.task);
 
-    const certify = phase('Certify', 'Certify', 'certify', previous);
+    const certify = phase('Certify', 'Certify', 'certify', { ...previous, ...approved });
     catchAll(certify, 'Certify', 'Certify');
     certify.next(completed('Certify', 'Certify', waitForWindow));
 
@@ -551,19 +615,68 @@ export class CryptoErasure extends Construct {
     catchAll(verify.task, 'Verify', 'Verify');
     verify.task.next(verify.isCompleted);
 
-    const execute = phase('Execute', 'Execute', 'execute');
+    const execute = phase('Execute', 'Execute', 'execute', approved);
     catchAll(execute, 'Execute', 'Execute');
     execute.next(completed('Execute', 'Execute', verify.task));
+    const afterCheck = this.approval
+      ? this.awaitApproval(states, this.approval, props.twoPersonApproval!, execute, catchAll)
+      : execute;
 
     const field = (p: string) => sfn.Condition.and(sfn.Condition.isPresent(p), sfn.Condition.isString(p));
     return new sfn.Choice(states, 'CheckInput', { stateName: 'Check input' })
-      .when(sfn.Condition.and(field('$.confirmDigest'), field('$.requestedBy'), field('$.runId')), execute)
+      .when(sfn.Condition.and(field('$.confirmDigest'), field('$.requestedBy'), field('$.runId')), afterCheck)
       .otherwise(
         stop('InputInvalid', 'Input invalid', {
           phase: 'Check input',
           error: 'The input must be {"confirmDigest": string, "requestedBy": string, "runId": string}',
         }),
       );
+  }
+
+  /**
+   * The two-person rule's wait, before execute: the request function confirms the run is one a request
+   * started and returns at once; the task then waits for its token, which only the approve function
+   * answers (`SendTaskSuccess` with the approval, kept in `$.approval`). No answer within the expiry:
+   * `States.Timeout`, and the run ends in "Request expired" having destroyed nothing. A run that was
+   * not requested fails the task (caught like every other error). TimeoutSeconds counts from the task's
+   * start whatever heartbeats arrive:
+   * https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
+   */
+  private awaitApproval(
+    states: Construct,
+    approval: ErasureApproval,
+    settings: TwoPersonApproval,
+    execute: sfn.IChainable,
+    catchAll: (task: tasks.LambdaInvoke, id: string, stateName: string) => unknown,
+  ): tasks.LambdaInvoke {
+    const wait = new tasks.LambdaInvoke(states, 'AwaitApproval', {
+      stateName: 'Wait for approval',
+      lambdaFunction: approval.requestFunction.function,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({
+        awaitingApproval: {
+          requestId: sfn.JsonPath.stringAt('$.runId'),
+          digest: sfn.JsonPath.stringAt('$.confirmDigest'),
+          requestedBy: sfn.JsonPath.stringAt('$.requestedBy'),
+          executionArn: sfn.JsonPath.executionId,
+        },
+        taskToken: sfn.JsonPath.taskToken,
+      }),
+      taskTimeout: sfn.Timeout.duration(settings.requestExpiry),
+      resultPath: '$.approval',
+      retryOnServiceExceptions: false,
+    });
+    const expired = new sfn.Fail(states, 'RequestExpired', {
+      stateName: 'Request expired',
+      error: 'ErasureRequestExpired',
+      cause: `No second person approved the erasure within ${settings.requestExpiry.toHumanString()}: nothing was destroyed.`,
+    });
+    // A retried invocation makes a new token; the approve function reads the latest one.
+    wait.addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2 });
+    wait.addCatch(expired, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.error' });
+    catchAll(wait, 'AwaitApproval', 'Wait for approval');
+    wait.next(execute);
+    return wait;
   }
 
   private createAlarms(props: CryptoErasureProps, stateMachineName: string) {

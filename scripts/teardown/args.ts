@@ -20,11 +20,14 @@ export interface TeardownArgs {
   readonly exportAcknowledgement?: 'done' | 'skipped';
   /** Leave the App stack in place after the certificate. */
   readonly keepStacks: boolean;
+  /** Two-person rule: approve this erasure request (with `--confirm <digest>`), as the second person. */
+  readonly approveRequest?: string;
 }
 
 export type ParsedArgs = ParsedCommandLine<Omit<TeardownArgs, 'configPath'>>;
 
 export const USAGE = `Usage: npm run teardown -- -c config=config/<name>.json [--execute --confirm <digest> --export-done|--skip-export [--keep-stacks]]
+       npm run teardown -- -c config=config/<name>.json --approve <request> --confirm <digest>
 
 Contract-end teardown: crypto-erasure of every copy of the PHI (the phi, backup and DR keys are disabled
 and scheduled for deletion; a signed certificate of destruction is written to the write-once audit
@@ -39,6 +42,8 @@ Options:
   --export-done                 the customer's data export is finished (see the export step)
   --skip-export                 the customer declined the export (keep their written decision)
   --keep-stacks                 do not delete the App stack after the certificate
+  --approve <request>           two-person rule: approve another person's erasure request, with
+                                --confirm <digest> of the plan you reviewed (the approver role only)
   -h, --help                    this text
 
 Exit codes: 0 plan printed, or the erasure reached its certificate (and the App stack is deleted, or
@@ -56,12 +61,21 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     'export-done': 'boolean',
     'skip-export': 'boolean',
     'keep-stacks': 'boolean',
+    approve: 'string',
   } as const;
   return parseCommandLine(argv, { reader: 'teardown', options }, (line, problems) => {
     const digests = new Set(line.values('confirm'));
     if (digests.size > 1) problems.push('--confirm is given twice, with different digests');
     const execute = line.has('execute');
-    if (!execute) {
+    const approveRequest = line.last('approve')?.trim();
+    if (line.has('approve')) {
+      if (execute) problems.push("--approve and --execute are two people's steps: give one");
+      if (!approveRequest) problems.push('--approve needs the request ID');
+      if (!line.has('confirm')) problems.push('--approve needs --confirm <digest> of the plan you reviewed');
+      const other = EXECUTE_ONLY.filter((f) => f !== 'confirm' && line.has(f)).map((f) => `--${f}`);
+      if (other.length > 0)
+        problems.push(`${other.join(', ')} only mean${other.length === 1 ? 's' : ''} something with --execute`);
+    } else if (!execute) {
       const orphans = EXECUTE_ONLY.filter((f) => line.has(f)).map((f) => `--${f}`);
       if (orphans.length > 0) {
         problems.push(
@@ -77,6 +91,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       confirmDigest: line.last('confirm')?.trim().toLowerCase(),
       exportAcknowledgement: line.has('export-done') ? 'done' : line.has('skip-export') ? 'skipped' : undefined,
       keepStacks: line.has('keep-stacks'),
+      ...(approveRequest ? { approveRequest } : {}),
     } as const;
   });
 }

@@ -20,6 +20,10 @@
  *    is explained.
  * A sandbox deployment (profile sandbox) first gets how to remove it completely with `cdk destroy` and
  * what remains until when (sandbox.ts); the erasure plan follows, for a rehearsal.
+ * Two-person rule (when the deployment has the request and approve functions, approval.ts): step 4
+ * REQUESTS the run through the request function instead of starting it, and stops (exit 0, nothing
+ * destroyed); once a second person ran `--approve <request> --confirm <digest>` (plan printed first,
+ * the digest checked against it), the same `--execute` command follows the running run as above.
  * Exit code: 2 means nothing was changed; 1 means something was started and did not finish (the output
  * says exactly what); 0 means plan printed, or certificate reached and the App stack dealt with.
  */
@@ -33,6 +37,7 @@ import { describeError, startRun, type StartDeps } from '../cli/start';
 import { systemClock, type Clock } from '../drill/restore';
 import { sandboxRelaxations } from '../../lib/config/profile';
 import { parseArgs, USAGE } from './args';
+import { formatApproved, formatRequested, reasonsOf, twoPersonRuleUrls, type CallFunctionUrl } from './approval';
 import {
   confirmDigestOf,
   erasureStateMachineArn,
@@ -110,6 +115,8 @@ export interface TeardownDeps extends StartDeps {
   /** How long to follow the run to its certificate. @default 360 */
   readonly followTimeoutMinutes?: number;
   readonly state?: TeardownState;
+  /** Signed calls to the two-person rule's function URLs (scripts/teardown.ts signs with the caller's credentials). */
+  readonly callFunctionUrl?: CallFunctionUrl;
 }
 
 export async function runTeardown(argv: readonly string[], deps: TeardownDeps): Promise<number> {
@@ -172,6 +179,7 @@ export async function runTeardown(argv: readonly string[], deps: TeardownDeps): 
       now: clock.now(),
     })}\n`,
   );
+  if (args.approveRequest) return approve(args.approveRequest, args.confirmDigest, plan.digest);
   if (!args.execute) {
     deps.out(executeHint(args.configPath, plan.digest));
     return EXIT.ok;
@@ -211,6 +219,15 @@ export async function runTeardown(argv: readonly string[], deps: TeardownDeps): 
     }
   }
 
+  // The two-person rule, if this deployment has it: the run is requested, not started.
+  let twoPerson: Awaited<ReturnType<typeof twoPersonRuleUrls>>;
+  try {
+    twoPerson = await twoPersonRuleUrls(clients.lambda, config.name);
+  } catch (e) {
+    deps.err(`\nRefusing to execute; nothing was changed: cannot tell whether the two-person rule applies (${describeError(e)})`);
+    return EXIT.refused;
+  }
+
   // 4. Start (or follow the run already going with this digest).
   const partition = partitionOf(identity.arn);
   const stateMachineArn = erasureStateMachineArn(config.name, region, identity.account, partition);
@@ -235,6 +252,21 @@ export async function runTeardown(argv: readonly string[], deps: TeardownDeps): 
     if (deps.signal?.aborted) {
       deps.err('Interrupted before the erasure started: nothing was changed.');
       return EXIT.refused;
+    }
+    if (running.length === 0 && twoPerson) {
+      if (!deps.callFunctionUrl) throw new Error('no signed function URL client');
+      startRequested = true;
+      const answer = await deps.callFunctionUrl(region, twoPerson.request, { digest: plan.digest });
+      if (answer.status === 200 && typeof answer.body === 'object' && answer.body !== null) {
+        deps.out(`\n${formatRequested(answer.body as Record<string, unknown>, args.configPath, plan.digest)}`);
+        return EXIT.ok;
+      }
+      deps.err(
+        `\nThe erasure request was refused; nothing was changed:\n${reasonsOf(answer)
+          .map((r) => `  - ${r}`)
+          .join('\n')}`,
+      );
+      return answer.status === 403 ? EXIT.refused : EXIT.failed;
     }
     if (running.length > 0) {
       executionArn = running[0].executionArn;
@@ -342,6 +374,41 @@ export async function runTeardown(argv: readonly string[], deps: TeardownDeps): 
   }
   deps.out(`\n${formatWhatRemains(config.name, region, args.configPath, finalizeDate)}`);
   return exit;
+
+  /** The second person's step: the plan is printed above; its digest must be the one confirmed. */
+  async function approve(requestId: string, confirmDigest: string | undefined, planDigest: string): Promise<number> {
+    if (confirmDigest !== planDigest) {
+      deps.err(
+        `\nRefusing to approve; nothing was changed: --confirm ${confirmDigest ?? '(none)'} is not the digest of the plan made ` +
+          `now (${planDigest}). Approve only the plan you reviewed.`,
+      );
+      return EXIT.refused;
+    }
+    let urls: Awaited<ReturnType<typeof twoPersonRuleUrls>>;
+    try {
+      urls = await twoPersonRuleUrls(clients.lambda, config.name);
+    } catch (e) {
+      deps.err(`\nRefusing to approve; nothing was changed: ${describeError(e)}`);
+      return EXIT.refused;
+    }
+    if (!urls || !deps.callFunctionUrl) {
+      deps.err(
+        `\nRefusing to approve: deployment ${config.name} has no two-person rule (no ${names.cryptoErasureApproveFunction} URL).`,
+      );
+      return EXIT.refused;
+    }
+    const answer = await deps.callFunctionUrl(region, urls.approve, { requestId, digest: confirmDigest });
+    if (answer.status === 200 && typeof answer.body === 'object' && answer.body !== null) {
+      deps.out(`\n${formatApproved(answer.body as Record<string, unknown>)}`);
+      return EXIT.ok;
+    }
+    deps.err(
+      `\nThe approval was refused; nothing was changed:\n${reasonsOf(answer)
+        .map((r) => `  - ${r}`)
+        .join('\n')}`,
+    );
+    return answer.status === 403 ? EXIT.refused : EXIT.failed;
+  }
 }
 
 function finalizeDateOf(outcome: FollowOutcome, pendingWindowDays: number): string | undefined {

@@ -1,6 +1,8 @@
 import { createHash, verify as verifySignature } from 'node:crypto';
 import { ErasureRefused } from '../../../lambda/crypto-erasure/errors';
-import { FUNCTION_ARN, REQUESTED_BY, RUN_ID, certify, executedAndVerified, finalize } from './helpers';
+import { certifyErasure } from '../../../lambda/crypto-erasure/certify';
+import type { ErasureApprovalEvidence } from '../../../lambda/shared/key-lifecycle-contract';
+import { FUNCTION_ARN, REQUESTED_BY, RUN_ID, certify, executedAndVerified, finalize, phaseDeps, request } from './helpers';
 import { ARNS, EVIDENCE_BUCKET, FakeWorld, PRIMARY } from './world';
 
 let world: FakeWorld;
@@ -138,5 +140,37 @@ describe('certify', () => {
       ]);
     }
     expect(result.history?.map((h) => h.phase)).toEqual(['execute', 'verify', 'certify', 'finalize']);
+  });
+
+  test('single person: the certificate has no approval section', async () => {
+    const { verified } = await executedAndVerified(world);
+    await certify(world, verified);
+    expect(JSON.parse(world.evidence.get(`${prefix}certificate.json`)!)).not.toHaveProperty('twoPersonApproval');
+  });
+
+  test('two-person rule: the certificate records the requester, the approver, both times and the digest', async () => {
+    const { digest, verified } = await executedAndVerified(world);
+    const approval: ErasureApprovalEvidence = {
+      requestId: RUN_ID,
+      digest,
+      requester: { arn: REQUESTED_BY, userId: 'AROAOPERATOR:dana', accountId: '111122223333' },
+      requestedAt: '2026-05-04T09:00:00.000Z',
+      approver: {
+        arn: 'arn:aws:sts::111122223333:assumed-role/crm-demo-erasure-approver/erin',
+        userId: 'AROAAPPROVER:erin',
+        accountId: '111122223333',
+      },
+      approvedAt: '2026-05-04T09:30:00.000Z',
+      executionArn: `arn:aws:states:us-east-1:111122223333:execution:crm-demo-crypto-erasure:${RUN_ID}`,
+    };
+    await certifyErasure(phaseDeps(world), request('certify', digest, { previous: verified, approval }));
+    expect(JSON.parse(world.evidence.get(`${prefix}certificate.json`)!).twoPersonApproval).toEqual({
+      requestId: RUN_ID,
+      digest,
+      requester: REQUESTED_BY,
+      requestedAt: '2026-05-04T09:00:00.000Z',
+      approver: 'arn:aws:sts::111122223333:assumed-role/crm-demo-erasure-approver/erin',
+      approvedAt: '2026-05-04T09:30:00.000Z',
+    });
   });
 });

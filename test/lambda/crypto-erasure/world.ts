@@ -28,6 +28,7 @@ import {
 } from '@aws-sdk/client-rds';
 import {
   GetBucketEncryptionCommand,
+  GetObjectCommand,
   GetObjectLockConfigurationCommand,
   ListBucketsCommand,
   PutObjectCommand,
@@ -532,6 +533,12 @@ export class FakeWorld {
           },
         },
       };
+    });
+    // Evidence read back (the two-person rule's approval record).
+    on(clients.s3, GetObjectCommand, (input: { Bucket: string; Key: string }) => {
+      const body = input.Bucket === EVIDENCE_BUCKET ? this.evidence.get(input.Key) : undefined;
+      if (body === undefined) throw awsError('NoSuchKey', 404);
+      return { Body: { transformToString: async () => body } };
     });
     on(clients.s3, PutObjectCommand, (input: { Bucket: string; Key: string; Body: string }) => {
       if (input.Bucket !== EVIDENCE_BUCKET) throw awsError('AccessDenied', 403);

@@ -12,7 +12,7 @@ import {
   ListStackResourcesCommand,
   type Stack,
 } from '@aws-sdk/client-cloudformation';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionUrlConfigCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -187,6 +187,10 @@ export function mockDeployment() {
   const sfn = mockClient(SFNClient);
 
   lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: lambdaPayload(erasurePlan()) as never });
+  // No two-person rule (no request function) unless a test says so.
+  lambda
+    .on(GetFunctionUrlConfigCommand)
+    .rejects(Object.assign(new Error('Function not found'), { name: 'ResourceNotFoundException' }));
 
   cfn
     .on(DescribeStackResourceCommand)
