@@ -1,12 +1,14 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as backup from 'aws-cdk-lib/aws-backup';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { organizationSettings } from '../config/organization';
 import type { DeploymentConfig } from '../config/schema';
 import { CryptoErasure } from '../constructs/crypto-erasure';
+import type { TwoPersonApproval } from '../constructs/erasure-approval';
 import { allowCryptoErasureBy, allowSigningBy } from '../constructs/key-policy-grants';
 import { KeyRotationEnforcer, type KeyRotationEnforcerProps } from '../constructs/key-rotation-enforcer';
 import { pinLogicalId } from '../constructs/logical-ids';
@@ -44,6 +46,8 @@ export interface KeyLifecycleSettings extends KeyRotationSettings {
   readonly vpcCidr: string;
   /** ID of the S3 managed prefix list of the primary region: the enforcer writes its evidence through the gateway endpoint. */
   readonly s3PrefixListId: string;
+  /** The two-person rule for crypto-erasure (`organization.erasureApproval`); none: one person runs it. */
+  readonly twoPersonApproval?: TwoPersonApproval;
 }
 
 /** The DR region's key lifecycle settings: rotation only. */
@@ -66,6 +70,18 @@ export function keyLifecycleSettings(config: DeploymentConfig): KeyLifecycleSett
     pendingWindowDays: config.keys.pendingWindowDays,
     vpcCidr: config.network.vpcCidr,
     s3PrefixListId: s3PrefixListId(config.regions.primary),
+    twoPersonApproval: twoPersonApprovalOf(config),
+  };
+}
+
+/** The two-person rule of a deployment with accounts apart; a single-account deployment has none. */
+function twoPersonApprovalOf(config: DeploymentConfig): TwoPersonApproval | undefined {
+  const organization = organizationSettings(config);
+  if (!organization) return undefined;
+  return {
+    approverRoleName: organization.erasureApproval.approverRoleName,
+    requestExpiry: Duration.hours(organization.erasureApproval.requestExpiryHours),
+    organizationId: organization.organizationId,
   };
 }
 
@@ -174,6 +190,7 @@ export class KeyLifecycle extends Capability {
       },
       auditKey: props.auditKey,
       logRetentionDays: props.logRetentionDays,
+      twoPersonApproval: props.twoPersonApproval,
     });
     // The ARN is built in each key's own stack: literal names and that stack's account and partition only.
     for (const key of props.erasableKeys) allowCryptoErasureBy(key, CryptoErasure.roleArn(key, props.deployment));

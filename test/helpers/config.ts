@@ -12,15 +12,16 @@ export const SHIPPED_CONFIGS = ['config/demo.json', 'config/production.example.j
  * every deployment (the schema, compliance) use ALL_SHIPPED_CONFIGS.
  */
 export const SANDBOX_CONFIG = 'config/sandbox.json';
-export const ALL_SHIPPED_CONFIGS = [...SHIPPED_CONFIGS, SANDBOX_CONFIG] as const;
 /**
- * The shipped accounts-apart example (config `organization`). Not in ALL_SHIPPED_CONFIGS, whose assemblies
- * the suite synthesizes once for every run: it differs from the production example only in the
- * organization block, so the schema tests load it (EVERY_CONFIG_FILE) and `npm run lint:cfn` synthesizes it.
+ * The shipped accounts-apart example (config `organization`): the production example with the
+ * organization block, the detective services deferred to the organisation's security-tooling account, the
+ * guardrails stack of the management account and the two-person rule for crypto-erasure.
  */
 export const ORGANIZATION_CONFIG = 'config/organization.example.json';
+/** Every shipped config: the suite synthesizes each once per run (test/helpers/shipped-assembly.ts). */
+export const ALL_SHIPPED_CONFIGS = [...SHIPPED_CONFIGS, SANDBOX_CONFIG, ORGANIZATION_CONFIG] as const;
 /** Every file in config/ that is a deployment config: test/config/load.test.ts checks none is missing. */
-export const EVERY_CONFIG_FILE = [...ALL_SHIPPED_CONFIGS, ORGANIZATION_CONFIG] as const;
+export const EVERY_CONFIG_FILE = ALL_SHIPPED_CONFIGS;
 
 /** The raw JSON of a shipped config (before validation), for tests that break it on purpose. */
 export function rawConfig(file: string = 'config/demo.json'): Record<string, unknown> {

@@ -1,25 +1,18 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { HIPAA_CONFIG_RULES } from '../../lib/constructs/config-rules';
 import { FindingNotifications } from '../../lib/constructs/finding-notifications';
 import { SecurityAlarms } from '../../lib/constructs/security-alarms';
 import { acknowledgedFindings, openFindings, readValidationReport } from '../../lib/compliance/report';
-import { registerCompliancePlugins } from '../../lib/compliance/plugins';
 import type { DeploymentConfig } from '../../lib/config/schema';
 import { AuditStack } from '../../lib/stacks/audit-stack';
 import { deploymentStackProps } from '../../lib/stacks/deployment-stack-props';
 import { IdentityStack } from '../../lib/stacks/identity-stack';
-import { KeysStack } from '../../lib/stacks/keys-stack';
 import { deploymentNames, LOGICAL_IDS } from '../../lib/vocabulary';
-import { projectApp, projectContext } from '../helpers/app';
+import { projectApp } from '../helpers/app';
 import { auditStandIns } from '../helpers/audit-stand-ins';
 import { TEMPLATE_ONLY } from '../helpers/cfn-values';
 import {
@@ -32,7 +25,8 @@ import {
   type CfnResources,
   type CfnStatement,
 } from '../helpers/cfn-matchers';
-import { SHIPPED_CONFIGS, shippedConfig } from '../helpers/config';
+import { ORGANIZATION_CONFIG, SHIPPED_CONFIGS, shippedConfig } from '../helpers/config';
+import { shippedAssembly, shippedStacks } from '../helpers/shipped-assembly';
 
 const IDS = LOGICAL_IDS.audit;
 
@@ -218,58 +212,36 @@ describe.each(SHIPPED_CONFIGS)('Audit stack from %s', (file) => {
   });
 });
 
-describe('compliance with every detective service off (the organisation runs them)', () => {
-  let audit: AuditStack;
-  let keys: KeysStack;
-  let report: ReturnType<typeof readValidationReport>;
-  beforeAll(() => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'detection-off-'));
-    const config = shippedConfig('config/production.example.json', {
-      detection: { guardDuty: false, securityHub: false, config: false },
-    });
-    // Only the Keys and Audit stacks read `detection`: the other stacks are checked with the shipped
-    // configs (app-wide compliance test). The PHI bucket and the user pool are imported.
-    const app = new App({ outdir, context: { ...projectContext(), 'aws:cdk:bundling-stacks': [] } });
-    keys = new KeysStack(app, 'Keys', { ...stackProps(config, 'keys'), config });
-    const phiKey = kms.Key.fromKeyArn(keys, 'PhiKeyImport', `arn:aws:kms:${config.regions.primary}:111122223333:key/phi`);
-    audit = new AuditStack(app, 'Audit', {
-      ...stackProps(config, 'audit'),
-      config,
-      auditKey: keys.auditKey,
-      phiBuckets: [
-        s3.Bucket.fromBucketAttributes(keys, 'PhiDocumentsImport', { bucketName: 'phi-documents', encryptionKey: phiKey }),
-      ],
-      userPool: cognito.UserPool.fromUserPoolId(keys, 'UserPoolImport', `${config.regions.primary}_example`),
-    });
-    registerCompliancePlugins(app);
-    try {
-      app.synth();
-    } catch {
-      // Synth throws when a plugin fails; the report is written first and the test shows its findings.
-    }
-    report = readValidationReport(outdir);
-  });
+// The organization example defers every detective service to the organisation's security-tooling
+// account: its shared assembly (synthesized with every compliance plugin) is the Audit stack without them.
+describe('with every detective service off (config/organization.example.json: the organisation runs them)', () => {
+  const assembly = shippedAssembly(ORGANIZATION_CONFIG);
+  const template = (id: string) => shippedStacks(assembly).find((st) => st.id === id)!.template.Resources as CfnResources;
+  const report = readValidationReport(assembly.dir);
 
   test('zero open findings, of any severity, from any plugin', () => {
+    expect(Object.values(shippedConfig(ORGANIZATION_CONFIG).detection).filter((v) => v === true)).toEqual([]);
     expect(openFindings(report)).toEqual([]);
-    // The plugins did check the Audit stack: its acknowledged false positives are in the report.
+    // The plugins did check the Audit stack: its acknowledged findings are in the report.
     expect(acknowledgedFindings(report).some((f) => f.constructPath.startsWith('Audit/'))).toBe(true);
   });
 
   test('only the managed rules remain of the detective services', () => {
-    const resources = resourcesIn(audit);
+    const resources = template('Audit');
     const detective = [
       'AWS::GuardDuty::',
       'AWS::SecurityHub::',
       'AWS::Config::ConfigurationRecorder',
       'AWS::Config::DeliveryChannel',
+      'AWS::Macie::',
+      'Custom::InspectorScanning',
+      'Custom::MaciePhiDiscoveryJob',
     ];
     expect(Object.values(resources).filter((r) => detective.some((t) => r.Type.startsWith(t)))).toEqual([]);
     expect(ofType(resources, 'AWS::Config::ConfigRule')).toHaveLength(HIPAA_CONFIG_RULES.length);
-    expect(audit.detection.services.recording).toBeUndefined();
   });
 
   test('the audit key grants no Config delivery: this deployment does not record', () => {
-    expect(statementsOf(resourcesIn(keys)[LOGICAL_IDS.keys.audit]).filter(configDelivery)).toHaveLength(0);
+    expect(statementsOf(template('Keys')[LOGICAL_IDS.keys.audit]).filter(configDelivery)).toHaveLength(0);
   });
 });
