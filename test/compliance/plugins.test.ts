@@ -126,7 +126,7 @@ test('cfn-guard runs once per template that a rule can apply to, with those rule
 });
 
 test('an acknowledgement without its plugin prefix is refused: it would never reach the validation report', () => {
-  const stack = new Stack(new App(), 'S');
+  const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'S');
   const bucket = new s3.CfnBucket(stack, 'B');
   expect(() => acknowledge(bucket, { ruleId: 'AwsSolutions-S1', control: '164.312(b)', reason: 'x'.repeat(80) })).toThrow(
     /rule id "AwsSolutions-S1" must be "<Plugin>::<Rule>"/,
