@@ -603,4 +603,3 @@ test("the names the rules select by are the vocabulary's", () => {
   ];
   for (const id of pinned) expect(text).toMatch(new RegExp(`\\b${id}\\b`));
 });
-
