@@ -23,6 +23,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { Macie2Client } from '@aws-sdk/client-macie2';
 import { STSClient } from '@aws-sdk/client-sts';
 import { runAsMain } from './cli/main';
 import { runPreflight, type RegionClients } from './preflight/run';
@@ -40,6 +41,7 @@ function clients(region: string): RegionClients {
       guardduty: new GuardDutyClient({ region }),
       securityhub: new SecurityHubClient({ region }),
       config: new ConfigServiceClient({ region }),
+      macie: new Macie2Client({ region }),
       serviceQuotas: new ServiceQuotasClient({ region }),
       cognito: new CognitoIdentityProviderClient({ region }),
       acm: new ACMClient({ region }),

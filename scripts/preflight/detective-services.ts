@@ -1,5 +1,5 @@
 /**
- * GuardDuty, Security Hub and AWS Config exist once per account and region. Where the deployment
+ * GuardDuty, Security Hub, AWS Config and Amazon Macie exist once per account and region. Where the deployment
  * creates one (its `detection` toggle is on) and the account already has one, the deploy fails; where
  * it creates none and the account has none, nothing watches the region.
  */
@@ -9,6 +9,7 @@ import {
   type ConfigServiceClient,
 } from '@aws-sdk/client-config-service';
 import { ListDetectorsCommand, type GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { GetMacieSessionCommand, type Macie2Client } from '@aws-sdk/client-macie2';
 import { DescribeHubCommand, type SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { DetectiveServices } from './footprint';
 import { errorName, fail, guarded, pass, warn, type CheckResult } from './result';
@@ -17,6 +18,7 @@ export interface DetectiveClients {
   readonly guardduty: GuardDutyClient;
   readonly securityhub: SecurityHubClient;
   readonly config: ConfigServiceClient;
+  readonly macie: Macie2Client;
 }
 
 interface Service {
@@ -68,9 +70,33 @@ const SERVICES: readonly Service[] = [
     },
     enable: (region) => `set up AWS Config in ${region} (console: AWS Config, Get started; record all resource types)`,
   },
+  {
+    key: 'macie',
+    label: 'Macie session',
+    permission: 'macie2:GetMacieSession',
+    existing: async ({ macie }) => {
+      try {
+        const session = await macie.send(new GetMacieSessionCommand({}));
+        return `Macie ${session.status ?? 'enabled'}`;
+      } catch (e) {
+        // Macie answers an account where it was never enabled with AccessDeniedException "Macie is not
+        // enabled" (not a missing permission: that one names the action).
+        if (errorName(e) === 'AccessDeniedException' && /Macie is not enabled/i.test(String((e as Error).message))) {
+          return undefined;
+        }
+        throw e;
+      }
+    },
+    enable: (region) => `aws macie2 enable-macie --region ${region}`,
+  },
 ];
 
-const TOGGLES: Record<keyof DetectiveServices, string> = { guardDuty: 'guardDuty', securityHub: 'securityHub', config: 'config' };
+const TOGGLES: Record<keyof DetectiveServices, string> = {
+  guardDuty: 'guardDuty',
+  securityHub: 'securityHub',
+  config: 'config',
+  macie: 'macie',
+};
 
 /**
  * `creates`: what the deployment's templates create in `region`. `togglesApply`: the `detection`

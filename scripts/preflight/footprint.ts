@@ -48,6 +48,8 @@ export interface DetectiveServices {
   readonly guardDuty: boolean;
   readonly securityHub: boolean;
   readonly config: boolean;
+  /** A Macie session (AWS::Macie::Session): one per account and region, like the others. */
+  readonly macie: boolean;
 }
 
 export interface RegionFootprint {
@@ -149,6 +151,7 @@ function detectiveServicesIn(resources: readonly TemplateResource[]): DetectiveS
     guardDuty: has('AWS::GuardDuty::Detector'),
     securityHub: has('AWS::SecurityHub::Hub'),
     config: has('AWS::Config::ConfigurationRecorder') || has('AWS::Config::DeliveryChannel'),
+    macie: has('AWS::Macie::Session'),
   };
 }
 

@@ -64,7 +64,7 @@ const emptyRegion = (region: string): RegionFootprint => ({
   reservingFunctions: [],
   vpcs: 0,
   interfaceEndpointsPerVpc: 0,
-  creates: { guardDuty: false, securityHub: false, config: false },
+  creates: { guardDuty: false, securityHub: false, config: false, macie: false },
 });
 
 /** Every check after the identity, in the order they are printed. */

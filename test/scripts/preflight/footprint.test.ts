@@ -166,9 +166,9 @@ describe('footprint of the synthesized demo deployment', () => {
   });
 
   test('the detective services the toggles switch on are created in the primary region only', () => {
-    const { guardDuty, securityHub, config: recorder } = config.detection;
-    expect(region(config.regions.primary).creates).toEqual({ guardDuty, securityHub, config: recorder });
-    expect(region(config.regions.dr).creates).toEqual({ guardDuty: false, securityHub: false, config: false });
+    const { guardDuty, securityHub, config: recorder, macie } = config.detection;
+    expect(region(config.regions.primary).creates).toEqual({ guardDuty, securityHub, config: recorder, macie });
+    expect(region(config.regions.dr).creates).toEqual({ guardDuty: false, securityHub: false, config: false, macie: false });
   });
 
   test('the database as configured, and the sign-in prefix from the vocabulary', () => {

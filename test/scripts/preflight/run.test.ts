@@ -26,6 +26,7 @@ import { DescribeHubCommand, SecurityHubClient } from '@aws-sdk/client-securityh
 import { GetServiceQuotaCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetMacieSessionCommand, Macie2Client } from '@aws-sdk/client-macie2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConfigError } from '../../../lib/config/load';
 import type { DeploymentConfig } from '../../../lib/config/schema';
@@ -47,6 +48,7 @@ const mocks = {
   guardduty: mockClient(GuardDutyClient),
   securityhub: mockClient(SecurityHubClient),
   config: mockClient(ConfigServiceClient),
+  macie: mockClient(Macie2Client),
   serviceQuotas: mockClient(ServiceQuotasClient),
   cognito: mockClient(CognitoIdentityProviderClient),
   acm: mockClient(ACMClient),
@@ -90,6 +92,7 @@ function readyAccount(): void {
   mocks.securityhub.on(DescribeHubCommand).resolves({ HubArn: 'arn:hub' });
   mocks.config.on(DescribeConfigurationRecordersCommand).resolves({ ConfigurationRecorders: [{ name: 'default' }] });
   mocks.config.on(DescribeDeliveryChannelsCommand).resolves({ DeliveryChannels: [] });
+  mocks.macie.on(GetMacieSessionCommand).resolves({ status: 'ENABLED' });
   mocks.serviceQuotas.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 50 } });
   mocks.cognito.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: {} });
   mocks.rds.on(DescribeDBEngineVersionsCommand).resolves({ DBEngineVersions: [{ EngineVersion: '16.9', Status: 'available' }] });
@@ -109,7 +112,7 @@ function readyAccount(): void {
 beforeEach(readyAccount);
 afterEach(() => Object.values(mocks).forEach((m) => m.reset()));
 
-const NONE = { guardDuty: false, securityHub: false, config: false };
+const NONE = { guardDuty: false, securityHub: false, config: false, macie: false };
 const region = (r: string, reserved: number, stackNames: string[]): RegionFootprint => ({
   region: r,
   stackNames,
@@ -152,6 +155,7 @@ const regionClients = (r: string): RegionClients => ({
   guardduty: new GuardDutyClient({ region: r }),
   securityhub: new SecurityHubClient({ region: r }),
   config: new ConfigServiceClient({ region: r }),
+  macie: new Macie2Client({ region: r }),
   serviceQuotas: new ServiceQuotasClient({ region: r }),
   cognito: new CognitoIdentityProviderClient({ region: r }),
   acm: new ACMClient({ region: r }),
