@@ -336,7 +336,7 @@ export const configSchema = z
       .strict()
       .prefault({})
       .describe(
-        'Detective services. On by default; switch off a service the organisation already runs in this account. With organization.securityTooling set, all three must be false: its delegated administrator runs them.',
+        'Detective services. On by default; switch off a service the organisation already runs in this account. With organization.securityTooling set, guardDuty, securityHub, config, inspector and macie must all be false: its delegated administrator runs them.',
       ),
     integrations: integrationsSchema,
     organization: organizationSchema,
