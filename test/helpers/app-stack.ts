@@ -101,12 +101,23 @@ export class CrmAppFixture {
 
   constructor(readonly file: string) {}
 
+  /** Builds the CrmApp of the config once per test file: tests only read it, however many fixtures ask. */
   load(): void {
-    this.config = shippedConfig(this.file);
-    this.built = buildCrmApp(this.config);
-    this.resources = resourcesOf(this.built.stack);
+    let loaded = CrmAppFixture.loaded.get(this.file);
+    if (!loaded) {
+      const config = shippedConfig(this.file);
+      const built = buildCrmApp(config);
+      loaded = { config, built, resources: resourcesOf(built.stack) };
+      CrmAppFixture.loaded.set(this.file, loaded);
+    }
+    ({ config: this.config, built: this.built, resources: this.resources } = loaded);
     this.account = this.config.account ?? '<AWS::AccountId>';
   }
+
+  private static readonly loaded = new Map<
+    string,
+    { config: DeploymentConfig; built: ReturnType<typeof buildCrmApp>; resources: Resources }
+  >();
 
   ofType(type: string) {
     return ofTypeIn(this.resources, type);
