@@ -1,55 +1,16 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized templates and state machine definitions are untyped JSON */
-import * as path from 'node:path';
-import { Stack, Validations, type AppProps, type CfnElement, type CfnResource } from 'aws-cdk-lib';
+import { Validations, type CfnElement, type CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { ERASURE_ENV } from '../../lambda/shared/key-lifecycle-contract';
 import { acknowledgedFindings, failedPlugins, openFindings, readValidationReport } from '../../lib/compliance/report';
-import { CertificateSigningKey } from '../../lib/constructs/certificate-signing-key';
 import { CryptoErasure, type CryptoErasureProps } from '../../lib/constructs/crypto-erasure';
 import { STACK_IDS } from '../../lib/vocabulary';
-import { projectApp } from '../helpers/app';
-import { TEMPLATE_ONLY } from '../helpers/cfn-values';
 import { SHIPPED_CONFIGS } from '../helpers/config';
+import { cryptoErasureStandIns, DR_VAULT_ARN, VAULT_ARN } from '../helpers/crypto-erasure-stand-ins';
 import { shippedAssembly } from '../helpers/shipped-assembly';
 
-/** Any existing handler: bundling is skipped, and the erasure code itself is tested under test/lambda. */
-const ENTRY = path.join(__dirname, '..', '..', 'lambda', 'session-revocation', 'index.ts');
-const ENV = { account: '111122223333', region: 'us-east-1' };
-const VAULT_ARN = 'arn:aws:backup:us-east-1:111122223333:backup-vault:crm-demo-backup-vault';
-const DR_VAULT_ARN = 'arn:aws:backup:us-west-2:111122223333:backup-vault:crm-demo-backup-vault-dr';
-
-/** The Keys stack (audit key, signing key, evidence bucket, security topic) and the Ops stack with the construct. */
-function build(overrides: Partial<CryptoErasureProps> = {}, appProps: AppProps = { context: TEMPLATE_ONLY }) {
-  const app = projectApp(appProps);
-  const keys = new Stack(app, 'Keys', { env: ENV });
-  const auditKey = new kms.Key(keys, 'AuditKey', { enableKeyRotation: true });
-  const signing = new CertificateSigningKey(keys, 'Signing', { deployment: 'crm-demo' });
-  const evidence = new s3.Bucket(keys, 'Evidence', { encryption: s3.BucketEncryption.KMS, encryptionKey: auditKey });
-  const topic = new sns.Topic(keys, 'Topic', { masterKey: auditKey });
-  const ops = new Stack(app, 'Ops', { env: ENV });
-  const erasure = new CryptoErasure(ops, 'CryptoErasure', {
-    deployment: 'crm-demo',
-    functionName: 'crm-demo-crypto-erasure',
-    regions: { primary: 'us-east-1', dr: 'us-west-2' },
-    account: ops.account,
-    pendingWindowDays: 30,
-    evidenceBucket: evidence,
-    evidenceKey: auditKey,
-    signingKey: signing.key,
-    securityTopic: topic,
-    backupVault: { name: 'crm-demo-backup-vault', arn: VAULT_ARN },
-    drBackupVault: { name: 'crm-demo-backup-vault-dr', arn: DR_VAULT_ARN },
-    auditKey,
-    logRetentionDays: 2192,
-    entry: ENTRY,
-    ...overrides,
-  });
-  return { app, keys, ops, erasure, auditKey, signing, evidence, topic };
-}
+const build = cryptoErasureStandIns;
 
 /** `build`, synthesized (template checks only). */
 /** Tests only read what `setup()` builds: without overrides it is built once per file. */

@@ -1,61 +1,22 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized templates and state machine definitions are untyped JSON */
-import { Duration, Stack, type App, type CfnElement } from 'aws-cdk-lib';
+import { Duration, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { acknowledgedFindings, failedPlugins, openFindings, readValidationReport } from '../../lib/compliance/report';
-import { CertificateSigningKey } from '../../lib/constructs/certificate-signing-key';
-import { CryptoErasure, type CryptoErasureProps } from '../../lib/constructs/crypto-erasure';
+import type { CryptoErasureProps } from '../../lib/constructs/crypto-erasure';
 import { twoPersonApprovalProblems } from '../../lib/constructs/erasure-approval';
-import { projectApp } from '../helpers/app';
-import { TEMPLATE_ONLY } from '../helpers/cfn-values';
 import { ORGANIZATION_CONFIG } from '../helpers/config';
+import { cryptoErasureStandIns } from '../helpers/crypto-erasure-stand-ins';
 import { shippedAssembly } from '../helpers/shipped-assembly';
 import { STACK_IDS } from '../../lib/vocabulary';
 
-const ENV = { account: '111122223333', region: 'us-east-1' };
 const APPROVER_ROLE = 'crm-demo-erasure-approver';
 const APPROVER_ARN = `arn:aws:iam::111122223333:role/${APPROVER_ROLE}`;
 const ORG = 'o-a1b2c3d4e5';
 const TWO_PERSON = { approverRoleName: APPROVER_ROLE, requestExpiry: Duration.hours(24), organizationId: ORG };
 
-/** The Keys stack (audit key, signing key, evidence bucket, topic) and the Ops stack with the construct. */
-function build(app: App, overrides: Partial<CryptoErasureProps> = {}) {
-  const keys = new Stack(app, 'Keys', { env: ENV });
-  const auditKey = new kms.Key(keys, 'AuditKey', { enableKeyRotation: true });
-  const signing = new CertificateSigningKey(keys, 'Signing', { deployment: 'crm-demo' });
-  const evidence = new s3.Bucket(keys, 'Evidence', { encryption: s3.BucketEncryption.KMS, encryptionKey: auditKey });
-  const topic = new sns.Topic(keys, 'Topic', { masterKey: auditKey });
-  const ops = new Stack(app, 'Ops', { env: ENV });
-  const erasure = new CryptoErasure(ops, 'CryptoErasure', {
-    deployment: 'crm-demo',
-    functionName: 'crm-demo-crypto-erasure',
-    regions: { primary: 'us-east-1', dr: 'us-west-2' },
-    account: ops.account,
-    pendingWindowDays: 30,
-    evidenceBucket: evidence,
-    evidenceKey: auditKey,
-    signingKey: signing.key,
-    securityTopic: topic,
-    backupVault: {
-      name: 'crm-demo-backup-vault',
-      arn: 'arn:aws:backup:us-east-1:111122223333:backup-vault:crm-demo-backup-vault',
-    },
-    drBackupVault: {
-      name: 'crm-demo-backup-vault-dr',
-      arn: 'arn:aws:backup:us-west-2:111122223333:backup-vault:crm-demo-backup-vault-dr',
-    },
-    auditKey,
-    logRetentionDays: 2192,
-    ...overrides,
-  });
-  return { ops, erasure };
-}
-
 function synthesized(overrides: Partial<CryptoErasureProps>) {
-  const { ops, erasure } = build(projectApp({ context: TEMPLATE_ONLY }), overrides);
+  const { ops, erasure } = cryptoErasureStandIns(overrides);
   const resources = Template.fromStack(ops).toJSON().Resources as Record<
     string,
     { Type: string; Properties: any; DependsOn?: any }
@@ -290,9 +251,9 @@ describe('twoPersonApproval settings', () => {
     expect(twoPersonApprovalProblems({ ...TWO_PERSON, requestExpiry: Duration.days(31) })).toEqual([
       'requestExpiry must be from 1 hour to 30 days',
     ]);
-    expect(() =>
-      build(projectApp({ context: TEMPLATE_ONLY }), { twoPersonApproval: { ...TWO_PERSON, approverRoleName: '' } }),
-    ).toThrow(/approverRoleName is not an IAM role name/);
+    expect(() => cryptoErasureStandIns({ twoPersonApproval: { ...TWO_PERSON, approverRoleName: '' } })).toThrow(
+      /approverRoleName is not an IAM role name/,
+    );
   });
 });
 
