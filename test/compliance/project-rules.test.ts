@@ -10,13 +10,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, Duration, RemovalPolicy, Stack, Tags, type IPolicyValidationContext } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, Duration, RemovalPolicy, Stack, Tags, type IPolicyValidationContext } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { PROJECT_RULES_DIR } from '../../lib/compliance/plugins';
+import { LogDataProtection, PHI_LOG_POLICY_NAME } from '../../lib/constructs/log-data-protection';
 import { deploymentNames, LOGICAL_IDS, TAG } from '../../lib/vocabulary';
 import { shippedAssembly } from '../helpers/shipped-assembly';
 
@@ -150,6 +151,22 @@ const WEAKENINGS: Weakening[] = [
     'App',
     (t) => (resource(t, 'CrmServiceLogGroup').Properties!.RetentionInDays = 365),
     'project_log_group_encrypted_six_years',
+  ],
+  // PHI never in logs: the data protection policy, its audit and its mask.
+  [
+    "the CRM log group's data protection policy removed",
+    'App',
+    (t) => delete resource(t, 'CrmServiceLogGroup').Properties!.DataProtectionPolicy,
+    'project_log_group_phi_data_protection',
+  ],
+  [
+    "the masking statement of a log group's data protection policy removed",
+    'Network',
+    (t) => {
+      const policy = ofType(t, 'AWS::Logs::LogGroup')[0].Properties!.DataProtectionPolicy;
+      policy.Statement = policy.Statement.filter((s: any) => !s.Operation.Deidentify);
+    },
+    'project_log_group_phi_data_protection',
   ],
   // Customer-managed keys.
   [
@@ -483,6 +500,8 @@ const ALLOWED: [name: string, stackId: string, change: (t: Template) => void][] 
 /** Small stacks whose control is weakened through the construct and through `addPropertyOverride`. */
 function smallStacks(): Record<string, Template> {
   const app = new App({ builtinCloudFormationValidation: false });
+  // As lib/app.ts does: every log group carries the PHI data protection policy.
+  Aspects.of(app).add(new LogDataProtection(), { priority: AspectPriority.MUTATING });
   const build = (name: string, make: (stack: Stack) => void): string => {
     const stack = new Stack(app, name);
     // Untagged, a vault or locked bucket counts as holding PHI (fail closed).
@@ -602,4 +621,8 @@ test("the names the rules select by are the vocabulary's", () => {
     LOGICAL_IDS.dr.trailReplicaBucket,
   ];
   for (const id of pinned) expect(text).toMatch(new RegExp(`\\b${id}\\b`));
+});
+
+test('the data protection rule names the policy that LogDataProtection gives every log group', () => {
+  expect(fs.readFileSync(RULES_FILE, 'utf8')).toContain(`DataProtectionPolicy.Name == '${PHI_LOG_POLICY_NAME}'`);
 });
