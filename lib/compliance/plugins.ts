@@ -84,7 +84,10 @@ let lastPlan: { key: string; plan: OffloadedRun[][] } | undefined;
 export function cfnGuardPlan(templatePaths: readonly string[], shards: number): OffloadedRun[][] {
   const key = JSON.stringify([templatePaths, shards]);
   if (lastPlan?.key === key) return lastPlan.plan;
-  const copies = resolveKeyImports(templatePaths, fs.mkdtempSync(path.join(os.tmpdir(), 'guard-key-imports-')));
+  const copiesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-key-imports-'));
+  // The copies are read by the round's workers before synth returns; nothing needs them after the process.
+  process.once('exit', () => fs.rmSync(copiesDir, { recursive: true, force: true }));
+  const copies = resolveKeyImports(templatePaths, copiesDir);
   const runs = templatePaths
     .map((templatePath) => {
       const rules = controlTowerRulesFor(templateResourceTypes(templatePath));
