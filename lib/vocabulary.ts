@@ -218,6 +218,26 @@ export function deploymentNames(deployment: string) {
     drReplicaBucket: (kind: 'phi-replica' | 'evidence-dr' | 'trail-dr', account: string, drRegion: string) =>
       `${deployment}-${kind}-${account}-${drRegion}`,
 
+    // Accounts apart (config `organization`). Fixed names only there, so that another account's
+    // policies can name a role or a vault before it exists; single-account templates do not use them.
+    /** The workload's AWS Backup role, named when the backup account's vault policy must admit it. */
+    backupRole: fn('backup'),
+    /** The workload's S3 replication role of the trail or evidence bucket, named for the archive's policies. */
+    replicationRole: (source: 'trail' | 'evidence') => fn(`${source}-replication`),
+    /** Log-archive account buckets: `<deployment>-<kind>-<account>-<region>` (<= 63 chars for a 20-char name). */
+    archiveBucket: (kind: 'trail-arc' | 'evidence-arc', account: string, region: string) =>
+      `${deployment}-${kind}-${account}-${region}`,
+    /** Alias of the log-archive account's key (it encrypts both archive buckets; never crypto-erased). */
+    archiveKeyAlias: `alias/${deployment}/log-archive`,
+    /** The backup account's logically air-gapped vault, one per backup region (the same name in each). */
+    airGappedVault: fn('backup-vault-lag'),
+    /** Alias of the backup account's key of the air-gapped vault (crypto-erased with the PHI keys). */
+    airGappedKeyAlias: `alias/${deployment}/backup-lag`,
+    /** Role in the backup account that the workload's crypto-erasure role assumes to erase the air-gapped key. */
+    airGappedKeyErasureRole: fn('lag-key-erasure'),
+    /** Role in a producer account that a consumer stack's CloudFormation assumes to read its outputs (Fn::GetStackOutput). */
+    stackOutputReaderRole: (part: StackPart) => fn(`${part}-output-reader`),
+
     // Organization guardrails (management account): one service control policy per concern.
     guardrailPolicy: (concern: 'data' | 'account') => fn(`guardrails-${concern}`),
 
