@@ -70,8 +70,8 @@ export const PHI_IN_LOGS_QUERY = 'SELECT SUM(LogEventsWithFindings) FROM "AWS/Lo
 export interface PhiInLogsAlarmProps {
   /** Where the alarm is sent: the security topic. */
   readonly topic: sns.ITopic;
-  /** The alarm's fixed name (none: CloudFormation names it). */
-  readonly alarmName?: string;
+  /** The alarm's fixed name (`deploymentNames(d).phiInLogsAlarm`): the runbook and the report find it by it. */
+  readonly alarmName: string;
 }
 
 /**
