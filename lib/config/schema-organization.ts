@@ -110,6 +110,24 @@ export const organizationSchema = z
 
 export type OrganizationConfig = z.output<typeof organizationSchema>;
 
+/**
+ * Regions without Lambda function URLs, through which the two-person rule's request and approval pass
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-urls.html, note at the top of the page).
+ */
+export const REGIONS_WITHOUT_FUNCTION_URLS = [
+  'ap-south-2',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+  'ap-east-2',
+  'ca-west-1',
+  'eu-south-2',
+  'eu-central-2',
+  'il-central-1',
+  'me-central-1',
+] as const;
+
 /** The detection toggles the security-tooling account's delegated administrator takes over. */
 const DEFERRED_DETECTION = [
   ['guardDuty', 'GuardDuty'],
@@ -188,6 +206,17 @@ export function organizationIssues(config: unknown): ConfigIssue[] {
         });
       }
     }
+  }
+
+  // The approval functions run in the primary region behind IAM-authenticated function URLs, the only way
+  // a function learns which principal called it; without them the two-person rule cannot be enforced in
+  // AWS, so the layout is refused there rather than deployed without it.
+  const primary = stringAt(config, 'regions', 'primary');
+  if (primary !== undefined && (REGIONS_WITHOUT_FUNCTION_URLS as readonly string[]).includes(primary)) {
+    issues.push({
+      path: ['regions', 'primary'],
+      message: `cannot be ${primary} when organization is set: the two-person rule for crypto-erasure needs Lambda function URLs, which ${primary} does not offer; choose a primary region that does`,
+    });
   }
 
   const approver = stringAt(organization, 'erasureApproval', 'approverRoleName');

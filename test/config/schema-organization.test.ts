@@ -278,6 +278,19 @@ describe('the organization block refuses inconsistent combinations, each in plai
     ]);
   });
 
+  test('a primary region without Lambda function URLs is refused: the two-person rule could not run there', () => {
+    const inZurich = { ...example, regions: { primary: 'eu-central-2', dr: 'eu-central-1' } };
+    expect(problemsOf(inZurich)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^regions\.primary: cannot be eu-central-2 when organization is set: the two-person rule .* function URLs/,
+        ),
+      ]),
+    );
+    // The same region is fine for a single-account deployment, which has no two-person rule.
+    expect(problemsOf(without(inZurich, 'organization')).filter((p) => p.startsWith('regions.primary'))).toEqual([]);
+  });
+
   test('every problem at once: a type failure elsewhere, one inside the block, and the organization rules', () => {
     const problems = problemsOf(
       withOrganization(
