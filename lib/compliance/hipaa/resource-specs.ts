@@ -18,6 +18,7 @@ import { IAM_MAPPINGS } from './mappings/iam';
 import { KMS_MAPPINGS } from './mappings/kms';
 import { LOAD_BALANCING_MAPPINGS } from './mappings/load-balancing';
 import type { MappingContext, ResourceSpecMapping } from './mappings/mapping';
+import { ORGANIZATIONS_MAPPINGS } from './mappings/organizations';
 import { RDS_MAPPINGS } from './mappings/rds';
 import { S3_MAPPINGS } from './mappings/s3';
 import { SECRETS_MANAGER_MAPPINGS } from './mappings/secrets-manager';
@@ -58,6 +59,7 @@ export const RESOURCE_SPEC_MAPPINGS: readonly ResourceSpecMapping[] = [
   ...LOAD_BALANCING_MAPPINGS,
   ...WAF_MAPPINGS,
   ...ECS_MAPPINGS,
+  ...ORGANIZATIONS_MAPPINGS,
   ...STEP_FUNCTIONS_MAPPINGS,
 ];
 
