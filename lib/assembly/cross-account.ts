@@ -6,12 +6,9 @@
  * before August 2022).
  */
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import type { CfnResourceJson as Resource } from './model';
 
 type Json = unknown;
-interface Resource {
-  readonly Type: string;
-  readonly Properties?: Record<string, Json>;
-}
 interface Statement {
   readonly Effect?: string;
   readonly Principal?: Json;

@@ -194,6 +194,7 @@ export function renderHtml(m: ReportModel): string {
       exceptionsTable(m.otherExceptions),
     );
   }
+  body.push(...accountsHtml(m));
   body.push(
     '<h2>Policies from config</h2>',
     '<h3>Role matrix</h3>',
@@ -273,4 +274,45 @@ export function renderHtml(m: ReportModel): string {
     '</html>',
     '',
   ].join('\n');
+}
+
+/** Accounts and what crosses between them (see markdown.ts). */
+function accountsHtml(m: ReportModel): string[] {
+  const a = m.accounts;
+  const grants = a.grants.filter((g) => !g.loadBalancerLogDelivery);
+  const elb = a.grants.length - grants.length;
+  return [
+    '<h2>Accounts and what crosses between them</h2>',
+    table(
+      ['Account', 'Part', 'Stacks'],
+      a.accounts.map((x) => [
+        code(x.account),
+        esc(x.part),
+        x.stacks.map((st) => `${esc(st.id)}${st.region ? ` (${esc(st.region)})` : ''}`).join(', '),
+      ]),
+    ),
+    grants.length
+      ? '<p>Every grant of a resource or trust policy to a principal of another account. Each must be scoped to the organization (aws:PrincipalOrgID) and name an exact role; <code>test/cross-account-trust.test.ts</code> fails otherwise.</p>'
+      : '<p>No resource or trust policy grants anything to a principal of another account.</p>',
+    ...(grants.length
+      ? [
+          table(
+            ['Granted by', 'Resource', 'To account', 'Who', 'Actions', 'Scoped to the organization'],
+            grants.map((g) => [
+              `${esc(g.stack)} (${code(g.stackAccount)})`,
+              `${code(g.logicalId)} ${esc(g.resourceType)}`,
+              `${code(g.account)}${g.part ? ` (${esc(g.part)})` : ''}`,
+              g.roleArns.length ? g.roleArns.map(code).join(' ') : esc(g.principal),
+              g.actions.map(code).join(' '),
+              g.inOrganization ? 'yes' : '<span class="bad">no</span>',
+            ]),
+          ),
+        ]
+      : []),
+    ...(elb
+      ? [
+          `<p>Not listed: ${elb} grant(s) to the region's Elastic Load Balancing account to put access-log objects, AWS's documented bucket policy for load balancer access logs.</p>`,
+        ]
+      : []),
+  ];
 }

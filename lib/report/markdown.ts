@@ -200,6 +200,8 @@ export function renderMarkdown(m: ReportModel): string {
     );
   }
 
+  out.push(...accountsMarkdown(m));
+
   const p = m.policies;
   out.push(
     '## Policies from config',
@@ -281,4 +283,50 @@ export function renderMarkdown(m: ReportModel): string {
   }
   out.push('');
   return out.join('\n');
+}
+
+/** Accounts and what crosses between them: stacks by account, and every grant to another account. */
+function accountsMarkdown(m: ReportModel): string[] {
+  const a = m.accounts;
+  const grants = a.grants.filter((g) => !g.loadBalancerLogDelivery);
+  const elb = a.grants.length - grants.length;
+  return [
+    '## Accounts and what crosses between them',
+    '',
+    ...table(
+      ['Account', 'Part', 'Stacks'],
+      a.accounts.map((x) => [
+        code(x.account),
+        md(x.part),
+        x.stacks.map((st) => `${md(st.id)}${st.region ? ` (${md(st.region)})` : ''}`).join(', '),
+      ]),
+    ),
+    '',
+    grants.length
+      ? 'Every grant of a resource or trust policy to a principal of another account. Each must be scoped to the organization (aws:PrincipalOrgID) and name an exact role; `test/cross-account-trust.test.ts` fails otherwise.'
+      : 'No resource or trust policy grants anything to a principal of another account.',
+    '',
+    ...(grants.length
+      ? [
+          ...table(
+            ['Granted by', 'Resource', 'To account', 'Who', 'Actions', 'Scoped to the organization'],
+            grants.map((g) => [
+              `${md(g.stack)} (${code(g.stackAccount)})`,
+              `${code(g.logicalId)} ${md(g.resourceType)}`,
+              `${code(g.account)}${g.part ? ` (${md(g.part)})` : ''}`,
+              g.roleArns.length ? g.roleArns.map(code).join(' ') : md(g.principal),
+              g.actions.map(code).join(' '),
+              g.inOrganization ? 'yes' : '**no**',
+            ]),
+          ),
+          '',
+        ]
+      : []),
+    ...(elb
+      ? [
+          `Not listed: ${elb} grant(s) to the region's Elastic Load Balancing account to put access-log objects, AWS's documented bucket policy for load balancer access logs.`,
+          '',
+        ]
+      : []),
+  ];
 }

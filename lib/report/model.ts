@@ -28,6 +28,7 @@ import type { DeploymentConfig } from '../config/schema';
 import { HIPAA_CONFIG_RULES } from '../constructs/config-rules';
 import { labelOf, policiesFrom, type Policies, type ResourceLabel } from './policies';
 import type { ProjectRule } from './project-rules';
+import { accountsSection, type AccountsSection } from './accounts';
 import type { Applicability, GuardRule, PackRule } from './rule-packs';
 
 export interface ImplementingResource extends ResourceLabel {
@@ -118,6 +119,8 @@ export interface ReportModel {
    */
   readonly sandbox?: { readonly relaxed: readonly RelaxedControl[]; readonly remainders: readonly Remainder[] };
   readonly regions: { readonly primary: string; readonly dr: string };
+  /** Which account each stack deploys into, and every grant to a principal of another account. */
+  readonly accounts: AccountsSection;
   readonly generatedAt: string;
   readonly assemblyDir: string;
   readonly configFile: string;
@@ -431,6 +434,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
       ? { relaxed: sandboxRelaxations(config).relaxed, remainders: sandboxRemainders(config) }
       : undefined,
     regions: config.regions,
+    accounts: accountsSection(assembly, config),
     generatedAt: input.now.toISOString(),
     assemblyDir: assembly.dir,
     configFile: input.configFile,
