@@ -31,7 +31,7 @@ export interface AccountsSection {
 const UNPINNED = 'not pinned (environment-agnostic)';
 
 /** The parts of the layout by account ID, from the config. */
-function partsOf(config: DeploymentConfig): Map<string, string> {
+export function accountParts(config: DeploymentConfig): Map<string, string> {
   const parts = new Map<string, string>();
   const organization = organizationSettings(config);
   if (config.account) parts.set(config.account, 'workload');
@@ -44,7 +44,7 @@ function partsOf(config: DeploymentConfig): Map<string, string> {
 }
 
 export function accountsSection(assembly: CloudAssembly, config: DeploymentConfig): AccountsSection {
-  const parts = partsOf(config);
+  const parts = accountParts(config);
   const byAccount = new Map<string, { id: string; region?: string }[]>();
   for (const s of assembly.stacks) {
     const account = s.account ?? UNPINNED;

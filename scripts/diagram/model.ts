@@ -4,11 +4,14 @@
  * hand-made assembly without a synth.
  */
 import type { AssemblyStack, CloudAssembly } from '../../lib/assembly/model';
+import type { DeploymentConfig } from '../../lib/config/schema';
 
 export interface DiagramSource {
   readonly assembly: CloudAssembly;
   /** The deployment's primary and DR regions (`config.regions`). */
   readonly regions: { readonly primary: string; readonly dr: string };
+  /** The config it was synthesized from, when known (the accounts diagram reads the layout's parts from it). */
+  readonly config?: DeploymentConfig;
 }
 
 /** CDK's placeholder region, for a stack that pins none (the deployment's stacks all do). */

@@ -37,7 +37,7 @@ export function synthesizeSource(configFile = 'config/demo.json'): DiagramSource
     });
     buildDeployment(app, config);
     app.synth();
-    return { assembly: readAssembly(outdir), regions: config.regions };
+    return { assembly: readAssembly(outdir), regions: config.regions, config };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

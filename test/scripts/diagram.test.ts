@@ -8,7 +8,14 @@ import { assemblyStack, cloudAssembly, withoutResourceTypes } from '../../lib/as
 import { readAssembly } from '../../lib/assembly/read';
 import { buildDiagram, type Diagram } from '../../scripts/diagram/build';
 import { currentBlock, END_MARKER, replaceBlock, START_MARKER } from '../../scripts/diagram/document';
-import { coverageProblems, diagramDrift, DOCUMENT, expectedBlock } from '../../scripts/diagram/generate';
+import {
+  accountsDiagramDrift,
+  ACCOUNTS_CONFIG,
+  coverageProblems,
+  diagramDrift,
+  DOCUMENT,
+  expectedBlock,
+} from '../../scripts/diagram/generate';
 import { renderMermaid } from '../../scripts/diagram/mermaid';
 import type { DiagramSource } from '../../scripts/diagram/model';
 import { REPO_ROOT } from '../../scripts/diagram/synth';
@@ -37,11 +44,19 @@ describe('docs/architecture.md', () => {
   });
 
   test('the check reports a stale diagram and says how to fix it', () => {
-    const stale = document().replace('flowchart LR', 'flowchart TD');
+    const stale = document().replace(/(<!-- diagram:start -->[\s\S]*?)flowchart LR/, '$1flowchart TD');
     expect(stale).not.toEqual(document());
     expect(diagramDrift(stale, source)).toBe(
       'the diagram in docs/architecture.md is not the one of the synthesized app: run npm run diagram',
     );
+  });
+
+  test('holds the accounts diagram of the synthesized organization example (run npm run diagram when this fails)', () => {
+    const organization = shippedAssembly(ACCOUNTS_CONFIG);
+    const assembly = readAssembly(organization.dir);
+    expect(accountsDiagramDrift(document(), assembly, organization.config)).toBeUndefined();
+    const stale = document().replace(/(accounts-diagram:start[\s\S]*?)flowchart LR/, '$1flowchart TD');
+    expect(accountsDiagramDrift(stale, assembly, organization.config)).toMatch(/accounts diagram .* run npm run diagram/);
   });
 
   test('every key, bucket, function and service of the app is drawn or deliberately left out as plumbing', () => {
