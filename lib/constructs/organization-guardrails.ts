@@ -194,6 +194,12 @@ export function guardrailPolicies(props: OrganizationGuardrailsProps): Guardrail
         'config:StopConfigurationRecorder',
         'config:DeleteConfigurationRecorder',
         'config:DeleteDeliveryChannel',
+        // Inspector and Macie too, which the workload enables itself unless a security-tooling account does
+        // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoninspector2.html,
+        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmacie.html).
+        'inspector2:Disable',
+        'macie2:DisableMacie',
+        'macie2:DisassociateFromAdministratorAccount',
       ],
       ['*'],
     ),

@@ -184,7 +184,7 @@ describe('OrganizationGuardrails: one test per statement', () => {
     });
   });
 
-  test('DenyDetectionShutdown: GuardDuty, Security Hub and Config cannot be switched off or detached, no exemption', () => {
+  test('DenyDetectionShutdown: GuardDuty, Security Hub, Config, Inspector and Macie cannot be switched off or detached, no exemption', () => {
     expect(statement('DenyDetectionShutdown')).toEqual({
       Sid: 'DenyDetectionShutdown',
       Effect: 'Deny',
@@ -198,6 +198,9 @@ describe('OrganizationGuardrails: one test per statement', () => {
         'config:StopConfigurationRecorder',
         'config:DeleteConfigurationRecorder',
         'config:DeleteDeliveryChannel',
+        'inspector2:Disable',
+        'macie2:DisableMacie',
+        'macie2:DisassociateFromAdministratorAccount',
       ],
       Resource: '*',
     });
