@@ -166,7 +166,9 @@ describe('plan: keys in scope', () => {
     world.key(IDS['backup-dr']).deleted = true;
     const result = await plan();
     expect(result.keys.map((k) => k.dataClass)).toEqual(['phi', 'backup', 'phi-dr']);
-    expect(result.missingKeys).toEqual([{ dataClass: 'backup-dr', alias: 'alias/crm-demo/backup-dr', region: DR }]);
+    expect(result.missingKeys).toEqual([
+      { dataClass: 'backup-dr', alias: 'alias/crm-demo/backup-dr', account: ACCOUNT, region: DR },
+    ]);
   });
 
   test('no key at all is a blocker', async () => {

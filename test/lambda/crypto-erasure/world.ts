@@ -104,6 +104,7 @@ export const CONFIG: ErasureConfig = {
   signingKeyArn: ARNS.signing,
   backupVaultName: VAULT,
   drBackupVaultName: DR_VAULT,
+  externalKeys: [],
 };
 
 export const DB_ARN = `arn:aws:rds:${PRIMARY}:${ACCOUNT}:db:crm-demo-db`;

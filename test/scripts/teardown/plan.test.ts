@@ -27,6 +27,7 @@ describe('planScopeProblems', () => {
     const audit = {
       keyArn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/aaaa`,
       alias: 'alias/crm-demo/audit',
+      account: ACCOUNT,
       region: REGION,
       protects: [],
     };
@@ -45,8 +46,8 @@ describe('planScopeProblems', () => {
   test.each([
     [
       'another account',
-      { keyArn: `arn:aws:kms:${REGION}:999988887777:key/1111` },
-      /is in account 999988887777, not 111122223333/,
+      { keyArn: `arn:aws:kms:${REGION}:999988887777:key/1111`, account: '999988887777' },
+      /is in account 999988887777, not 111122223333, and is not a configured external key/,
     ],
     [
       'a third region',
