@@ -49,7 +49,12 @@ export function createExternalClientsFor(
       const out = await sts.send(new AssumeRoleCommand({ RoleArn: key.roleArn, RoleSessionName: sessionName }));
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('AssumeRole returned no credentials');
-      return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration,
+      };
     } catch (error) {
       throw new ErasureRefused(
         `could not assume ${key.roleArn} to reach ${key.alias} in account ${key.account}, region ${key.region} (${errorName(error)}): ` +
@@ -87,20 +92,21 @@ export async function keyClients(deps: AccountDeps, place: KeyPlace): Promise<Ke
   const account = place.account ?? config.account;
   const arnAccount = place.keyArn ? parseKeyArn(place.keyArn)?.account : undefined;
   if (place.keyArn && arnAccount !== account) {
-    throw new ErasureRefused(`${place.alias} (${place.keyArn}) is listed for account ${account} but its ARN says ${arnAccount ?? 'nothing'}`);
+    throw new ErasureRefused(
+      `${place.alias} (${place.keyArn}) is listed for account ${account} but its ARN says ${arnAccount ?? 'nothing'}`,
+    );
   }
   if (account === config.account) {
     const regional = deps.clientsFor(place.region);
     return { kms: regional.kms, cloudTrail: regional.cloudTrail };
   }
-  const external = config.externalKeys.find(
-    (k) => k.account === account && k.region === place.region && k.alias === place.alias,
-  );
+  const external = config.externalKeys.find((k) => k.account === account && k.region === place.region && k.alias === place.alias);
   if (!external) {
     throw new ErasureRefused(
       `${place.alias} in account ${account}, region ${place.region} is outside this deployment: only the keys of account ${config.account} and the configured external keys are in scope`,
     );
   }
-  if (!deps.externalClientsFor) throw new ErasureConfigError([`no way to reach external key ${external.alias} in account ${account}`]);
+  if (!deps.externalClientsFor)
+    throw new ErasureConfigError([`no way to reach external key ${external.alias} in account ${account}`]);
   return deps.externalClientsFor(external);
 }

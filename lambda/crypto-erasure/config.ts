@@ -95,10 +95,7 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/([\w+=,.@-]+)$/;
  * workload's, the air-gapped key's alias and class, and the erasure role of that same account. So a
  * wrong environment can never point the erasure at a key of someone else.
  */
-function parseExternalKeys(
-  text: string | undefined,
-  config: ErasureConfig,
-): { keys: ExternalErasureKey[]; problems: string[] } {
+function parseExternalKeys(text: string | undefined, config: ErasureConfig): { keys: ExternalErasureKey[]; problems: string[] } {
   if (text === undefined || text === '') return { keys: [], problems: [] };
   const name = ERASURE_EXTERNAL_KEYS_ENV;
   let parsed: unknown;

@@ -7,7 +7,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { TAG } from '../../lib/vocabulary';
-import { ERASURE_CANARY_CONTEXT, ERASURE_FORMAT_VERSION, type ErasureKey, type ErasurePlan } from '../shared/key-lifecycle-contract';
+import {
+  ERASURE_CANARY_CONTEXT,
+  ERASURE_FORMAT_VERSION,
+  type ErasureKey,
+  type ErasurePlan,
+} from '../shared/key-lifecycle-contract';
 import { keyClients, type AccountDeps } from './accounts';
 import { planDigest } from './canonical';
 import { takeInventory, KIND } from './inventory';

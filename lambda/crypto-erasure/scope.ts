@@ -39,7 +39,12 @@ export function erasureScope(
     account: config.account,
     region: isDrDataClass(dataClass) ? config.drRegion : config.primaryRegion,
   }));
-  const external = config.externalKeys.map((k) => ({ dataClass: k.dataClass, alias: k.alias, account: k.account, region: k.region }));
+  const external = config.externalKeys.map((k) => ({
+    dataClass: k.dataClass,
+    alias: k.alias,
+    account: k.account,
+    region: k.region,
+  }));
   return [...local, ...external];
 }
 

@@ -252,7 +252,9 @@ export class CryptoErasure extends Construct {
         throw new Error(`${this.node.path}: external key ${key.alias}: account and region must be literals`);
       }
       if (key.account === props.account) {
-        throw new Error(`${this.node.path}: external key ${key.alias} is in this account (${props.account}): not an external key`);
+        throw new Error(
+          `${this.node.path}: external key ${key.alias} is in this account (${props.account}): not an external key`,
+        );
       }
     }
     const externalRoleArns = [...new Set(externalKeys.map((key) => key.roleArn))].sort();
@@ -375,7 +377,13 @@ export class CryptoErasure extends Construct {
         // Accounts apart: the erasure role of the backup account (trusted by this role only, allowed the
         // KMS calls of the erasure on its air-gapped key only). These exact roles, nothing else.
         ...(externalRoleArns.length > 0
-          ? [new iam.PolicyStatement({ sid: 'AssumeExternalKeyErasureRoles', actions: ['sts:AssumeRole'], resources: externalRoleArns })]
+          ? [
+              new iam.PolicyStatement({
+                sid: 'AssumeExternalKeyErasureRoles',
+                actions: ['sts:AssumeRole'],
+                resources: externalRoleArns,
+              }),
+            ]
           : []),
         // The two-person rule: execute reads the approval the approve function recorded.
         ...(props.twoPersonApproval

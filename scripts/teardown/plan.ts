@@ -92,7 +92,11 @@ export interface PlanScope {
 export function externalErasureKeys(config: DeploymentConfig, partition: string): ExternalErasureKey[] {
   const organization = organizationSettings(config);
   if (!organization) return [];
-  return airGappedErasureKeys(config.name, { account: organization.backupAccount, regions: organization.backupRegions }, partition);
+  return airGappedErasureKeys(
+    config.name,
+    { account: organization.backupAccount, regions: organization.backupRegions },
+    partition,
+  );
 }
 
 /**

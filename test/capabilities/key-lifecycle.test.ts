@@ -187,12 +187,21 @@ describe('KeyLifecycle with accounts apart', () => {
     });
     const t = new StackTemplate(ops);
     const role = 'arn:aws:iam::333333333333:role/acme-crm-org-lag-key-erasure';
-    const assume = t.statements(t.of(lifecycle.cryptoErasure.handler.policy)).filter((st) => actions(st).includes('sts:AssumeRole'));
+    const assume = t
+      .statements(t.of(lifecycle.cryptoErasure.handler.policy))
+      .filter((st) => actions(st).includes('sts:AssumeRole'));
     expect(assume).toEqual([expect.objectContaining({ Resource: role })]);
-    const variables = (t.of(lifecycle.cryptoErasure.handler.function).Properties as { Environment: { Variables: Record<string, string> } })
-      .Environment.Variables;
+    const variables = (
+      t.of(lifecycle.cryptoErasure.handler.function).Properties as { Environment: { Variables: Record<string, string> } }
+    ).Environment.Variables;
     expect(JSON.parse(variables.EXTERNAL_KEYS)).toEqual([
-      { account: '333333333333', region: 'us-west-2', alias: 'alias/acme-crm-org/backup-lag', dataClass: 'backup-lag', roleArn: role },
+      {
+        account: '333333333333',
+        region: 'us-west-2',
+        alias: 'alias/acme-crm-org/backup-lag',
+        dataClass: 'backup-lag',
+        roleArn: role,
+      },
     ]);
   });
 });

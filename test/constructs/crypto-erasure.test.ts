@@ -555,9 +555,13 @@ describe('CryptoErasure with external keys (accounts apart)', () => {
     expect(statements.filter((st) => JSON.stringify(st.Action).includes('sts:'))).toEqual([
       { Sid: 'AssumeExternalKeyErasureRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: ROLE },
     ]);
-    expect(statements.map((st) => st.Sid)).toEqual([...setup().statementsOf(setup().erasure.handler.policy).map((st) => st.Sid)].flatMap(
-      (sid) => (sid === 'EncryptCertificates' ? [sid, 'AssumeExternalKeyErasureRoles'] : [sid]),
-    ));
+    expect(statements.map((st) => st.Sid)).toEqual(
+      [
+        ...setup()
+          .statementsOf(setup().erasure.handler.policy)
+          .map((st) => st.Sid),
+      ].flatMap((sid) => (sid === 'EncryptCertificates' ? [sid, 'AssumeExternalKeyErasureRoles'] : [sid])),
+    );
   });
 
   test('tells the function the external keys, one per backup region', () => {
@@ -577,9 +581,9 @@ describe('CryptoErasure with external keys (accounts apart)', () => {
   });
 
   test('refuses an "external" key of its own account', () => {
-    expect(() => setup({ externalKeys: airGappedErasureKeys('crm-demo', { account: '111122223333', regions: ['us-east-2'] }, 'aws') })).toThrow(
-      /is in this account \(111122223333\): not an external key/,
-    );
+    expect(() =>
+      setup({ externalKeys: airGappedErasureKeys('crm-demo', { account: '111122223333', regions: ['us-east-2'] }, 'aws') }),
+    ).toThrow(/is in this account \(111122223333\): not an external key/);
   });
 });
 

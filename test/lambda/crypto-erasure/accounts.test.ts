@@ -7,7 +7,13 @@ import type { ExternalErasureKey } from '../../../lambda/shared/key-lifecycle-co
 import { awsError } from '../fixtures';
 import { ACCOUNT, BACKUP_ACCOUNT, BACKUP_REGION, CONFIG, LAG_ALIAS, LAG_ROLE_ARN, OTHER_ACCOUNT, PRIMARY } from './world';
 
-const LAG: ExternalErasureKey = { account: BACKUP_ACCOUNT, region: BACKUP_REGION, alias: LAG_ALIAS, dataClass: 'backup-lag', roleArn: LAG_ROLE_ARN };
+const LAG: ExternalErasureKey = {
+  account: BACKUP_ACCOUNT,
+  region: BACKUP_REGION,
+  alias: LAG_ALIAS,
+  dataClass: 'backup-lag',
+  roleArn: LAG_ROLE_ARN,
+};
 const SECOND: ExternalErasureKey = { ...LAG, region: 'us-west-1' };
 const sts = new STSClient({ region: PRIMARY, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
 const stsMock = mockClient(sts);
@@ -19,7 +25,12 @@ const fakeClients = (label: string) => ({ kms: { label }, cloudTrail: { label } 
 describe('createExternalClientsFor', () => {
   test('assumes the exact role once per role, named for the run, and makes clients of each key region with its session', async () => {
     stsMock.on(AssumeRoleCommand).resolves({
-      Credentials: { AccessKeyId: 'ASIA1', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date('2026-05-04T11:00:00Z') },
+      Credentials: {
+        AccessKeyId: 'ASIA1',
+        SecretAccessKey: 's',
+        SessionToken: 't',
+        Expiration: new Date('2026-05-04T11:00:00Z'),
+      },
     });
     const made: { region: string; credentials: SessionCredentials }[] = [];
     const externalClientsFor = createExternalClientsFor(
@@ -67,18 +78,33 @@ describe('keyClients', () => {
 
   test("the workload account's keys use the function's own clients; a plan of format 1 (no account) too", async () => {
     expect((await keyClients(deps, { account: ACCOUNT, region: PRIMARY, alias: 'alias/crm-demo/phi' })).kms).toBe(local.kms);
-    expect((await keyClients(deps, { region: PRIMARY, alias: 'alias/crm-demo/phi', keyArn: arn(ACCOUNT, PRIMARY) })).kms).toBe(local.kms);
+    expect((await keyClients(deps, { region: PRIMARY, alias: 'alias/crm-demo/phi', keyArn: arn(ACCOUNT, PRIMARY) })).kms).toBe(
+      local.kms,
+    );
   });
 
   test('a configured external key uses its session', async () => {
-    const place = { account: BACKUP_ACCOUNT, region: BACKUP_REGION, alias: LAG_ALIAS, keyArn: arn(BACKUP_ACCOUNT, BACKUP_REGION) };
+    const place = {
+      account: BACKUP_ACCOUNT,
+      region: BACKUP_REGION,
+      alias: LAG_ALIAS,
+      keyArn: arn(BACKUP_ACCOUNT, BACKUP_REGION),
+    };
     expect(await keyClients(deps, place)).toBe(external);
   });
 
   test.each([
     ['another account', { account: OTHER_ACCOUNT, region: BACKUP_REGION, alias: LAG_ALIAS }, /is outside this deployment/],
-    ['the backup account in a region not configured', { account: BACKUP_ACCOUNT, region: 'eu-west-1', alias: LAG_ALIAS }, /is outside/],
-    ['another alias of the backup account', { account: BACKUP_ACCOUNT, region: BACKUP_REGION, alias: 'alias/other' }, /is outside/],
+    [
+      'the backup account in a region not configured',
+      { account: BACKUP_ACCOUNT, region: 'eu-west-1', alias: LAG_ALIAS },
+      /is outside/,
+    ],
+    [
+      'another alias of the backup account',
+      { account: BACKUP_ACCOUNT, region: BACKUP_REGION, alias: 'alias/other' },
+      /is outside/,
+    ],
     [
       'an account that contradicts the ARN',
       { account: BACKUP_ACCOUNT, region: BACKUP_REGION, alias: LAG_ALIAS, keyArn: arn(OTHER_ACCOUNT, BACKUP_REGION) },

@@ -53,7 +53,10 @@ describe('plan with the air-gapped key', () => {
     expect(lag).toMatchObject({ keyArn: LAG_KEY_ARN, alias: LAG_ALIAS, state: 'Enabled' });
     expect(lag.canaryCiphertext).toBeDefined();
     expect(lag.protects).toEqual([
-      { kind: KIND.airGappedVault, arn: `arn:aws:backup:${BACKUP_REGION}:${BACKUP_ACCOUNT}:backup-vault:crm-demo-backup-vault-lag` },
+      {
+        kind: KIND.airGappedVault,
+        arn: `arn:aws:backup:${BACKUP_REGION}:${BACKUP_ACCOUNT}:backup-vault:crm-demo-backup-vault-lag`,
+      },
     ]);
     expect(result.remains.map((r) => r.what).join('\n')).toMatch(
       `logically air-gapped vault crm-demo-backup-vault-lag (account ${BACKUP_ACCOUNT}, ${BACKUP_REGION})`,
@@ -75,7 +78,10 @@ describe('plan with the air-gapped key', () => {
 
   test("the digest covers each key's account", async () => {
     const result = await plan();
-    const moved = { ...result, keys: result.keys.map((k) => (k.dataClass === 'backup-lag' ? { ...k, account: OTHER_ACCOUNT } : k)) };
+    const moved = {
+      ...result,
+      keys: result.keys.map((k) => (k.dataClass === 'backup-lag' ? { ...k, account: OTHER_ACCOUNT } : k)),
+    };
     expect(planDigest(result)).toBe(result.digest);
     expect(planDigest(moved)).not.toBe(result.digest);
   });
@@ -85,7 +91,9 @@ describe('plan with the air-gapped key', () => {
     world = new FakeWorld().withAirGappedKey(false);
     const result = await plan();
     expect(result.keys.map((k) => k.dataClass)).not.toContain('backup-lag');
-    expect(result.missingKeys).toEqual([{ dataClass: 'backup-lag', alias: LAG_ALIAS, account: BACKUP_ACCOUNT, region: BACKUP_REGION }]);
+    expect(result.missingKeys).toEqual([
+      { dataClass: 'backup-lag', alias: LAG_ALIAS, account: BACKUP_ACCOUNT, region: BACKUP_REGION },
+    ]);
     expect(result.blockers).toEqual([]);
   });
 
@@ -150,7 +158,9 @@ describe('execute with the air-gapped key', () => {
       ...executed,
       plan: {
         ...executed.plan!,
-        keys: executed.plan!.keys.map((k) => (k.dataClass === 'backup-lag' ? { ...k, keyArn: foreign, account: OTHER_ACCOUNT } : k)),
+        keys: executed.plan!.keys.map((k) =>
+          k.dataClass === 'backup-lag' ? { ...k, keyArn: foreign, account: OTHER_ACCOUNT } : k,
+        ),
       },
     };
     world.resetLog();

@@ -51,7 +51,9 @@ describe('crypto-erasure handler: accounts apart', () => {
     const plan = (await handler({ requestedBy: REQUESTED_BY }, context)) as ErasurePlan;
     expect(plan.keys.map((k) => k.account)).toEqual([...Array(4).fill(world.config.account), BACKUP_ACCOUNT]);
     expect(sessionNames).toEqual(['crypto-erasure-plan-test']);
-    expect(world.inputs(PRIMARY, 'AssumeRoleCommand')).toEqual([expect.objectContaining({ RoleSessionName: 'crypto-erasure-plan-test' })]);
+    expect(world.inputs(PRIMARY, 'AssumeRoleCommand')).toEqual([
+      expect.objectContaining({ RoleSessionName: 'crypto-erasure-plan-test' }),
+    ]);
   });
 
   test('external keys in the environment without a way to reach them is a configuration error', async () => {

@@ -23,11 +23,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
-import {
-  ERASURE_FORMAT_VERSION,
-  type ErasurePhaseResult,
-  type ErasurePlan,
-} from '../../../lambda/shared/key-lifecycle-contract';
+import { ERASURE_FORMAT_VERSION, type ErasurePhaseResult, type ErasurePlan } from '../../../lambda/shared/key-lifecycle-contract';
 import type { TeardownClients, TeardownDeps } from '../../../scripts/teardown/run';
 import type { LoadBalancerProtection } from '../../../scripts/teardown/stacks';
 import { demoConfig, fakeClock, lambdaPayload } from '../drill/fixtures';
@@ -86,7 +82,14 @@ export function erasurePlan(overrides: Partial<ErasurePlan> = {}): ErasurePlan {
         dataClass: 'backup',
         protects: [{ kind: 'recovery-point', count: 40 }],
       },
-      { keyArn: PHI_DR_KEY, alias: 'alias/crm-demo/phi-dr', account: ACCOUNT, region: DR_REGION, dataClass: 'phi-dr', protects: [] },
+      {
+        keyArn: PHI_DR_KEY,
+        alias: 'alias/crm-demo/phi-dr',
+        account: ACCOUNT,
+        region: DR_REGION,
+        dataClass: 'phi-dr',
+        protects: [],
+      },
       {
         keyArn: BACKUP_DR_KEY,
         alias: 'alias/crm-demo/backup-dr',

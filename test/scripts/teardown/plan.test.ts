@@ -153,8 +153,11 @@ describe('parseErasurePlan', () => {
   });
 
   test('refuses a plan of another format (a function of another version): format 1 had no account per key', () => {
-    const { formatVersion: _version, ...format1 } = erasurePlan();
-    expect(() => parseErasurePlan(format1)).toThrow('plan format null, not 2: the function and this command are of different versions');
+    const format1: Record<string, unknown> = { ...erasurePlan() };
+    delete format1.formatVersion;
+    expect(() => parseErasurePlan(format1)).toThrow(
+      'plan format null, not 2: the function and this command are of different versions',
+    );
     expect(() => parseErasurePlan({ ...erasurePlan(), formatVersion: 3 })).toThrow('plan format 3, not 2');
   });
 });

@@ -12,7 +12,12 @@ const plan = erasurePlan({
       account: BACKUP,
       region: 'us-east-2',
       dataClass: 'backup-lag',
-      protects: [{ kind: 'backup:logically-air-gapped-vault', arn: `arn:aws:backup:us-east-2:${BACKUP}:backup-vault:crm-demo-backup-vault-lag` }],
+      protects: [
+        {
+          kind: 'backup:logically-air-gapped-vault',
+          arn: `arn:aws:backup:us-east-2:${BACKUP}:backup-vault:crm-demo-backup-vault-lag`,
+        },
+      ],
     },
   ],
   missingKeys: [{ dataClass: 'backup-lag', alias: 'alias/crm-demo/backup-lag', account: BACKUP, region: 'us-west-1' }],
@@ -29,7 +34,9 @@ describe('formatPlan with keys in two accounts', () => {
   test('prints the account and region of every key', () => {
     expect(text).toMatch(/class {5}phi\n\s+account\s+111122223333\n\s+region\s+us-east-1\n/);
     expect(text).toMatch(
-      new RegExp(`class {5}backup-lag\\n\\s+account\\s+${BACKUP}\\n\\s+region\\s+us-east-2\\n\\s+alias\\s+alias/crm-demo/backup-lag\\n\\s+key\\s+${LAG_ARN}`),
+      new RegExp(
+        `class {5}backup-lag\\n\\s+account\\s+${BACKUP}\\n\\s+region\\s+us-east-2\\n\\s+alias\\s+alias/crm-demo/backup-lag\\n\\s+key\\s+${LAG_ARN}`,
+      ),
     );
   });
 
@@ -50,6 +57,8 @@ describe('keyStateLines with keys in two accounts', () => {
     expect(keyStateLines(undefined, plan).join('\n')).toMatch(
       `aws kms describe-key --region us-east-2 --key-id ${LAG_ARN} --query KeyMetadata.[KeyState,DeletionDate]   # with credentials of account ${BACKUP}`,
     );
-    expect(keyStateLines(undefined, plan).join('\n')).not.toMatch(`${ACCOUNT}:key/11111111-1111-1111-1111-111111111111 --query KeyMetadata.[KeyState,DeletionDate]   #`);
+    expect(keyStateLines(undefined, plan).join('\n')).not.toMatch(
+      `${ACCOUNT}:key/11111111-1111-1111-1111-111111111111 --query KeyMetadata.[KeyState,DeletionDate]   #`,
+    );
   });
 });
