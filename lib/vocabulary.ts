@@ -47,6 +47,11 @@ export const ERASABLE_DATA_CLASSES = ['phi', 'backup', 'phi-dr', 'backup-dr'] as
 export type ErasableDataClass = (typeof ERASABLE_DATA_CLASSES)[number];
 /** Never erased: the audit trail and evidence outlive PHI (6-year retention). */
 export const PROTECTED_DATA_CLASSES = ['audit', 'audit-dr'] as const;
+/**
+ * The backup account's key of its logically air-gapped vaults (accounts apart only): crypto-erased with
+ * the PHI keys, from that account. Not among `ERASABLE_DATA_CLASSES`, whose keys live in the workload account.
+ */
+export const AIR_GAPPED_DATA_CLASS = 'backup-lag';
 /** Whether a data class lives in the DR region. */
 export const isDrDataClass = (dataClass: string): boolean => dataClass.endsWith('-dr');
 
@@ -232,7 +237,7 @@ export function deploymentNames(deployment: string) {
     /** The backup account's logically air-gapped vault, one per backup region (the same name in each). */
     airGappedVault: fn('backup-vault-lag'),
     /** Alias of the backup account's key of the air-gapped vault (crypto-erased with the PHI keys). */
-    airGappedKeyAlias: `alias/${deployment}/backup-lag`,
+    airGappedKeyAlias: `alias/${deployment}/${AIR_GAPPED_DATA_CLASS}`,
     /** Role in the backup account that the workload's crypto-erasure role assumes to erase the air-gapped key. */
     airGappedKeyErasureRole: fn('lag-key-erasure'),
     /** Role in a producer account that a consumer stack's CloudFormation assumes to read its outputs (Fn::GetStackOutput). */

@@ -17,14 +17,19 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** What the digest covers, taken from a full (not summarised) plan. */
+/**
+ * What the digest covers, taken from a full (not summarised) plan. Format 2 added `formatVersion` and
+ * each key's `account`: the digest of an unchanged single-account deployment differs from format 1's.
+ */
 export function digestContent(plan: Omit<ErasurePlan, 'digest' | 'createdAt'>): unknown {
   return {
+    formatVersion: plan.formatVersion,
     deployment: plan.deployment,
     account: plan.account,
     keys: plan.keys.map((k) => ({
       keyArn: k.keyArn,
       alias: k.alias,
+      account: k.account,
       region: k.region,
       dataClass: k.dataClass,
       protects: k.protects,

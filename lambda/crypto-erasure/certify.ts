@@ -11,7 +11,12 @@
  */
 import { createHash } from 'node:crypto';
 import { SignCommand } from '@aws-sdk/client-kms';
-import type { ErasureKeyResult, ErasurePhaseResult, ErasurePlan } from '../shared/key-lifecycle-contract';
+import {
+  ERASURE_FORMAT_VERSION,
+  type ErasureKeyResult,
+  type ErasurePhaseResult,
+  type ErasurePlan,
+} from '../shared/key-lifecycle-contract';
 import type { ClientsFor } from './clients';
 import type { ErasureConfig } from './config';
 import { ErasureRefused } from './errors';
@@ -121,7 +126,8 @@ function buildCertificate(input: BuildInput) {
 
   return {
     document: 'Certificate of destruction (crypto-erasure)',
-    version: 1,
+    // 2: each key names its account (the backup account's air-gapped key beside the workload's).
+    version: ERASURE_FORMAT_VERSION,
     final: finalize !== undefined,
     statement:
       finalize !== undefined
@@ -145,6 +151,7 @@ function buildCertificate(input: BuildInput) {
         keyArn: key.keyArn,
         alias: key.alias,
         dataClass: key.dataClass,
+        account: key.account,
         region: key.region,
         protects: key.protects,
         destroyedBy: [...new Set(executes.flatMap((e) => keyResult(e, key.keyArn)?.actions ?? []))],
@@ -214,8 +221,8 @@ function verificationInstructions(config: ErasureConfig, runId: string, name: st
     ],
     planDigest: {
       inventoryObject: { bucket, key: inventory, sha256: plan.inventoryEvidence?.sha256 ?? null },
-      how: "SHA-256 of the canonical JSON (object keys sorted at every level, no whitespace) of the plan's deployment, account, keys (keyArn, alias, region, dataClass, protects only), missingKeys, uncovered, unchecked and remains",
-      command: `jq -cSj '{deployment, account, keys: [.keys[] | {keyArn, alias, region, dataClass, protects}], missingKeys, uncovered, unchecked, remains}' plan.json | sha256sum   # equals planDigest`,
+      how: "SHA-256 of the canonical JSON (object keys sorted at every level, no whitespace) of the plan's formatVersion, deployment, account, keys (keyArn, alias, account, region, dataClass, protects only), missingKeys, uncovered, unchecked and remains",
+      command: `jq -cSj '{formatVersion, deployment, account, keys: [.keys[] | {keyArn, alias, account, region, dataClass, protects}], missingKeys, uncovered, unchecked, remains}' plan.json | sha256sum   # equals planDigest`,
     },
   };
 }

@@ -23,6 +23,31 @@ export interface RegionClients {
 
 export type ClientsFor = (region: string) => RegionClients;
 
+/** The clients every phase needs for one key: KMS, and CloudTrail of the key's account and region. */
+export interface KeyClients {
+  readonly kms: KMSClient;
+  readonly cloudTrail: CloudTrailClient;
+}
+
+/** Temporary credentials of an assumed role (STS AssumeRole). */
+export interface SessionCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration?: Date;
+}
+
+/** KMS and CloudTrail clients of `region` that sign with `credentials` (another account's role). */
+export type ClientsWithCredentials = (region: string, credentials: SessionCredentials) => KeyClients;
+
+/** New clients per call: each external key's session is made once per invocation. */
+export function createClientsWithCredentials(transport: Pick<TransportOptions, 'requestHandler'> = {}): ClientsWithCredentials {
+  return (region, credentials) => {
+    const options = { region, ...transport, credentials };
+    return { kms: createClient(KMSClient, options), cloudTrail: createClient(CloudTrailClient, options) };
+  };
+}
+
 /** Transport settings every client of `createClientsFor` gets (tests: a request handler and credentials). */
 export type TransportOptions = Pick<NonNullable<ConstructorParameters<typeof KMSClient>[0]>, 'credentials' | 'requestHandler'>;
 

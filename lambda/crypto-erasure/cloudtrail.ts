@@ -93,21 +93,28 @@ export function eventsForKey(events: readonly KeyEvent[], keyArn: string, keyId:
     .map(({ keyRefs: _refs, failed: _failed, eventSource: _source, ...event }) => event);
 }
 
+/** A key whose events are wanted: its place says whose CloudTrail (account and region) holds them. */
+export interface WantedKeyEvents {
+  readonly keyArn: string;
+  readonly keyId: string;
+  /** The key's account (absent: the workload account). An external key's events are in its own account. */
+  readonly account?: string;
+  readonly region: string;
+  readonly alias: string;
+  /** Looked up and recorded when found. */
+  readonly eventNames: readonly KeyEventName[];
+  /** Reported missing when not found (default: all of `eventNames`). */
+  readonly required?: readonly KeyEventName[];
+}
+
 /**
- * Looks up each event name once per region (LookupEvents allows 2 requests per second per account
- * and region) and returns, per key, what was found and which required events are missing.
+ * Looks up each event name once per account and region (LookupEvents allows 2 requests per second per
+ * account and region) and returns, per key, what was found and which required events are missing.
+ * `cloudTrailFor` gives the CloudTrail client of the key's account and region.
  */
 export async function findEventsPerKey(
-  cloudTrailFor: (region: string) => CloudTrailClient,
-  wanted: readonly {
-    readonly keyArn: string;
-    readonly keyId: string;
-    readonly region: string;
-    /** Looked up and recorded when found. */
-    readonly eventNames: readonly KeyEventName[];
-    /** Reported missing when not found (default: all of `eventNames`). */
-    readonly required?: readonly KeyEventName[];
-  }[],
+  cloudTrailFor: (key: WantedKeyEvents) => CloudTrailClient | Promise<CloudTrailClient>,
+  wanted: readonly WantedKeyEvents[],
   since: Date,
 ): Promise<Map<string, { found: ErasureTrailEvent[]; missing: KeyEventName[] }>> {
   const cache = new Map<string, KeyEvent[]>();
@@ -116,8 +123,8 @@ export async function findEventsPerKey(
     const found: ErasureTrailEvent[] = [];
     const missing: KeyEventName[] = [];
     for (const eventName of key.eventNames) {
-      const cacheKey = `${key.region} ${eventName}`;
-      if (!cache.has(cacheKey)) cache.set(cacheKey, await lookupKeyEvents(cloudTrailFor(key.region), eventName, since));
+      const cacheKey = `${key.account ?? ''} ${key.region} ${eventName}`;
+      if (!cache.has(cacheKey)) cache.set(cacheKey, await lookupKeyEvents(await cloudTrailFor(key), eventName, since));
       const matches = eventsForKey(cache.get(cacheKey)!, key.keyArn, key.keyId);
       if (matches.length === 0 && (key.required ?? key.eventNames).includes(eventName)) missing.push(eventName);
       found.push(...matches);

@@ -1,6 +1,12 @@
 /** The erasure function's configuration, from the environment the Operations stack sets (ERASURE_ENV). */
+import { AIR_GAPPED_DATA_CLASS, deploymentNames } from '../../lib/vocabulary';
 import { inputProblem, requireEnv } from '../shared/errors';
-import { ERASURE_ENV, ERASURE_TWO_PERSON_ENV } from '../shared/key-lifecycle-contract';
+import {
+  ERASURE_ENV,
+  ERASURE_EXTERNAL_KEYS_ENV,
+  ERASURE_TWO_PERSON_ENV,
+  type ExternalErasureKey,
+} from '../shared/key-lifecycle-contract';
 import { ErasureConfigError } from './errors';
 
 export interface ErasureConfig {
@@ -17,6 +23,11 @@ export interface ErasureConfig {
   readonly drBackupVaultName: string;
   /** The two-person rule: execute needs the recorded approval (ERASURE_TWO_PERSON_ENV = on). */
   readonly twoPersonRule?: boolean;
+  /**
+   * Keys of other accounts in scope (ERASURE_EXTERNAL_KEYS_ENV): the backup account's air-gapped vault
+   * keys. Any key of an account other than `account` that is not exactly one of these is refused.
+   */
+  readonly externalKeys: readonly ExternalErasureKey[];
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -45,6 +56,7 @@ export function parseErasureConfig(env: NodeJS.ProcessEnv): ErasureConfig {
     backupVaultName: read(ERASURE_ENV.backupVaultName),
     drBackupVaultName: read(ERASURE_ENV.drBackupVaultName),
     ...(env[ERASURE_TWO_PERSON_ENV] === 'on' ? { twoPersonRule: true } : {}),
+    externalKeys: [],
   };
   const rule = env[ERASURE_TWO_PERSON_ENV];
   if (rule !== undefined && rule !== 'on') problems.push(`${ERASURE_TWO_PERSON_ENV} must be "on" or unset`);
@@ -71,5 +83,57 @@ export function parseErasureConfig(env: NodeJS.ProcessEnv): ErasureConfig {
     }
   }
   if (problems.length > 0) throw new ErasureConfigError(problems);
-  return config;
+  const externalKeys = parseExternalKeys(env[ERASURE_EXTERNAL_KEYS_ENV], config);
+  if (externalKeys.problems.length > 0) throw new ErasureConfigError(externalKeys.problems);
+  return { ...config, externalKeys: externalKeys.keys };
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/([\w+=,.@-]+)$/;
+
+/**
+ * The external keys, each checked against this deployment's fixed names: another account than the
+ * workload's, the air-gapped key's alias and class, and the erasure role of that same account. So a
+ * wrong environment can never point the erasure at a key of someone else.
+ */
+function parseExternalKeys(text: string | undefined, config: ErasureConfig): { keys: ExternalErasureKey[]; problems: string[] } {
+  if (text === undefined || text === '') return { keys: [], problems: [] };
+  const name = ERASURE_EXTERNAL_KEYS_ENV;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { keys: [], problems: [`${name} is not JSON`] };
+  }
+  if (!Array.isArray(parsed)) return { keys: [], problems: [`${name} is not a JSON array`] };
+  const names = deploymentNames(config.deployment);
+  const problems: string[] = [];
+  const keys: ExternalErasureKey[] = [];
+  const seen = new Set<string>();
+  parsed.forEach((item: unknown, i) => {
+    const where = `${name}[${i}]`;
+    const entry = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+    const fields = ['account', 'region', 'alias', 'dataClass', 'roleArn'] as const;
+    if (fields.some((f) => typeof entry[f] !== 'string')) {
+      problems.push(`${where} needs the strings ${fields.join(', ')}`);
+      return;
+    }
+    const key = entry as unknown as ExternalErasureKey;
+    const before = problems.length;
+    if (!/^\d{12}$/.test(key.account)) problems.push(`${where}.account is not a 12-digit account ID`);
+    else if (key.account === config.account) problems.push(`${where}.account is the workload account: not an external key`);
+    if (!REGION.test(key.region)) problems.push(`${where}.region is not a region code`);
+    if (key.alias !== names.airGappedKeyAlias) problems.push(`${where}.alias is not ${names.airGappedKeyAlias}`);
+    if (key.dataClass !== AIR_GAPPED_DATA_CLASS) problems.push(`${where}.dataClass is not ${AIR_GAPPED_DATA_CLASS}`);
+    const role = ROLE_ARN.exec(key.roleArn);
+    if (!role || role[1] !== key.account || role[2] !== names.airGappedKeyErasureRole) {
+      problems.push(`${where}.roleArn is not the role ${names.airGappedKeyErasureRole} of account ${key.account}`);
+    }
+    const id = `${key.account} ${key.region}`;
+    if (seen.has(id)) problems.push(`${where} repeats account ${key.account} and region ${key.region}`);
+    seen.add(id);
+    if (problems.length === before) {
+      keys.push({ account: key.account, region: key.region, alias: key.alias, dataClass: key.dataClass, roleArn: key.roleArn });
+    }
+  });
+  return { keys, problems };
 }

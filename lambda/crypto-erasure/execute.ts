@@ -12,6 +12,7 @@
 import { DisableKeyCommand, ScheduleKeyDeletionCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { errorName } from '../shared/errors';
 import type { ErasureKey, ErasureKeyResult, ErasurePhaseResult } from '../shared/key-lifecycle-contract';
+import { keyClients } from './accounts';
 import { checkRecordedApproval } from './approval';
 import { ErasureRefused } from './errors';
 import { writeEvidence, type EvidenceDeps } from './evidence-store';
@@ -43,9 +44,12 @@ export async function executeErasure(deps: ExecuteDeps, request: DestructivePhas
   const plan = await addCanaries(deps, current, { runId, canaries: true, earlierCanaries: previous?.plan?.keys });
   const planEvidence = await writeEvidence(deps, runId, 'plan.json', `${JSON.stringify(plan, null, 2)}\n`, 'application/json');
 
+  // Every key's clients (an external key's assumed session) before the first destructive call: a role
+  // that cannot be assumed stops here with nothing destroyed (planning again above already needed them).
+  const clients = await Promise.all(plan.keys.map((key) => keyClients(deps, key)));
   const keys: ErasureKeyResult[] = [];
-  for (const key of plan.keys) {
-    keys.push(await eraseKey(deps.clientsFor(key.region).kms, key, deps.config.pendingWindowDays));
+  for (const [i, key] of plan.keys.entries()) {
+    keys.push(await eraseKey(clients[i].kms, key, deps.config.pendingWindowDays));
   }
   const failed = keys.filter((k) => !k.done);
   const earlier = resultsSoFar(previous);
@@ -78,7 +82,7 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
 }
 
 async function eraseKey(kms: KMSClient, key: ErasureKey, pendingWindowDays: number): Promise<ErasureKeyResult> {
-  const base = { keyArn: key.keyArn, dataClass: key.dataClass, region: key.region };
+  const base = { keyArn: key.keyArn, dataClass: key.dataClass, account: key.account, region: key.region };
   const actions: ('DisableKey' | 'ScheduleKeyDeletion')[] = [];
   let state = key.state ?? 'Unknown';
   let deletionDate: Date | undefined;

@@ -8,14 +8,13 @@
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { errorName, loggableError } from '../shared/errors';
 import type { ErasureKeyResult, ErasurePhaseResult } from '../shared/key-lifecycle-contract';
-import type { ClientsFor } from './clients';
+import { keyClients, type AccountDeps } from './accounts';
 import { findEventsPerKey } from './cloudtrail';
 import { CloudTrailEventsNotYetVisible, ErasureRefused, KeysNotYetDeleted } from './errors';
 import type { DestructivePhaseRequest } from './request';
 import { carried, continueRun, latest } from './run';
 
-export interface FinalizeDeps {
-  readonly clientsFor: ClientsFor;
+export interface FinalizeDeps extends AccountDeps {
   readonly now: () => Date;
 }
 
@@ -32,7 +31,7 @@ export async function finalizeErasure(deps: FinalizeDeps, request: DestructivePh
 
   const outcomes = new Map<string, Outcome>();
   for (const key of state.plan.keys) {
-    const kms = deps.clientsFor(key.region).kms;
+    const { kms } = await keyClients(deps, key);
     try {
       const meta = (await kms.send(new DescribeKeyCommand({ KeyId: key.keyArn }))).KeyMetadata;
       const keyState = meta?.KeyState ?? 'Unknown';
@@ -62,11 +61,13 @@ export async function finalizeErasure(deps: FinalizeDeps, request: DestructivePh
 
   const deleted = state.plan.keys.filter((k) => outcomes.get(k.keyArn)?.kind === 'deleted');
   const trail = await findEventsPerKey(
-    (region) => deps.clientsFor(region).cloudTrail,
+    async (key) => (await keyClients(deps, key)).cloudTrail,
     deleted.map((k) => ({
       keyArn: k.keyArn,
       keyId: k.keyId ?? k.keyArn.split('/').pop()!,
+      account: k.account,
       region: k.region,
+      alias: k.alias,
       eventNames: ['DeleteKey'] as const,
     })),
     new Date(state.startedAt),
@@ -78,7 +79,7 @@ export async function finalizeErasure(deps: FinalizeDeps, request: DestructivePh
 
   const keys: ErasureKeyResult[] = state.plan.keys.map((key) => {
     const outcome = outcomes.get(key.keyArn)!;
-    const base = { keyArn: key.keyArn, dataClass: key.dataClass, region: key.region };
+    const base = { keyArn: key.keyArn, dataClass: key.dataClass, account: key.account, region: key.region };
     if (outcome.kind !== 'deleted') {
       const state_ = outcome.kind === 'failed' ? outcome.state : 'PendingDeletion';
       const detail = outcome.kind === 'failed' ? outcome.detail : 'still pending deletion';

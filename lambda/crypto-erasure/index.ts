@@ -8,10 +8,12 @@
  *   machine, each with the confirmed digest and the previous phase's result.
  *
  * Runs outside the VPC: it calls KMS, RDS, Backup, S3, Secrets Manager and CloudTrail in two regions
- * and the VPC has no NAT. Logs carry identifiers and counts only.
+ * and the VPC has no NAT. With accounts apart it also assumes the backup account's erasure role (STS)
+ * to erase the air-gapped vaults' keys there. Logs carry identifiers and counts only.
  */
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import {
   ERASURE_ERRORS,
@@ -22,9 +24,11 @@ import {
   type ErasurePlan,
 } from '../shared/key-lifecycle-contract';
 import { errorName, loggableError } from '../shared/errors';
+import { createClient } from '../shared/clients';
 import { createLogger, createMetrics } from '../shared/powertools';
+import { createExternalClientsFor, roleSessionName, type ExternalClientsFor } from './accounts';
 import { certifyErasure } from './certify';
-import { createClientsFor, type ClientsFor } from './clients';
+import { createClientsFor, createClientsWithCredentials, type ClientsFor } from './clients';
 import { parseErasureConfig } from './config';
 import { executeErasure } from './execute';
 import { finalizeErasure } from './finalize';
@@ -38,6 +42,11 @@ export interface HandlerDeps {
   readonly now: () => Date;
   /** Random run ID of a plan's canaries (`plan-<hex>`). */
   readonly planRunId: () => string;
+  /**
+   * The clients of the external keys for one invocation, the role session named `sessionName`.
+   * @default - none: a config naming external keys fails (ErasureConfigError)
+   */
+  readonly externalSessions?: (sessionName: string) => ExternalClientsFor;
 }
 
 export type ErasureHandler = (event: unknown, context: Context) => Promise<ErasurePlan | ErasurePhaseResult>;
@@ -61,7 +70,10 @@ export function createErasureHandler(deps: HandlerDeps): ErasureHandler {
     try {
       const request = parseErasureRequest(event);
       const config = parseErasureConfig(deps.env);
-      const base = { clientsFor: deps.clientsFor, config, now: deps.now };
+      const runId = request.phase === 'plan' ? deps.planRunId() : request.runId;
+      // A new session each invocation: the other account's CloudTrail names the run in it.
+      const externalClientsFor = deps.externalSessions?.(roleSessionName(runId));
+      const base = { clientsFor: deps.clientsFor, config, now: deps.now, ...(externalClientsFor ? { externalClientsFor } : {}) };
       logger.info('Phase started', {
         phase,
         requestedBy: request.requestedBy,
@@ -69,7 +81,7 @@ export function createErasureHandler(deps: HandlerDeps): ErasureHandler {
       });
 
       let outcome: ErasurePlan | ErasurePhaseResult;
-      if (request.phase === 'plan') outcome = await buildPlan(base, { runId: deps.planRunId(), canaries: true });
+      if (request.phase === 'plan') outcome = await buildPlan(base, { runId, canaries: true });
       else if (request.phase === 'execute') outcome = await executeErasure(base, request);
       else if (request.phase === 'verify') outcome = await verifyErasure(base, request);
       else if (request.phase === 'certify')
@@ -145,9 +157,14 @@ export function createErasureHandler(deps: HandlerDeps): ErasureHandler {
   }
 }
 
+// STS of the function's own region (regional endpoint); an external key's clients are of the key's region.
+const sts = createClient(STSClient);
+const clientsWithCredentials = createClientsWithCredentials();
+
 export const handler = createErasureHandler({
   clientsFor: createClientsFor(),
   env: process.env,
   now: () => new Date(),
   planRunId: () => `plan-${randomUUID()}`,
+  externalSessions: (sessionName) => createExternalClientsFor(sts, clientsWithCredentials, sessionName),
 });

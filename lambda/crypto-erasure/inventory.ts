@@ -31,6 +31,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { paginateListSecrets } from '@aws-sdk/client-secrets-manager';
+import { deploymentNames } from '../../lib/vocabulary';
 import { errorName } from '../shared/errors';
 import type { ErasureUncovered } from '../shared/key-lifecycle-contract';
 import { mapLimit } from '../shared/map-limit';
@@ -53,6 +54,8 @@ export const KIND = {
   secret: 'secretsmanager:secret',
   vault: 'backup:vault',
   recoveryPoint: 'backup:recovery-point',
+  /** The backup account's air-gapped vault its key encrypts: named from the config, not inspected from here. */
+  airGappedVault: 'backup:logically-air-gapped-vault',
 } as const;
 
 export interface ProtectedResource {
@@ -85,11 +88,14 @@ async function collect<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | 
   return all;
 }
 
-export async function takeInventory(deps: InventoryDeps, keys: readonly ResolvedKey[]): Promise<Inventory> {
+export async function takeInventory(deps: InventoryDeps, allKeys: readonly ResolvedKey[]): Promise<Inventory> {
   const { clientsFor, config } = deps;
+  // Only the workload account is inventoried: the function sees no other account's resources.
+  const keys = allKeys.filter((k) => k.account === config.account);
+  const external = allKeys.filter((k) => k.account !== config.account);
   const attributor = new KeyAttributor(clientsFor, keys);
-  const partition = keys[0]?.partition ?? 'aws';
-  const found = new Map<string, ProtectedResource[]>(keys.map((k) => [k.keyArn, []]));
+  const partition = keys[0]?.partition ?? external[0]?.partition ?? 'aws';
+  const found = new Map<string, ProtectedResource[]>(allKeys.map((k) => [k.keyArn, []]));
   const add = (key: ResolvedKey | undefined, kind: string, arn: string | undefined) => {
     if (key && arn) found.get(key.keyArn)!.push({ kind, arn });
   };
@@ -114,6 +120,21 @@ export async function takeInventory(deps: InventoryDeps, keys: readonly Resolved
 
   for (const vault of vaultsInScope(config)) {
     await inventoryVault(deps, vault, partition, attributor, { add, uncovered, unchecked, remains });
+  }
+
+  // The backup account's air-gapped vaults: their key is all this function may touch there (its role
+  // allows KMS calls on that key only), so the vault is named from the config and its recovery points
+  // are not listed. Every LAG vault is locked in compliance mode
+  // (https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html).
+  const lagVault = deploymentNames(config.deployment).airGappedVault;
+  for (const key of external) {
+    found.get(key.keyArn)!.push({
+      kind: KIND.airGappedVault,
+      arn: `arn:${key.partition}:backup:${key.region}:${key.account}:backup-vault:${lagVault}`,
+    });
+    remains.push({
+      what: `logically air-gapped vault ${lagVault} (account ${key.account}, ${key.region}), Vault Lock in compliance mode: its recovery points stay as ciphertext under the destroyed key ${key.alias}, each until its retention ends (not inventoried from the workload account)`,
+    });
   }
 
   // Locked buckets keep their object versions (ciphertext under a destroyed key) until each version's

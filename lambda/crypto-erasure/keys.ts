@@ -1,7 +1,10 @@
 /**
  * Resolves the keys in scope from their aliases and refuses the whole erasure (fail closed) unless
  * every key found is one of this deployment's own erasable keys:
- * - the key is in ACCOUNT_ID and in the region of its class (phi, backup: primary; *-dr: DR);
+ * - the key is in ACCOUNT_ID and in the region of its class (phi, backup: primary; *-dr: DR), or it is
+ *   exactly one of the configured external keys (the backup account's air-gapped vault key, resolved in
+ *   that account through its erasure role: an alias resolves in the caller's account) and in its account
+ *   and region;
  * - it is customer managed and single-region (a multi-Region key's replicas would outlive it);
  * - its tags say `hipaa-crm:deployment` = DEPLOYMENT_NAME and `hipaa-crm:data-class` = its class;
  * - it is not a protected key: not the target of the audit / audit-dr alias, not the evidence key,
@@ -10,16 +13,17 @@
  * An alias that names no key is not an error: the plan lists the class as missing.
  */
 import { DescribeKeyCommand, paginateListResourceTags, type KeyMetadata, type KMSClient } from '@aws-sdk/client-kms';
-import { PROTECTED_DATA_CLASSES, TAG, type ErasableDataClass } from '../../lib/vocabulary';
+import { PROTECTED_DATA_CLASSES, TAG } from '../../lib/vocabulary';
 import { errorName } from '../shared/errors';
-import type { ClientsFor } from './clients';
-import type { ErasureConfig } from './config';
+import type { ErasureKeyClass } from '../shared/key-lifecycle-contract';
+import { keyClients, type AccountDeps } from './accounts';
 import { ErasureRefused } from './errors';
 import { erasureScope, protectedAliases } from './scope';
 
 export interface ResolvedKey {
-  readonly dataClass: ErasableDataClass;
+  readonly dataClass: ErasureKeyClass;
   readonly alias: string;
+  readonly account: string;
   readonly region: string;
   readonly keyArn: string;
   readonly keyId: string;
@@ -29,8 +33,9 @@ export interface ResolvedKey {
 }
 
 export interface MissingKey {
-  readonly dataClass: ErasableDataClass;
+  readonly dataClass: ErasureKeyClass;
   readonly alias: string;
+  readonly account: string;
   readonly region: string;
 }
 
@@ -68,20 +73,17 @@ async function keyTags(kms: KMSClient, keyArn: string): Promise<Map<string, stri
   return tags;
 }
 
-export interface ResolveDeps {
-  readonly clientsFor: ClientsFor;
-  readonly config: ErasureConfig;
-}
+export type ResolveDeps = AccountDeps;
 
 /** Resolves and checks every key in scope; throws ErasureRefused listing every problem found. */
 export async function resolveKeys(deps: ResolveDeps): Promise<{ keys: ResolvedKey[]; missing: MissingKey[] }> {
-  const { config, clientsFor } = deps;
+  const { config } = deps;
   const problems: string[] = [];
   const keys: ResolvedKey[] = [];
   const missing: MissingKey[] = [];
 
   for (const scoped of erasureScope(config)) {
-    const kms = clientsFor(scoped.region).kms;
+    const { kms } = await keyClients(deps, scoped);
     const meta = await describeKey(kms, scoped.alias);
     if (!meta) {
       missing.push(scoped);
@@ -98,8 +100,8 @@ export async function resolveKeys(deps: ResolveDeps): Promise<{ keys: ResolvedKe
       problems.push(`${where}: ${reason}`);
       refused = true;
     };
-    if (parsed.account !== config.account || (meta.AWSAccountId && meta.AWSAccountId !== config.account)) {
-      refuse(`key is in account ${parsed.account}, not ${config.account}`);
+    if (parsed.account !== scoped.account || (meta.AWSAccountId && meta.AWSAccountId !== scoped.account)) {
+      refuse(`key is in account ${parsed.account}, not ${scoped.account}`);
     }
     if (parsed.region !== scoped.region) refuse(`key is in region ${parsed.region}, not ${scoped.region}`);
     if (meta.KeyManager !== 'CUSTOMER') refuse(`key is not customer managed (${meta.KeyManager ?? 'unknown'})`);

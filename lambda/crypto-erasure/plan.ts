@@ -7,16 +7,18 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { TAG } from '../../lib/vocabulary';
-import { ERASURE_CANARY_CONTEXT, type ErasureKey, type ErasurePlan } from '../shared/key-lifecycle-contract';
+import {
+  ERASURE_CANARY_CONTEXT,
+  ERASURE_FORMAT_VERSION,
+  type ErasureKey,
+  type ErasurePlan,
+} from '../shared/key-lifecycle-contract';
+import { keyClients, type AccountDeps } from './accounts';
 import { planDigest } from './canonical';
-import type { ClientsFor } from './clients';
-import type { ErasureConfig } from './config';
 import { takeInventory, KIND } from './inventory';
 import { resolveKeys, type ResolvedKey } from './keys';
 
-export interface PlanDeps {
-  readonly clientsFor: ClientsFor;
-  readonly config: ErasureConfig;
+export interface PlanDeps extends AccountDeps {
   readonly now: () => Date;
 }
 
@@ -50,17 +52,19 @@ export async function buildPlan(deps: PlanDeps, options: PlanOptions): Promise<E
     keyArn: key.keyArn,
     keyId: key.keyId,
     alias: key.alias,
+    account: key.account,
     region: key.region,
     dataClass: key.dataClass,
     state: key.state,
     protects: inventory.protects.get(key.keyArn) ?? [],
   }));
   const body = {
+    formatVersion: ERASURE_FORMAT_VERSION,
     deployment: config.deployment,
     account: config.account,
     runId: options.runId,
     keys,
-    missingKeys: missing.map((m) => ({ dataClass: m.dataClass, alias: m.alias, region: m.region })),
+    missingKeys: missing.map((m) => ({ dataClass: m.dataClass, alias: m.alias, account: m.account, region: m.region })),
     uncovered: inventory.uncovered,
     unchecked: inventory.unchecked,
     remains: inventory.remains,
@@ -75,7 +79,7 @@ export async function buildPlan(deps: PlanDeps, options: PlanOptions): Promise<E
 /** Adds a canary to every key of `plan` (see the file comment); the digest does not cover canaries. */
 export async function addCanaries(deps: PlanDeps, plan: ErasurePlan, options: PlanOptions): Promise<ErasurePlan> {
   const keys = await Promise.all(
-    plan.keys.map((key) => addCanary(deps.clientsFor(key.region).kms, key, deps.config.deployment, options)),
+    plan.keys.map(async (key) => addCanary((await keyClients(deps, key)).kms, key, deps.config.deployment, options)),
   );
   return { ...plan, runId: options.runId, keys };
 }
@@ -116,7 +120,14 @@ async function addCanary(kms: KMSClient, key: ErasureKey, deployment: string, op
 }
 
 /** Kinds listed one by one in the carried plan; the others (snapshots, recovery points...) only counted. */
-const LISTED_KINDS: readonly string[] = [KIND.dbInstance, KIND.dbCluster, KIND.bucket, KIND.secret, KIND.vault];
+const LISTED_KINDS: readonly string[] = [
+  KIND.dbInstance,
+  KIND.dbCluster,
+  KIND.bucket,
+  KIND.secret,
+  KIND.vault,
+  KIND.airGappedVault,
+];
 /** At most this many ARNs of one kind per key in the carried plan (Step Functions payloads are <= 256 KiB). */
 export const LISTED_PER_KIND = 10;
 

@@ -10,6 +10,7 @@ import {
   PROTECTED_DATA_CLASSES,
   type ErasableDataClass,
 } from '../../lib/vocabulary';
+import type { ErasureKeyClass } from '../shared/key-lifecycle-contract';
 import type { ErasureConfig } from './config';
 
 for (const dataClass of ERASABLE_DATA_CLASSES) {
@@ -19,18 +20,32 @@ for (const dataClass of ERASABLE_DATA_CLASSES) {
 }
 
 export interface ScopedClass {
-  readonly dataClass: ErasableDataClass;
+  readonly dataClass: ErasureKeyClass;
   readonly alias: string;
+  readonly account: string;
   readonly region: string;
 }
 
-/** The erasable classes with their alias and region, in a fixed order (phi, backup, phi-dr, backup-dr). */
-export function erasureScope(config: Pick<ErasureConfig, 'deployment' | 'primaryRegion' | 'drRegion'>): ScopedClass[] {
-  return ERASABLE_DATA_CLASSES.map((dataClass) => ({
+/**
+ * The keys in scope, in a fixed order: the workload account's erasable classes (phi, backup, phi-dr,
+ * backup-dr), then the configured external keys (the backup account's air-gapped vault keys) in config order.
+ */
+export function erasureScope(
+  config: Pick<ErasureConfig, 'deployment' | 'account' | 'primaryRegion' | 'drRegion' | 'externalKeys'>,
+): ScopedClass[] {
+  const local = ERASABLE_DATA_CLASSES.map((dataClass: ErasableDataClass) => ({
     dataClass,
     alias: deploymentNames(config.deployment).keyAlias(dataClass),
+    account: config.account,
     region: isDrDataClass(dataClass) ? config.drRegion : config.primaryRegion,
   }));
+  const external = config.externalKeys.map((k) => ({
+    dataClass: k.dataClass,
+    alias: k.alias,
+    account: k.account,
+    region: k.region,
+  }));
+  return [...local, ...external];
 }
 
 /** The protected classes' aliases: keys that must never be in scope, whatever their tags say. */

@@ -12,16 +12,14 @@
 import { DecryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { errorName } from '../shared/errors';
 import type { ErasureKey, ErasureKeyResult, ErasurePhaseResult } from '../shared/key-lifecycle-contract';
-import type { ClientsFor } from './clients';
+import { keyClients, type AccountDeps } from './accounts';
 import { findEventsPerKey, type KeyEventName } from './cloudtrail';
 import { CloudTrailEventsNotYetVisible, ErasureRefused } from './errors';
 import { describeKey } from './keys';
 import type { DestructivePhaseRequest } from './request';
 import { carried, continueRun, latest, latestDate } from './run';
 
-export interface VerifyDeps {
-  readonly clientsFor: ClientsFor;
-}
+export type VerifyDeps = AccountDeps;
 
 /** Decrypt errors that prove the key can no longer decrypt: disabled, or pending deletion. */
 export const EXPECTED_DECRYPT_ERRORS = ['DisabledException', 'KMSInvalidStateException'];
@@ -44,15 +42,17 @@ export async function verifyErasure(deps: VerifyDeps, request: DestructivePhaseR
   const expected = expectedEvents(state.results);
 
   const checks: KeyCheck[] = [];
-  for (const key of state.plan.keys) checks.push(await checkKey(deps.clientsFor(key.region).kms, key));
+  for (const key of state.plan.keys) checks.push(await checkKey((await keyClients(deps, key)).kms, key));
 
   const trail = await findEventsPerKey(
-    (region) => deps.clientsFor(region).cloudTrail,
+    async (key) => (await keyClients(deps, key)).cloudTrail,
     // Both events are recorded when found; only those of calls execute is known to have made are required.
     checks.map((c) => ({
       keyArn: c.key.keyArn,
       keyId: c.keyId,
+      account: c.key.account,
       region: c.key.region,
+      alias: c.key.alias,
       eventNames: ['DisableKey', 'ScheduleKeyDeletion'] as const,
       required: expected.get(c.key.keyArn) ?? [],
     })),
@@ -72,6 +72,7 @@ export async function verifyErasure(deps: VerifyDeps, request: DestructivePhaseR
     return {
       keyArn: c.key.keyArn,
       dataClass: c.key.dataClass,
+      account: c.key.account,
       region: c.key.region,
       state: c.state,
       done: c.problems.length === 0,

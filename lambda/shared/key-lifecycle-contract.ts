@@ -3,11 +3,21 @@
  * command agree on. One place, so the function, the orchestration and the CLI cannot drift apart.
  */
 
-import { EVIDENCE_PREFIXES, TAG, type ErasableDataClass } from '../../lib/vocabulary';
+import { AIR_GAPPED_DATA_CLASS, deploymentNames, EVIDENCE_PREFIXES, TAG, type ErasableDataClass } from '../../lib/vocabulary';
 
 // Re-exported for lib/constructs, which imports them from here; the functions import lib/vocabulary.
-export { ERASABLE_DATA_CLASSES, PROTECTED_DATA_CLASSES } from '../../lib/vocabulary';
+export { AIR_GAPPED_DATA_CLASS, ERASABLE_DATA_CLASSES, PROTECTED_DATA_CLASSES } from '../../lib/vocabulary';
 export type { ErasableDataClass };
+
+/** The data class of a key in an erasure: the workload's erasable classes, or the backup account's air-gapped key. */
+export type ErasureKeyClass = ErasableDataClass | typeof AIR_GAPPED_DATA_CLASS;
+
+/**
+ * Version of the plan and certificate format. 2: every key carries its `account` (the backup account's
+ * air-gapped key sits beside the workload's keys) and the digest covers it and this version, so no
+ * plan of another format can have the same digest.
+ */
+export const ERASURE_FORMAT_VERSION = 2;
 
 /** Environment of the rotation enforcer. */
 export const ROTATION_ENV = {
@@ -45,6 +55,42 @@ export const ERASURE_ENV = {
   backupVaultName: 'BACKUP_VAULT_NAME',
   drBackupVaultName: 'DR_BACKUP_VAULT_NAME',
 } as const;
+
+/**
+ * Set (besides ERASURE_ENV) only with accounts apart: JSON array of `ExternalErasureKey`, the keys of
+ * other accounts the erasure destroys through a role there. Unset: the workload account's keys only.
+ */
+export const ERASURE_EXTERNAL_KEYS_ENV = 'EXTERNAL_KEYS';
+
+/**
+ * A key of another account in scope of the erasure: the backup account's key of one air-gapped vault.
+ * KMS key management is not cross-account, so the function assumes `roleArn` (in `account`) and makes
+ * every call on the key with that session, in `region`.
+ */
+export interface ExternalErasureKey {
+  readonly account: string;
+  readonly region: string;
+  /** Alias name, resolved with DescribeKey in `account` (an alias resolves in the caller's account). */
+  readonly alias: string;
+  readonly dataClass: typeof AIR_GAPPED_DATA_CLASS;
+  readonly roleArn: string;
+}
+
+/** The backup account's air-gapped vault keys, one per backup region, with the role that erases them. */
+export function airGappedErasureKeys(
+  deployment: string,
+  backup: { readonly account: string; readonly regions: readonly string[] },
+  partition: string,
+): ExternalErasureKey[] {
+  const names = deploymentNames(deployment);
+  return backup.regions.map((region) => ({
+    account: backup.account,
+    region,
+    alias: names.airGappedKeyAlias,
+    dataClass: AIR_GAPPED_DATA_CLASS,
+    roleArn: `arn:${partition}:iam::${backup.account}:role/${names.airGappedKeyErasureRole}`,
+  }));
+}
 
 /**
  * Set to `on` (besides ERASURE_ENV) only when the deployment has the two-person rule: execute then
@@ -145,8 +191,10 @@ export const ERASURE_EVIDENCE_PREFIX = EVIDENCE_PREFIXES.certificatesOfDestructi
 export interface ErasureKey {
   readonly keyArn: string;
   readonly alias: string;
+  /** The key's account: the workload account, or the backup account for the air-gapped vault's key. */
+  readonly account: string;
   readonly region: string;
-  readonly dataClass: ErasableDataClass;
+  readonly dataClass: ErasureKeyClass;
   /** What the key protects (resource ARNs, counts per kind); identifiers only. */
   readonly protects: readonly { readonly kind: string; readonly arn?: string; readonly count?: number }[];
   /** Base64 ciphertext of a random canary encrypted with the key at plan time. */
@@ -170,15 +218,18 @@ export interface ErasureUncovered {
 }
 
 export interface ErasurePlan {
+  /** `ERASURE_FORMAT_VERSION` of the function that made the plan. */
+  readonly formatVersion: number;
   readonly deployment: string;
+  /** The workload account (where the function runs); each key names its own account. */
   readonly account: string;
   readonly createdAt: string;
   readonly keys: readonly ErasureKey[];
   /** What stays, and until when (audit trail, locked buckets and vaults holding unreadable ciphertext). */
   readonly remains: readonly { readonly what: string; readonly until?: string }[];
   /**
-   * SHA-256 hex of the canonical JSON (object keys sorted, no whitespace) of `deployment`, `account`,
-   * `keys` (only `keyArn`, `alias`, `region`, `dataClass`, `protects`), `missingKeys`, `uncovered`,
+   * SHA-256 hex of the canonical JSON (object keys sorted, no whitespace) of `formatVersion`, `deployment`,
+   * `account`, `keys` (only `keyArn`, `alias`, `account`, `region`, `dataClass`, `protects`), `missingKeys`, `uncovered`,
    * `unchecked` and `remains`. Not `createdAt`, `runId`, key states or canaries, so planning again when
    * nothing changed gives the same digest.
    */
@@ -186,7 +237,12 @@ export interface ErasurePlan {
   /** The run the canaries were made for (`plan-<random>` for a plan phase; the run ID for execute). */
   readonly runId?: string;
   /** Erasable classes whose alias names no key (never created, or already deleted): nothing to do for them. */
-  readonly missingKeys?: readonly { readonly dataClass: ErasableDataClass; readonly alias: string; readonly region: string }[];
+  readonly missingKeys?: readonly {
+    readonly dataClass: ErasureKeyClass;
+    readonly alias: string;
+    readonly account: string;
+    readonly region: string;
+  }[];
   /** PHI copies in the vaults that no key in scope protects; any `blocking` one refuses execute. */
   readonly uncovered?: readonly ErasureUncovered[];
   /** Resources that could not be inspected (e.g. a bucket whose encryption settings are access-denied). */
@@ -223,7 +279,8 @@ export interface ErasureKeyResult {
   readonly detail: string;
   /** CloudTrail event IDs found for this key (verify: DisableKey, ScheduleKeyDeletion; finalize: DeleteKey). */
   readonly cloudTrailEventIds?: readonly string[];
-  readonly dataClass?: ErasableDataClass;
+  readonly dataClass?: ErasureKeyClass;
+  readonly account?: string;
   readonly region?: string;
   /** execute: the destructive calls that succeeded in this invocation, in order. */
   readonly actions?: readonly ('DisableKey' | 'ScheduleKeyDeletion')[];

@@ -1,4 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import { airGappedErasureKeys } from '../../lambda/shared/key-lifecycle-contract';
 import type * as backup from 'aws-cdk-lib/aws-backup';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -48,6 +49,12 @@ export interface KeyLifecycleSettings extends KeyRotationSettings {
   readonly s3PrefixListId: string;
   /** The two-person rule for crypto-erasure (`organization.erasureApproval`); none: one person runs it. */
   readonly twoPersonApproval?: TwoPersonApproval;
+  /**
+   * Accounts apart (`organization.backup`): the backup account and the regions of its air-gapped vaults,
+   * whose keys crypto-erasure destroys too, through that account's erasure role
+   * (`deploymentNames().airGappedKeyErasureRole`, `airGappedKeyAlias`). None: the workload's keys only.
+   */
+  readonly airGappedBackup?: { readonly account: string; readonly regions: readonly string[] };
 }
 
 /** The DR region's key lifecycle settings: rotation only. */
@@ -71,7 +78,14 @@ export function keyLifecycleSettings(config: DeploymentConfig): KeyLifecycleSett
     vpcCidr: config.network.vpcCidr,
     s3PrefixListId: s3PrefixListId(config.regions.primary),
     twoPersonApproval: twoPersonApprovalOf(config),
+    airGappedBackup: airGappedBackupOf(config),
   };
+}
+
+/** The backup account's air-gapped vaults of a deployment with accounts apart; none for a single account. */
+function airGappedBackupOf(config: DeploymentConfig): KeyLifecycleSettings['airGappedBackup'] {
+  const organization = organizationSettings(config);
+  return organization ? { account: organization.backupAccount, regions: organization.backupRegions } : undefined;
 }
 
 /** The two-person rule of a deployment with accounts apart; a single-account deployment has none. */
@@ -191,6 +205,10 @@ export class KeyLifecycle extends Capability {
       auditKey: props.auditKey,
       logRetentionDays: props.logRetentionDays,
       twoPersonApproval: props.twoPersonApproval,
+      // Named, not referenced: the backup account's stacks are deployed with that account's credentials.
+      externalKeys: props.airGappedBackup
+        ? airGappedErasureKeys(props.deployment, props.airGappedBackup, Stack.of(this).partition)
+        : undefined,
     });
     // The ARN is built in each key's own stack: literal names and that stack's account and partition only.
     for (const key of props.erasableKeys) allowCryptoErasureBy(key, CryptoErasure.roleArn(key, props.deployment));

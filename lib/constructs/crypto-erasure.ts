@@ -14,9 +14,11 @@ import {
   ERASURE_ENV,
   ERASURE_ERRORS,
   ERASURE_EVIDENCE_PREFIX,
+  ERASURE_EXTERNAL_KEYS_ENV,
   ERASURE_TWO_PERSON_ENV,
   PROTECTED_DATA_CLASSES,
   type ErasurePhase,
+  type ExternalErasureKey,
 } from '../../lambda/shared/key-lifecycle-contract';
 import { acknowledge } from '../compliance/acknowledge';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
@@ -89,6 +91,13 @@ export interface CryptoErasureProps {
    * @default - one person with the erasure permissions runs the erasure (as before)
    */
   readonly twoPersonApproval?: TwoPersonApproval;
+  /**
+   * Keys of other accounts the erasure destroys too (accounts apart: the backup account's air-gapped
+   * vault keys, `airGappedErasureKeys`). KMS key management is not cross-account, so the function
+   * assumes each key's `roleArn` (a role of the key's account) and may assume those exact roles only.
+   * @default - none: the workload account's keys only
+   */
+  readonly externalKeys?: readonly ExternalErasureKey[];
 }
 
 /**
@@ -118,6 +127,10 @@ export interface CryptoErasureProps {
  *   approver role to approve the same digest through the approve function (`ErasureApproval`); no
  *   approval within the expiry ends it in "Request expired", nothing destroyed. Execute checks the
  *   approval again and the certificates record it. Needs Lambda function URLs in the primary region.
+ * - **Accounts apart** (`externalKeys`, off by default): the backup account's air-gapped vault keys are
+ *   erased with the others, key by key through that account's erasure role, which the function may
+ *   assume (`sts:AssumeRole` on those exact role ARNs, nothing else); plan and certificate name each
+ *   key's account and region.
  * - **Alarms** to the topic: a failed, timed-out or aborted execution (an abort after execute leaves
  *   keys disabled and pending deletion without a final certificate: a person must decide).
  *
@@ -233,6 +246,18 @@ export class CryptoErasure extends Construct {
       (region) => `arn:${stack.partition}:kms:${region}:${props.account}:key/*`,
     );
     const protectedAliases = PROTECTED_DATA_CLASSES.map((dataClass) => deploymentNames(props.deployment).keyAlias(dataClass));
+    const externalKeys = props.externalKeys ?? [];
+    for (const key of externalKeys) {
+      if (Token.isUnresolved(key.account) || Token.isUnresolved(key.region)) {
+        throw new Error(`${this.node.path}: external key ${key.alias}: account and region must be literals`);
+      }
+      if (key.account === props.account) {
+        throw new Error(
+          `${this.node.path}: external key ${key.alias} is in this account (${props.account}): not an external key`,
+        );
+      }
+    }
+    const externalRoleArns = [...new Set(externalKeys.map((key) => key.roleArn))].sort();
 
     const handler = new SecureFunction(this, 'Handler', {
       entry: props.entry ?? path.join(__dirname, '..', '..', 'lambda', 'crypto-erasure', 'index.ts'),
@@ -254,6 +279,7 @@ export class CryptoErasure extends Construct {
         [ERASURE_ENV.backupVaultName]: props.backupVault.name,
         [ERASURE_ENV.drBackupVaultName]: props.drBackupVault.name,
         ...(props.twoPersonApproval ? { [ERASURE_TWO_PERSON_ENV]: 'on' } : {}),
+        ...(externalKeys.length > 0 ? { [ERASURE_EXTERNAL_KEYS_ENV]: stack.toJsonString(externalKeys) } : {}),
       },
       placement: {
         outsideVpc: {
@@ -348,6 +374,17 @@ export class CryptoErasure extends Construct {
           resources: [props.evidenceKey.keyArn],
           conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
         }),
+        // Accounts apart: the erasure role of the backup account (trusted by this role only, allowed the
+        // KMS calls of the erasure on its air-gapped key only). These exact roles, nothing else.
+        ...(externalRoleArns.length > 0
+          ? [
+              new iam.PolicyStatement({
+                sid: 'AssumeExternalKeyErasureRoles',
+                actions: ['sts:AssumeRole'],
+                resources: externalRoleArns,
+              }),
+            ]
+          : []),
         // The two-person rule: execute reads the approval the approve function recorded.
         ...(props.twoPersonApproval
           ? [

@@ -5,13 +5,22 @@
  *
  * The command does not take the function's word for the scope: a plan is refused unless it is for this
  * deployment and account, every key is one of this deployment's erasable keys (by alias, data class,
- * account and region), and the audit keys are not in it. Anything else fails closed (exit 2, nothing
+ * account and region) or exactly one of its configured external keys (the backup account's air-gapped
+ * vault keys, with accounts apart), and the audit keys are not in it. Anything else fails closed (exit 2, nothing
  * changed).
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { isAwsError } from '../../lambda/shared/errors';
-import type { ErasurePlan, ErasureRequest } from '../../lambda/shared/key-lifecycle-contract';
+import {
+  airGappedErasureKeys,
+  ERASURE_FORMAT_VERSION,
+  type ErasurePlan,
+  type ErasureRequest,
+  type ExternalErasureKey,
+} from '../../lambda/shared/key-lifecycle-contract';
 import { deploymentNames, ERASABLE_DATA_CLASSES, PROTECTED_DATA_CLASSES, type ErasableDataClass } from '../../lib/vocabulary';
+import { organizationSettings } from '../../lib/config/organization';
+import type { DeploymentConfig } from '../../lib/config/schema';
 import { describeError } from '../cli/start';
 
 /** A teardown that cannot go on; exit code 2 means nothing was changed. */
@@ -42,7 +51,7 @@ export function parseErasurePlan(value: unknown): ErasurePlan {
   if (!Array.isArray(value.keys)) fail('keys');
   (value.keys as unknown[]).forEach((k, i) => {
     if (!isObject(k)) return fail(`keys[${i}]`);
-    for (const field of ['keyArn', 'alias', 'region', 'dataClass']) {
+    for (const field of ['keyArn', 'alias', 'account', 'region', 'dataClass']) {
       if (typeof k[field] !== 'string') fail(`keys[${i}].${field}`);
     }
     if (!Array.isArray(k.protects)) fail(`keys[${i}].protects`);
@@ -63,6 +72,11 @@ export function parseErasurePlan(value: unknown): ErasurePlan {
     if (!isObject(r) || typeof r.what !== 'string' || (r.until !== undefined && typeof r.until !== 'string'))
       fail(`remains[${i}]`);
   });
+  if (value.formatVersion !== ERASURE_FORMAT_VERSION) {
+    throw new Error(
+      `plan format ${JSON.stringify(value.formatVersion ?? null)}, not ${ERASURE_FORMAT_VERSION}: the function and this command are of different versions (deploy the Operations stack of this version)`,
+    );
+  }
   return value as unknown as ErasurePlan;
 }
 
@@ -70,11 +84,24 @@ export interface PlanScope {
   readonly deployment: string;
   readonly account: string;
   readonly regions: { readonly primary: string; readonly dr: string };
+  /** Keys of other accounts the plan may name (accounts apart: `airGappedErasureKeys`); none by default. */
+  readonly externalKeys?: readonly ExternalErasureKey[];
+}
+
+/** The keys of other accounts a plan of this config may name: the air-gapped vault keys, with accounts apart. */
+export function externalErasureKeys(config: DeploymentConfig, partition: string): ExternalErasureKey[] {
+  const organization = organizationSettings(config);
+  if (!organization) return [];
+  return airGappedErasureKeys(
+    config.name,
+    { account: organization.backupAccount, regions: organization.backupRegions },
+    partition,
+  );
 }
 
 /**
  * Why the plan reaches outside this deployment, if it does: every problem, so a reviewer sees them all.
- * Empty when every key is one of the deployment's erasable keys.
+ * Empty when every key is one of the deployment's erasable keys or one of its configured external keys.
  */
 export function planScopeProblems(plan: ErasurePlan, scope: PlanScope): string[] {
   const problems: string[] = [];
@@ -92,18 +119,29 @@ export function planScopeProblems(plan: ErasurePlan, scope: PlanScope): string[]
       problems.push(`${where} is an ${key.dataClass} key: the audit trail's keys are never erased`);
       continue;
     }
-    if (!(ERASABLE_DATA_CLASSES as readonly string[]).includes(key.dataClass)) {
-      problems.push(`${where} has data class "${key.dataClass}", not one of ${ERASABLE_DATA_CLASSES.join(', ')}`);
-      continue;
-    }
     const arn = /^arn:[a-z-]+:kms:([a-z0-9-]+):(\d{12}):key\/[A-Za-z0-9-]+$/.exec(key.keyArn);
     if (!arn) {
       problems.push(`${where} is not a KMS key ARN`);
       continue;
     }
-    if (arn[2] !== scope.account) problems.push(`${where} is in account ${arn[2]}, not ${scope.account}`);
-    if (!regions.includes(arn[1])) problems.push(`${where} is in region ${arn[1]}, not ${regions.join(' or ')}`);
+    if (key.account !== arn[2]) problems.push(`${where} is listed for account ${key.account} but its ARN says ${arn[2]}`);
     if (key.region !== arn[1]) problems.push(`${where} is listed for region ${key.region} but its ARN says ${arn[1]}`);
+    if (arn[2] !== scope.account) {
+      const external = (scope.externalKeys ?? []).find(
+        (e) => e.account === arn[2] && e.region === arn[1] && e.alias === key.alias && e.dataClass === key.dataClass,
+      );
+      if (!external) {
+        problems.push(
+          `${where} is in account ${arn[2]}, not ${scope.account}, and is not a configured external key (${key.alias} in ${arn[1]})`,
+        );
+      }
+      continue;
+    }
+    if (!(ERASABLE_DATA_CLASSES as readonly string[]).includes(key.dataClass)) {
+      problems.push(`${where} has data class "${key.dataClass}", not one of ${ERASABLE_DATA_CLASSES.join(', ')}`);
+      continue;
+    }
+    if (!regions.includes(arn[1])) problems.push(`${where} is in region ${arn[1]}, not ${regions.join(' or ')}`);
     const alias = deploymentNames(scope.deployment).keyAlias(key.dataClass as ErasableDataClass);
     if (key.alias !== alias) problems.push(`${where} has alias ${key.alias}, expected ${alias}`);
   }

@@ -43,6 +43,7 @@ export function formatPlan(plan: ErasurePlan, ctx: PlanContext): string {
     lines.push(
       ...rows([
         ['class', key.dataClass],
+        ['account', key.account],
         ['region', key.region],
         ['alias', key.alias],
         ['key', key.keyArn],
@@ -57,7 +58,7 @@ export function formatPlan(plan: ErasurePlan, ctx: PlanContext): string {
   };
   listed(
     'Keys not found (their copies cannot be erased by this run):',
-    (plan.missingKeys ?? []).map((k) => `${k.dataClass} ${k.alias} (${k.region})`),
+    (plan.missingKeys ?? []).map((k) => `${k.dataClass} ${k.alias} (account ${k.account ?? plan.account}, ${k.region})`),
   );
   listed(
     'Copies no key in scope protects (they would survive the erasure):',
@@ -127,7 +128,9 @@ export function keyStateLines(result: ErasurePhaseResult | undefined, plan: Eras
       '  no phase reported a result: the execute phase may not have run, or may have disabled some keys before failing.',
       '  Check each key (KeyState Enabled = not erased yet; Disabled or PendingDeletion = unreadable):',
       ...plan.keys.map(
-        (k) => `    aws kms describe-key --region ${k.region} --key-id ${k.keyArn} --query KeyMetadata.[KeyState,DeletionDate]`,
+        (k) =>
+          `    aws kms describe-key --region ${k.region} --key-id ${k.keyArn} --query KeyMetadata.[KeyState,DeletionDate]` +
+          (k.account !== plan.account ? `   # with credentials of account ${k.account}` : ''),
       ),
     ];
   }
@@ -136,7 +139,7 @@ export function keyStateLines(result: ErasurePhaseResult | undefined, plan: Eras
     const k = result.keys.find((r) => r.keyArn === key.keyArn);
     const mark = k?.done ? 'done    ' : 'NOT DONE';
     lines.push(
-      `  ${mark}  ${key.dataClass.padEnd(9)} ${key.keyArn}${k?.state ? ` [${k.state}]` : ''}: ${k?.detail ?? 'not in the result'}`,
+      `  ${mark}  ${key.dataClass.padEnd(10)} account ${key.account} ${key.region}  ${key.keyArn}${k?.state ? ` [${k.state}]` : ''}: ${k?.detail ?? 'not in the result'}`,
     );
   }
   for (const k of result.keys) {

@@ -51,7 +51,7 @@ import {
   type FollowOutcome,
 } from './executions';
 import { formatExportStep, resolvePhiBucket } from './export';
-import { planScopeProblems, requestErasurePlan, TeardownError } from './plan';
+import { externalErasureKeys, planScopeProblems, requestErasurePlan, TeardownError } from './plan';
 import {
   executeHint,
   formatCertificate,
@@ -142,7 +142,12 @@ export async function runTeardown(argv: readonly string[], deps: TeardownDeps): 
     deps.err(`No plan, nothing was changed: ${e instanceof TeardownError ? e.message : describeError(e)}`);
     return EXIT.refused;
   }
-  const scopeProblems = planScopeProblems(plan, { deployment: config.name, account: identity.account, regions: config.regions });
+  const scopeProblems = planScopeProblems(plan, {
+    deployment: config.name,
+    account: identity.account,
+    regions: config.regions,
+    externalKeys: externalErasureKeys(config, partitionOf(identity.arn)),
+  });
   if (scopeProblems.length > 0) {
     deps.err(
       `Refusing the plan of ${erasureFunction}: it reaches outside deployment ${config.name}. Nothing was changed.\n` +

@@ -5,7 +5,7 @@ import type { DeploymentConfig } from '../../lib/config/schema';
 import { CryptoErasure } from '../../lib/constructs/crypto-erasure';
 import { s3PrefixListId } from '../../lib/constructs/s3-prefix-list';
 import { LOGICAL_IDS, SUBNET_GROUPS } from '../../lib/vocabulary';
-import { SHIPPED_CONFIGS } from '../helpers/config';
+import { ORGANIZATION_CONFIG, SHIPPED_CONFIGS, shippedConfig } from '../helpers/config';
 import {
   ACCOUNT,
   standIns,
@@ -159,6 +159,51 @@ test('the audit key among the erasable keys is refused: the audit trail can neve
         vpc: p.vpc,
       }),
   ).toThrow(/allowCryptoErasureBy: .*the audit key is not erasable/);
+});
+
+describe('KeyLifecycle with accounts apart', () => {
+  test('the single-account configs name no air-gapped key; the organization config its backup account and regions', () => {
+    for (const file of SHIPPED_CONFIGS) expect(keyLifecycleSettings(shippedConfig(file)).airGappedBackup).toBeUndefined();
+    expect(keyLifecycleSettings(shippedConfig(ORGANIZATION_CONFIG)).airGappedBackup).toEqual({
+      account: '333333333333',
+      regions: ['us-west-2'],
+    });
+  });
+
+  test("crypto-erasure may assume the backup account's erasure role and is told the air-gapped key of each backup region", () => {
+    const built = standIns(ORGANIZATION_CONFIG);
+    const p = built.primary;
+    const ops = built.stack('Operations', 'operations');
+    const lifecycle = new KeyLifecycle(ops, 'KeyLifecycle', {
+      ...keyLifecycleSettings(built.config),
+      keys: [p.phiKey, p.auditKey, p.backupKey, p.certificateSigningKey],
+      erasableKeys: [p.phiKey, p.backupKey],
+      certificateSigningKey: p.certificateSigningKey,
+      evidenceBucket: p.evidenceBucket,
+      auditKey: p.auditKey,
+      securityTopic: p.securityTopic,
+      backupVault: p.backupVault,
+      vpc: p.vpc,
+    });
+    const t = new StackTemplate(ops);
+    const role = 'arn:aws:iam::333333333333:role/acme-crm-org-lag-key-erasure';
+    const assume = t
+      .statements(t.of(lifecycle.cryptoErasure.handler.policy))
+      .filter((st) => actions(st).includes('sts:AssumeRole'));
+    expect(assume).toEqual([expect.objectContaining({ Resource: role })]);
+    const variables = (
+      t.of(lifecycle.cryptoErasure.handler.function).Properties as { Environment: { Variables: Record<string, string> } }
+    ).Environment.Variables;
+    expect(JSON.parse(variables.EXTERNAL_KEYS)).toEqual([
+      {
+        account: '333333333333',
+        region: 'us-west-2',
+        alias: 'alias/acme-crm-org/backup-lag',
+        dataClass: 'backup-lag',
+        roleArn: role,
+      },
+    ]);
+  });
 });
 
 describe.each(SHIPPED_CONFIGS)('DrKeyLifecycle from %s', (file) => {

@@ -2,7 +2,7 @@
 import { Validations, type CfnElement, type CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { ERASURE_ENV } from '../../lambda/shared/key-lifecycle-contract';
+import { airGappedErasureKeys, ERASURE_ENV, ERASURE_EXTERNAL_KEYS_ENV } from '../../lambda/shared/key-lifecycle-contract';
 import { acknowledgedFindings, failedPlugins, openFindings, readValidationReport } from '../../lib/compliance/report';
 import { CryptoErasure, type CryptoErasureProps } from '../../lib/constructs/crypto-erasure';
 import { STACK_IDS } from '../../lib/vocabulary';
@@ -541,6 +541,49 @@ describe('CryptoErasure alarms', () => {
         AlarmActions: [s.rendered(s.topic.topicArn)],
       });
     }
+  });
+});
+
+describe('CryptoErasure with external keys (accounts apart)', () => {
+  const BACKUP = '777788889999';
+  const externalKeys = airGappedErasureKeys('crm-demo', { account: BACKUP, regions: ['us-east-2', 'us-west-2'] }, 'aws');
+  const ROLE = `arn:aws:iam::${BACKUP}:role/crm-demo-lag-key-erasure`;
+  const s = setup({ externalKeys });
+  const statements = s.statementsOf(s.erasure.handler.policy);
+
+  test('may assume exactly the backup account erasure role, nothing else of STS', () => {
+    expect(statements.filter((st) => JSON.stringify(st.Action).includes('sts:'))).toEqual([
+      { Sid: 'AssumeExternalKeyErasureRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: ROLE },
+    ]);
+    expect(statements.map((st) => st.Sid)).toEqual(
+      [
+        ...setup()
+          .statementsOf(setup().erasure.handler.policy)
+          .map((st) => st.Sid),
+      ].flatMap((sid) => (sid === 'EncryptCertificates' ? [sid, 'AssumeExternalKeyErasureRoles'] : [sid])),
+    );
+  });
+
+  test('tells the function the external keys, one per backup region', () => {
+    const variables = s.resources[s.id(s.erasure.handler.function)].Properties.Environment.Variables;
+    expect(JSON.parse(variables[ERASURE_EXTERNAL_KEYS_ENV])).toEqual([
+      { account: BACKUP, region: 'us-east-2', alias: 'alias/crm-demo/backup-lag', dataClass: 'backup-lag', roleArn: ROLE },
+      { account: BACKUP, region: 'us-west-2', alias: 'alias/crm-demo/backup-lag', dataClass: 'backup-lag', roleArn: ROLE },
+    ]);
+  });
+
+  test('without external keys: no STS permission and no EXTERNAL_KEYS variable', () => {
+    const plain = setup();
+    expect(JSON.stringify(plain.statementsOf(plain.erasure.handler.policy))).not.toMatch(/sts:/);
+    expect(plain.resources[plain.id(plain.erasure.handler.function)].Properties.Environment.Variables).not.toHaveProperty(
+      ERASURE_EXTERNAL_KEYS_ENV,
+    );
+  });
+
+  test('refuses an "external" key of its own account', () => {
+    expect(() =>
+      setup({ externalKeys: airGappedErasureKeys('crm-demo', { account: '111122223333', regions: ['us-east-2'] }, 'aws') }),
+    ).toThrow(/is in this account \(111122223333\): not an external key/);
   });
 });
 

@@ -2,7 +2,8 @@ import { createErasureHandler } from '../../../lambda/crypto-erasure/index';
 import type { ErasurePhaseResult, ErasurePlan } from '../../../lambda/shared/key-lifecycle-contract';
 import { awsError, captureOutput, lambdaContext } from '../fixtures';
 import { FUNCTION_ARN, REQUESTED_BY, RUN_ID } from './helpers';
-import { ENV, FakeWorld, IDS } from './world';
+import { ERASURE_EXTERNAL_KEYS_ENV } from '../../../lambda/shared/key-lifecycle-contract';
+import { BACKUP_ACCOUNT, ENV, FakeWorld, IDS, PRIMARY } from './world';
 
 let world: FakeWorld;
 let output: ReturnType<typeof captureOutput>;
@@ -31,6 +32,36 @@ const metrics = () =>
       ),
     );
 const logs = () => output.lines().filter((l) => !l._aws);
+
+describe('crypto-erasure handler: accounts apart', () => {
+  test("plan reaches the backup account's air-gapped key through a session named for the plan's run", async () => {
+    world.withAirGappedKey();
+    const env = { ...ENV, [ERASURE_EXTERNAL_KEYS_ENV]: JSON.stringify(world.config.externalKeys) };
+    const sessionNames: string[] = [];
+    const handler = createErasureHandler({
+      clientsFor: world.clientsFor,
+      env,
+      now: () => world.now,
+      planRunId: () => 'plan-test',
+      externalSessions: (name) => {
+        sessionNames.push(name);
+        return world.externalClientsFor(name);
+      },
+    });
+    const plan = (await handler({ requestedBy: REQUESTED_BY }, context)) as ErasurePlan;
+    expect(plan.keys.map((k) => k.account)).toEqual([...Array(4).fill(world.config.account), BACKUP_ACCOUNT]);
+    expect(sessionNames).toEqual(['crypto-erasure-plan-test']);
+    expect(world.inputs(PRIMARY, 'AssumeRoleCommand')).toEqual([
+      expect.objectContaining({ RoleSessionName: 'crypto-erasure-plan-test' }),
+    ]);
+  });
+
+  test('external keys in the environment without a way to reach them is a configuration error', async () => {
+    world.withAirGappedKey();
+    const env = { ...ENV, [ERASURE_EXTERNAL_KEYS_ENV]: JSON.stringify(world.config.externalKeys) };
+    await expect(invoke({ requestedBy: REQUESTED_BY }, env)).rejects.toMatchObject({ name: 'ErasureConfigError' });
+  });
+});
 
 describe('crypto-erasure handler', () => {
   test('plan is the default phase: read-only, returns the plan, counts ErasurePhaseSucceeded for Phase=plan', async () => {

@@ -6,7 +6,7 @@ import { buildPlan } from '../../../lambda/crypto-erasure/plan';
 import type { DestructivePhaseRequest } from '../../../lambda/crypto-erasure/request';
 import { verifyErasure } from '../../../lambda/crypto-erasure/verify';
 import type { ErasurePhaseResult } from '../../../lambda/shared/key-lifecycle-contract';
-import { CONFIG, type FakeWorld } from './world';
+import type { FakeWorld } from './world';
 
 export const RUN_ID = 'teardown-20260504100000';
 export const REQUESTED_BY = 'arn:aws:sts::111122223333:assumed-role/crm-demo-operator/dana';
@@ -14,9 +14,10 @@ export const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:111122223333:function:crm-
 
 export const phaseDeps = (world: FakeWorld) => ({
   clientsFor: world.clientsFor,
-  config: CONFIG,
+  config: world.config,
   now: () => world.now,
   executedBy: FUNCTION_ARN,
+  ...(world.config.externalKeys.length > 0 ? { externalClientsFor: world.externalClientsFor() } : {}),
 });
 
 /** The digest the operator confirms (a plan made now). */

@@ -166,7 +166,9 @@ describe('plan: keys in scope', () => {
     world.key(IDS['backup-dr']).deleted = true;
     const result = await plan();
     expect(result.keys.map((k) => k.dataClass)).toEqual(['phi', 'backup', 'phi-dr']);
-    expect(result.missingKeys).toEqual([{ dataClass: 'backup-dr', alias: 'alias/crm-demo/backup-dr', region: DR }]);
+    expect(result.missingKeys).toEqual([
+      { dataClass: 'backup-dr', alias: 'alias/crm-demo/backup-dr', account: ACCOUNT, region: DR },
+    ]);
   });
 
   test('no key at all is a blocker', async () => {
@@ -317,6 +319,38 @@ describe('plan: digest', () => {
     const first = await plan();
     world.key(IDS['phi-dr']).keyId = '33333333-0000-0000-0000-333333333333';
     expect((await plan()).digest).not.toBe(first.digest);
+  });
+
+  test('format 2: the digest of a fixed plan is pinned (formatVersion and each key account are covered)', () => {
+    const fixed = {
+      formatVersion: 2,
+      deployment: 'crm-demo',
+      account: '111122223333',
+      keys: [
+        {
+          keyArn: 'arn:aws:kms:us-east-1:111122223333:key/11111111-1111-1111-1111-111111111111',
+          alias: 'alias/crm-demo/phi',
+          account: '111122223333',
+          region: 'us-east-1',
+          dataClass: 'phi' as const,
+          protects: [{ kind: 'rds:db-instance', arn: 'arn:aws:rds:us-east-1:111122223333:db:crm-demo-crm' }],
+        },
+        {
+          keyArn: 'arn:aws:kms:us-east-2:777788889999:key/99999999-9999-9999-9999-999999999999',
+          alias: 'alias/crm-demo/backup-lag',
+          account: '777788889999',
+          region: 'us-east-2',
+          dataClass: 'backup-lag' as const,
+          protects: [],
+        },
+      ],
+      missingKeys: [],
+      uncovered: [],
+      unchecked: [],
+      remains: [{ what: 'audit trail' }],
+    };
+    expect(planDigest(fixed)).toBe('97badf68d3614431b1421765dca06920f182c1ca142eb09ce01e967aa48482ae');
+    expect(planDigest({ ...fixed, formatVersion: 1 })).not.toBe(planDigest(fixed));
   });
 
   test('canonical JSON sorts object keys at every level and keeps array order', () => {

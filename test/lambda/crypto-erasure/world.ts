@@ -35,17 +35,30 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyStub = AwsStub<any, any, any>;
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
-import type { RegionClients } from '../../../lambda/crypto-erasure/clients';
+import { createExternalClientsFor, type ExternalClientsFor } from '../../../lambda/crypto-erasure/accounts';
+import type { RegionClients, SessionCredentials } from '../../../lambda/crypto-erasure/clients';
 import type { ErasureConfig } from '../../../lambda/crypto-erasure/config';
 import { awsError } from '../fixtures';
 
 export const ACCOUNT = '111122223333';
 export const OTHER_ACCOUNT = '444455556666';
+/** Accounts apart: the backup account, its air-gapped vault's region and its erasure role. */
+export const BACKUP_ACCOUNT = '777788889999';
+export const BACKUP_REGION = 'us-east-2';
+export const LAG_ALIAS = `alias/crm-demo/backup-lag`;
+export const LAG_ROLE_ARN = `arn:aws:iam::${BACKUP_ACCOUNT}:role/crm-demo-lag-key-erasure`;
+/** The session the fake STS hands out for the backup account's role. */
+export const LAG_SESSION: SessionCredentials = {
+  accessKeyId: 'ASIALAGSESSION',
+  secretAccessKey: 'lag-secret',
+  sessionToken: 'lag-token',
+};
 export const PRIMARY = 'us-east-1';
 export const DR = 'us-west-2';
 export const DEPLOYMENT = 'crm-demo';
@@ -66,6 +79,7 @@ export const IDS = {
   'audit-dr': '66666666-6666-6666-6666-666666666666',
   signing: '77777777-7777-7777-7777-777777777777',
   unrelated: '88888888-8888-8888-8888-888888888888',
+  lag: '99999999-9999-9999-9999-999999999999',
 } as const;
 
 export const ARNS = {
@@ -104,6 +118,7 @@ export const CONFIG: ErasureConfig = {
   signingKeyArn: ARNS.signing,
   backupVaultName: VAULT,
   drBackupVaultName: DR_VAULT,
+  externalKeys: [],
 };
 
 export const DB_ARN = `arn:aws:rds:${PRIMARY}:${ACCOUNT}:db:crm-demo-db`;
@@ -117,6 +132,8 @@ export interface FakeKey {
   keyId: string;
   region: string;
   account: string;
+  /** Whose clients see the key (default the workload account); a backup account key: BACKUP_ACCOUNT. */
+  home?: string;
   state: string;
   tags: Record<string, string>;
   aliases: string[];
@@ -131,6 +148,8 @@ export interface FakeKey {
 
 export interface TrailRecord {
   region: string;
+  /** Whose CloudTrail holds it (default the workload account). */
+  account?: string;
   eventId: string;
   eventName: string;
   keyArn: string;
@@ -146,6 +165,8 @@ const ROLE = `arn:aws:sts::${ACCOUNT}:assumed-role/crm-demo-crypto-erasure-role/
 
 export class FakeWorld {
   now = new Date(NOW);
+  /** The function's configuration (`withAirGappedKey` adds the external key). */
+  config: ErasureConfig = CONFIG;
   readonly keys: FakeKey[] = [];
   readonly instances: { region: string; arn: string; kmsKeyId?: string; piKeyId?: string }[] = [];
   readonly snapshots: { region: string; arn: string; kmsKeyId?: string }[] = [];
@@ -331,13 +352,100 @@ export class FakeWorld {
 
   restore(): void {
     for (const mocks of this.mocks.values()) for (const m of mocks) m.restore();
+    this.stsMock?.restore();
+  }
+
+  /** The fake STS (function's region): AssumeRole of LAG_ROLE_ARN hands out LAG_SESSION. */
+  readonly sts = new STSClient({ region: PRIMARY, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
+  /** The credentials each external client set was made with, with its region. */
+  readonly sessionsUsed: { region: string; credentials: SessionCredentials }[] = [];
+  private stsMock?: AnyStub;
+
+  /**
+   * Accounts apart: the backup account's air-gapped vault key in BACKUP_REGION (unless `present` is
+   * false), the config naming it, and `externalClientsFor` reaching it through the fake STS.
+   */
+  withAirGappedKey(present = true): this {
+    this.config = {
+      ...CONFIG,
+      externalKeys: [
+        { account: BACKUP_ACCOUNT, region: BACKUP_REGION, alias: LAG_ALIAS, dataClass: 'backup-lag', roleArn: LAG_ROLE_ARN },
+      ],
+    };
+    if (present) {
+      this.keys.push({
+        keyId: IDS.lag,
+        region: BACKUP_REGION,
+        account: BACKUP_ACCOUNT,
+        home: BACKUP_ACCOUNT,
+        state: 'Enabled',
+        tags: { 'hipaa-crm:deployment': DEPLOYMENT, 'hipaa-crm:data-class': 'backup-lag' },
+        aliases: [LAG_ALIAS],
+      });
+    }
+    return this;
+  }
+
+  /** What the handler makes per invocation: external clients through the fake STS. */
+  externalClientsFor(sessionName = 'crypto-erasure-test'): ExternalClientsFor {
+    if (!this.stsMock) {
+      this.stsMock = mockClient(this.sts) as unknown as AnyStub;
+      this.stsMock.on(AssumeRoleCommand).callsFake(async (input: { RoleArn: string; RoleSessionName: string }) => {
+        this.log.push(`${PRIMARY} AssumeRoleCommand`);
+        this.inputLog.push({ region: PRIMARY, command: 'AssumeRoleCommand', input });
+        const failure = this.failures.get('AssumeRoleCommand')?.(input, PRIMARY);
+        if (failure) throw failure;
+        if (input.RoleArn !== LAG_ROLE_ARN) throw awsError('AccessDenied', 403);
+        return {
+          Credentials: {
+            AccessKeyId: LAG_SESSION.accessKeyId,
+            SecretAccessKey: LAG_SESSION.secretAccessKey,
+            SessionToken: LAG_SESSION.sessionToken,
+            Expiration: new Date(this.now.getTime() + 3_600_000),
+          },
+        };
+      });
+    }
+    return createExternalClientsFor(
+      this.sts,
+      (region, credentials) => {
+        this.sessionsUsed.push({ region, credentials });
+        const clients = this.accountClients(BACKUP_ACCOUNT, region);
+        return { kms: clients.kms, cloudTrail: clients.cloudTrail };
+      },
+      sessionName,
+    );
+  }
+
+  /** The clients of another account's session in `region`; their calls are logged as `<account>:<region>`. */
+  private accountClients(account: string, region: string): RegionClients {
+    const id = `${account}:${region}`;
+    let clients = this.clients.get(id);
+    if (!clients) {
+      const config = { region, credentials: { accessKeyId: 'ASIALAGSESSION', secretAccessKey: 'lag-secret' } };
+      clients = {
+        kms: new KMSClient(config),
+        rds: new RDSClient(config),
+        s3: new S3Client(config),
+        backup: new BackupClient(config),
+        secrets: new SecretsManagerClient(config),
+        cloudTrail: new CloudTrailClient(config),
+      };
+      this.clients.set(id, clients);
+      this.wire(region, clients, account);
+    }
+    return clients;
   }
 
   /** Moves the clock past the waiting window and lets KMS delete the pending keys (with its service events). */
   deletePendingKeys(): void {
     for (const key of this.keys.filter((k) => k.state === 'PendingDeletion')) {
       key.deleted = true;
-      this.record(key.region, 'DeleteKey', this.keyArn(key), { eventType: 'AwsServiceEvent', principal: 'AWS Internal' });
+      this.record(key.region, 'DeleteKey', this.keyArn(key), {
+        eventType: 'AwsServiceEvent',
+        principal: 'AWS Internal',
+        account: key.home ?? ACCOUNT,
+      });
     }
   }
 
@@ -355,10 +463,11 @@ export class FakeWorld {
     return record;
   }
 
-  private findKey(region: string, keyId: string): FakeKey {
+  private findKey(region: string, keyId: string, home = ACCOUNT): FakeKey {
     const key = this.keys.find(
       (k) =>
         k.region === region &&
+        (k.home ?? ACCOUNT) === home &&
         (k.keyId === keyId ||
           this.keyArn(k) === keyId ||
           k.aliases.includes(keyId) ||
@@ -373,7 +482,10 @@ export class FakeWorld {
     if (key.state !== 'Enabled') throw awsError('KMSInvalidStateException');
   }
 
-  private wire(region: string, clients: RegionClients): void {
+  private wire(region: string, clients: RegionClients, account = ACCOUNT): void {
+    // Another account's calls are logged (and their inputs kept) as `<account>:<region>`.
+    const where = account === ACCOUNT ? region : `${account}:${region}`;
+    const findKey = (r: string, keyId: string) => this.findKey(r, keyId, account);
     const mocks: AnyStub[] = [];
     const mockOf = new Map<object, AnyStub>();
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -386,8 +498,8 @@ export class FakeWorld {
       }
       const name = command.name as string;
       mock.on(command).callsFake(async (input: Record<string, unknown>) => {
-        this.log.push(`${region} ${name}`);
-        this.inputLog.push({ region, command: name, input });
+        this.log.push(`${where} ${name}`);
+        this.inputLog.push({ region: where, command: name, input });
         const failure = this.failures.get(name)?.(input, region);
         if (failure) throw failure;
         return fn(input);
@@ -395,7 +507,7 @@ export class FakeWorld {
     };
 
     on(clients.kms, DescribeKeyCommand, (input: { KeyId: string }) => {
-      const key = this.findKey(region, input.KeyId);
+      const key = findKey(region, input.KeyId);
       return {
         KeyMetadata: {
           KeyId: key.keyId,
@@ -410,14 +522,14 @@ export class FakeWorld {
     });
     on(clients.kms, ListResourceTagsCommand, (input: { KeyId: string }) => {
       if (input.KeyId.startsWith('alias/')) throw awsError('NotFoundException');
-      const key = this.findKey(region, input.KeyId);
+      const key = findKey(region, input.KeyId);
       return { Tags: Object.entries(key.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })), Truncated: false };
     });
     on(
       clients.kms,
       EncryptCommand,
       (input: { KeyId: string; Plaintext: Uint8Array; EncryptionContext?: Record<string, string> }) => {
-        const key = this.findKey(region, input.KeyId);
+        const key = findKey(region, input.KeyId);
         this.usable(key);
         const blob = Buffer.from(`ct-${randomUUID()}`);
         this.ciphertexts.set(blob.toString('base64'), {
@@ -433,7 +545,7 @@ export class FakeWorld {
       DecryptCommand,
       (input: { KeyId: string; CiphertextBlob: Uint8Array; EncryptionContext?: Record<string, string> }) => {
         const stored = this.ciphertexts.get(Buffer.from(input.CiphertextBlob).toString('base64'));
-        const key = this.findKey(region, input.KeyId);
+        const key = findKey(region, input.KeyId);
         this.usable(key);
         if (!stored || stored.keyId !== key.keyId || stored.context !== JSON.stringify(input.EncryptionContext ?? {})) {
           throw awsError('InvalidCiphertextException');
@@ -442,18 +554,18 @@ export class FakeWorld {
       },
     );
     on(clients.kms, DisableKeyCommand, (input: { KeyId: string }) => {
-      const key = this.findKey(region, input.KeyId);
+      const key = findKey(region, input.KeyId);
       if (key.state === 'PendingDeletion') throw awsError('KMSInvalidStateException');
       key.state = 'Disabled';
-      this.record(region, 'DisableKey', this.keyArn(key));
+      this.record(region, 'DisableKey', this.keyArn(key), { account });
       return {};
     });
     on(clients.kms, ScheduleKeyDeletionCommand, (input: { KeyId: string; PendingWindowInDays: number }) => {
-      const key = this.findKey(region, input.KeyId);
+      const key = findKey(region, input.KeyId);
       if (key.state === 'PendingDeletion') throw awsError('KMSInvalidStateException');
       key.state = 'PendingDeletion';
       key.deletionDate = new Date(this.now.getTime() + input.PendingWindowInDays * 86_400_000);
-      this.record(region, 'ScheduleKeyDeletion', this.keyArn(key));
+      this.record(region, 'ScheduleKeyDeletion', this.keyArn(key), { account });
       return {
         KeyId: this.keyArn(key),
         KeyState: 'PendingDeletion',
@@ -465,7 +577,7 @@ export class FakeWorld {
       clients.kms,
       SignCommand,
       (input: { KeyId: string; Message: Uint8Array; MessageType: string; SigningAlgorithm: string }) => {
-        const key = this.findKey(region, input.KeyId);
+        const key = findKey(region, input.KeyId);
         this.usable(key);
         if (input.MessageType !== 'DIGEST' || input.SigningAlgorithm !== 'ECDSA_SHA_256' || input.Message.length !== 32) {
           throw awsError('ValidationException');
@@ -583,6 +695,7 @@ export class FakeWorld {
           throw awsError('InvalidLookupAttributesException');
         const events: Event[] = this.trailVisible
           ? inRegion(this.trail)
+              .filter((e) => (e.account ?? ACCOUNT) === account)
               .filter((e) => e.eventName === attribute.AttributeValue && e.time >= input.StartTime)
               .map((e) => ({
                 EventId: e.eventId,
@@ -605,7 +718,7 @@ export class FakeWorld {
         return { Events: events };
       },
     );
-    this.mocks.set(region, mocks);
+    this.mocks.set(where, mocks);
   }
 }
 

@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
-import type { ErasurePhaseResult, ErasurePlan } from '../../../lambda/shared/key-lifecycle-contract';
+import { ERASURE_FORMAT_VERSION, type ErasurePhaseResult, type ErasurePlan } from '../../../lambda/shared/key-lifecycle-contract';
 import type { TeardownClients, TeardownDeps } from '../../../scripts/teardown/run';
 import type { LoadBalancerProtection } from '../../../scripts/teardown/stacks';
 import { demoConfig, fakeClock, lambdaPayload } from '../drill/fixtures';
@@ -56,6 +56,7 @@ export const SIGNING_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/55555555-5555-5
 
 export function erasurePlan(overrides: Partial<ErasurePlan> = {}): ErasurePlan {
   return {
+    formatVersion: ERASURE_FORMAT_VERSION,
     deployment: 'crm-demo',
     account: ACCOUNT,
     createdAt: NOW.toISOString(),
@@ -63,6 +64,7 @@ export function erasurePlan(overrides: Partial<ErasurePlan> = {}): ErasurePlan {
       {
         keyArn: PHI_KEY,
         alias: 'alias/crm-demo/phi',
+        account: ACCOUNT,
         region: REGION,
         dataClass: 'phi',
         protects: [
@@ -75,14 +77,23 @@ export function erasurePlan(overrides: Partial<ErasurePlan> = {}): ErasurePlan {
       {
         keyArn: BACKUP_KEY,
         alias: 'alias/crm-demo/backup',
+        account: ACCOUNT,
         region: REGION,
         dataClass: 'backup',
         protects: [{ kind: 'recovery-point', count: 40 }],
       },
-      { keyArn: PHI_DR_KEY, alias: 'alias/crm-demo/phi-dr', region: DR_REGION, dataClass: 'phi-dr', protects: [] },
+      {
+        keyArn: PHI_DR_KEY,
+        alias: 'alias/crm-demo/phi-dr',
+        account: ACCOUNT,
+        region: DR_REGION,
+        dataClass: 'phi-dr',
+        protects: [],
+      },
       {
         keyArn: BACKUP_DR_KEY,
         alias: 'alias/crm-demo/backup-dr',
+        account: ACCOUNT,
         region: DR_REGION,
         dataClass: 'backup-dr',
         protects: [{ kind: 'recovery-point', count: 38 }],

@@ -1,9 +1,70 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { parseErasurePlan, planScopeProblems, requestErasurePlan, TeardownError } from '../../../scripts/teardown/plan';
+import { airGappedErasureKeys } from '../../../lambda/shared/key-lifecycle-contract';
+import {
+  externalErasureKeys,
+  parseErasurePlan,
+  planScopeProblems,
+  requestErasurePlan,
+  TeardownError,
+} from '../../../scripts/teardown/plan';
+import { ORGANIZATION_CONFIG, shippedConfig } from '../../helpers/config';
 import { ACCOUNT, DR_REGION, erasurePlan, lambdaPayload, PHI_KEY, REGION } from './fixtures';
 
 const SCOPE = { deployment: 'crm-demo', account: ACCOUNT, regions: { primary: REGION, dr: DR_REGION } };
+
+describe('planScopeProblems: accounts apart', () => {
+  const BACKUP = '777788889999';
+  const externalKeys = airGappedErasureKeys('crm-demo', { account: BACKUP, regions: ['us-east-2'] }, 'aws');
+  const lagKey = {
+    keyArn: `arn:aws:kms:us-east-2:${BACKUP}:key/9999`,
+    alias: 'alias/crm-demo/backup-lag',
+    account: BACKUP,
+    region: 'us-east-2',
+    dataClass: 'backup-lag' as const,
+    protects: [],
+  };
+  const withLag = (key = lagKey) => erasurePlan({ keys: [...erasurePlan().keys, key] });
+
+  test('accepts the configured air-gapped key of the backup account', () => {
+    expect(planScopeProblems(withLag(), { ...SCOPE, externalKeys })).toEqual([]);
+  });
+
+  test('refuses it when the config names no external key (single account)', () => {
+    expect(planScopeProblems(withLag(), SCOPE)).toEqual([
+      expect.stringMatching(/is in account 777788889999, not 111122223333, and is not a configured external key/),
+    ]);
+  });
+
+  test.each([
+    ['another account', { keyArn: 'arn:aws:kms:us-east-2:444455556666:key/9999', account: '444455556666' }],
+    ['a backup region not configured', { keyArn: `arn:aws:kms:eu-west-1:${BACKUP}:key/9999`, region: 'eu-west-1' }],
+    ['another alias', { alias: 'alias/crm-demo/backup' }],
+  ])('refuses a key of %s', (_what, change) => {
+    expect(planScopeProblems(withLag({ ...lagKey, ...change } as never), { ...SCOPE, externalKeys })).toEqual([
+      expect.stringMatching(/not a configured external key/),
+    ]);
+  });
+
+  test('refuses a key whose listed account contradicts its ARN', () => {
+    expect(planScopeProblems(withLag({ ...lagKey, account: ACCOUNT }), { ...SCOPE, externalKeys })).toEqual([
+      `key ${lagKey.keyArn} is listed for account ${ACCOUNT} but its ARN says ${BACKUP}`,
+    ]);
+  });
+
+  test("the external keys of a config: the organization's backup account, one per backup region; none for a single account", () => {
+    expect(externalErasureKeys(shippedConfig(), 'aws')).toEqual([]);
+    expect(externalErasureKeys(shippedConfig(ORGANIZATION_CONFIG), 'aws')).toEqual([
+      {
+        account: '333333333333',
+        region: 'us-west-2',
+        alias: 'alias/acme-crm-org/backup-lag',
+        dataClass: 'backup-lag',
+        roleArn: 'arn:aws:iam::333333333333:role/acme-crm-org-lag-key-erasure',
+      },
+    ]);
+  });
+});
 
 describe('planScopeProblems', () => {
   test('the demo plan is in scope', () => {
@@ -27,6 +88,7 @@ describe('planScopeProblems', () => {
     const audit = {
       keyArn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/aaaa`,
       alias: 'alias/crm-demo/audit',
+      account: ACCOUNT,
       region: REGION,
       protects: [],
     };
@@ -45,8 +107,8 @@ describe('planScopeProblems', () => {
   test.each([
     [
       'another account',
-      { keyArn: `arn:aws:kms:${REGION}:999988887777:key/1111` },
-      /is in account 999988887777, not 111122223333/,
+      { keyArn: `arn:aws:kms:${REGION}:999988887777:key/1111`, account: '999988887777' },
+      /is in account 999988887777, not 111122223333, and is not a configured external key/,
     ],
     [
       'a third region',
@@ -85,8 +147,18 @@ describe('parseErasurePlan', () => {
     ['keys[1].protects', { keys: [erasurePlan().keys[0], { ...erasurePlan().keys[1], protects: undefined }] }],
     ['keys[0].protects[0]', { keys: [{ ...erasurePlan().keys[0], protects: [{ kind: 'bucket', count: 'two' }] }] }],
     ['remains[0]', { remains: [{ until: '2030-01-01' }] }],
+    ['keys[0].account', { keys: [{ ...erasurePlan().keys[0], account: undefined }] }],
   ])('names the first wrong field: %s', (field, change) => {
     expect(() => parseErasurePlan({ ...erasurePlan(), ...change })).toThrow(`field ${field} is missing or of the wrong type`);
+  });
+
+  test('refuses a plan of another format (a function of another version): format 1 had no account per key', () => {
+    const format1: Record<string, unknown> = { ...erasurePlan() };
+    delete format1.formatVersion;
+    expect(() => parseErasurePlan(format1)).toThrow(
+      'plan format null, not 2: the function and this command are of different versions',
+    );
+    expect(() => parseErasurePlan({ ...erasurePlan(), formatVersion: 3 })).toThrow('plan format 3, not 2');
   });
 });
 

@@ -9,6 +9,7 @@ import {
 import { EXIT, runTeardown, type TeardownState } from '../../../scripts/teardown/run';
 import { TeardownError } from '../../../scripts/teardown/plan';
 import {
+  ACCOUNT,
   ALL_KEYS,
   APP_STACK,
   APP_STACK_ID,
@@ -19,6 +20,7 @@ import {
   CERTIFICATE,
   demoConfig,
   DIGEST,
+  DR_REGION,
   entered,
   erasurePlan,
   EXECUTION_ARN,
@@ -29,6 +31,7 @@ import {
   PHI_BUCKET,
   PHI_DR_KEY,
   PHI_KEY,
+  REGION,
   phaseResult,
   RUN_ID,
   SIGNING_KEY,
@@ -77,7 +80,7 @@ describe('plan (without --execute)', () => {
 
     const out = deps.stdout();
     expect(out).toMatch(
-      /class {5}phi\n\s+region\s+us-east-1\n\s+alias\s+alias\/crm-demo\/phi\n\s+key\s+arn:aws:kms:us-east-1:111122223333:key\/1111/,
+      /class {5}phi\n\s+account\s+111122223333\n\s+region\s+us-east-1\n\s+alias\s+alias\/crm-demo\/phi\n\s+key\s+arn:aws:kms:us-east-1:111122223333:key\/1111/,
     );
     expect(out).toMatch(
       /\n {2}protects {2}rds-db-instance arn:aws:rds:us-east-1:111122223333:db:crm-demo-crm\n {12}rds-snapshot x 12\n/,
@@ -112,6 +115,7 @@ describe('plan (without --execute)', () => {
             {
               keyArn: `arn:aws:kms:us-east-1:999988887777:key/9999`,
               alias: 'alias/other/phi',
+              account: '999988887777',
               region: 'us-east-1',
               dataClass: 'phi',
               protects: [],
@@ -370,12 +374,15 @@ describe('execute', () => {
     const err = deps.stderr();
     expect(err).toMatch('The erasure run FAILED (execution FAILED: ErasureIncomplete).');
     expect(err).toMatch('phases: execute incomplete, verify no result, certify no result, finalize no result');
-    expect(err).toMatch(new RegExp(`done {4} {2}phi {7}${PHI_KEY} \\[PendingDeletion\\]: execute done`));
-    expect(err).toMatch(new RegExp(`done {4} {2}backup {4}${BACKUP_KEY}`));
+    const at = (region: string) => `account ${ACCOUNT} ${region} {2}`;
+    expect(err).toMatch(new RegExp(`done {4} {2}phi {8}${at(REGION)}${PHI_KEY} \\[PendingDeletion\\]: execute done`));
+    expect(err).toMatch(new RegExp(`done {4} {2}backup {5}${at(REGION)}${BACKUP_KEY}`));
     expect(err).toMatch(
-      new RegExp(`NOT DONE {2}phi-dr {4}${PHI_DR_KEY} \\[Enabled\\]: execute: AccessDeniedException on ScheduleKeyDeletion`),
+      new RegExp(
+        `NOT DONE {2}phi-dr {5}${at(DR_REGION)}${PHI_DR_KEY} \\[Enabled\\]: execute: AccessDeniedException on ScheduleKeyDeletion`,
+      ),
     );
-    expect(err).toMatch(new RegExp(`NOT DONE {2}backup-dr {1}${BACKUP_DR_KEY}`));
+    expect(err).toMatch(new RegExp(`NOT DONE {2}backup-dr {2}${at(DR_REGION)}${BACKUP_DR_KEY}`));
     expect(err).toMatch('No stack was deleted.');
     expect(err).toMatch(`npm run teardown -- -c config=config/demo.json --execute --confirm ${DIGEST} --export-done`);
     expect(mocks.cfn.commandCalls(DeleteStackCommand)).toHaveLength(0);
