@@ -66,8 +66,9 @@ export class ReplicationRole extends Construct {
     this.destination = props.destination;
     this.archive = props.archive;
     this.role = new iam.Role(this, 'Role', {
-      // Named only with an archive, whose policies in the other account must name it before it exists.
-      roleName: props.archive?.replicationRoleName,
+      // Named only with an archive, whose policies in the other account must name it before it exists
+      // (the key is left out otherwise: CDK's construct metadata records even an undefined one).
+      ...(props.archive ? { roleName: props.archive.replicationRoleName } : {}),
       description: props.archive
         ? `S3 replication into ${props.destination.region} and into the log archive account ${props.archive.account}`
         : `S3 replication into ${props.destination.region}`,
