@@ -78,7 +78,7 @@ describe('logArchiveSettings and logArchiveDestination', () => {
 describe('LogArchive stack: the archives', () => {
   test('pinned logical IDs of the key, its alias, the two archive buckets, their log buckets and the reader role', () => {
     expect(archive[ids.key].Type).toBe('AWS::KMS::Key');
-    expect(archive[ids.keyAlias].Properties).toMatchObject({ AliasName: names.archiveKeyAlias, TargetKeyId: { Ref: ids.key } });
+    expect(archive[ids.keyAlias].Properties).toMatchObject({ AliasName: names.archiveKeyAlias, TargetKeyId: { 'Fn::GetAtt': [ids.key, 'Arn'] } });
     for (const id of [ids.trailArchiveBucket, ids.evidenceArchiveBucket, ids.trailArchiveAccessLogBucket, ids.evidenceArchiveAccessLogBucket]) {
       expect(archive[id]).toMatchObject({ Type: 'AWS::S3::Bucket', DeletionPolicy: 'Retain' });
     }
