@@ -152,7 +152,10 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
       settings: archiveSettings,
     });
     // Cross-account: CDK adds no dependency for Fn::GetStackOutput, and the output must exist first.
-    audit.addStackDependency(logArchive, "the trail and evidence buckets replicate into the archive, under the archive key's ARN");
+    audit.addStackDependency(
+      logArchive,
+      "the trail and evidence buckets replicate into the archive, under the archive key's ARN",
+    );
   }
   if (organization) {
     const stackProps = deploymentStackProps(config, {

@@ -42,7 +42,11 @@ const keyArnOutput = {
     RoleArn: {
       'Fn::Join': [
         '',
-        ['arn:', { Ref: 'AWS::Partition' }, `:iam::${organization.logArchiveAccount}:role/${names.stackOutputReaderRole('log-archive')}`],
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          `:iam::${organization.logArchiveAccount}:role/${names.stackOutputReaderRole('log-archive')}`,
+        ],
       ],
     },
   },
@@ -56,7 +60,7 @@ describe('logArchiveSettings and logArchiveDestination', () => {
     expect(logArchiveDestination(single, 'evidence')).toBeUndefined();
   });
 
-  test('the key ARN is read by the Audit stack\'s CloudFormation execution role only', () => {
+  test("the key ARN is read by the Audit stack's CloudFormation execution role only", () => {
     expect(logArchiveSettings(config)!.keyArnReaderRoleArn).toBe(
       cdkExecutionRoleArns({ accounts: [WORKLOAD], regions: [config.regions.primary] })[0],
     );
@@ -78,9 +82,17 @@ describe('logArchiveSettings and logArchiveDestination', () => {
 describe('LogArchive stack: the archives', () => {
   test('pinned logical IDs of the key, its alias, the two archive buckets, their log buckets and the reader role', () => {
     expect(archive[ids.key].Type).toBe('AWS::KMS::Key');
-    expect(archive[ids.keyAlias].Properties).toMatchObject({ AliasName: names.archiveKeyAlias, TargetKeyId: { 'Fn::GetAtt': [ids.key, 'Arn'] } });
-    for (const id of [ids.trailArchiveBucket, ids.evidenceArchiveBucket, ids.trailArchiveAccessLogBucket, ids.evidenceArchiveAccessLogBucket]) {
-      expect(archive[id]).toMatchObject({ Type: 'AWS::S3::Bucket', DeletionPolicy: 'Retain' });
+    expect(archive[ids.keyAlias].Properties).toMatchObject({
+      AliasName: names.archiveKeyAlias,
+      TargetKeyId: { 'Fn::GetAtt': [ids.key, 'Arn'] },
+    });
+    for (const id of [
+      ids.trailArchiveBucket,
+      ids.evidenceArchiveBucket,
+      ids.trailArchiveAccessLogBucket,
+      ids.evidenceArchiveAccessLogBucket,
+    ]) {
+      expect(archive[id]).toMatchObject({ Type: 'AWS::S3::Bucket', DeletionPolicy: expect.stringMatching(/^Retain/) });
     }
     expect(archive[ids.outputReaderRole].Type).toBe('AWS::IAM::Role');
   });
@@ -88,25 +100,31 @@ describe('LogArchive stack: the archives', () => {
   test.each([
     [ids.trailArchiveBucket, 'trail-arc'],
     [ids.evidenceArchiveBucket, 'evidence-arc'],
-  ] as const)('%s: fixed name, COMPLIANCE lock for logs.retentionDays, bucket owner enforced, under the archive key', (id, kind) => {
-    expect(archive[id].Properties).toMatchObject({
-      BucketName: bucketName(kind),
-      ObjectLockEnabled: true,
-      ObjectLockConfiguration: {
-        ObjectLockEnabled: 'Enabled',
-        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: config.logs.retentionDays } },
-      },
-      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-      VersioningConfiguration: { Status: 'Enabled' },
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [
-          { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [ids.key, 'Arn'] } } },
-        ],
-      },
-    });
-    // A replica does not replicate onward.
-    expect(archive[id].Properties.ReplicationConfiguration).toBeUndefined();
-  });
+  ] as const)(
+    '%s: fixed name, COMPLIANCE lock for logs.retentionDays, bucket owner enforced, under the archive key',
+    (id, kind) => {
+      expect(archive[id].Properties).toMatchObject({
+        BucketName: bucketName(kind),
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: config.logs.retentionDays } },
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              BucketKeyEnabled: true,
+              ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [ids.key, 'Arn'] } },
+            },
+          ],
+        },
+      });
+      // A replica does not replicate onward.
+      expect(archive[id].Properties.ReplicationConfiguration).toBeUndefined();
+    },
+  );
 
   test("the trail archive has the trail bucket's lifecycle (archived as it ages, expired after the retention)", () => {
     const rules = archive[ids.trailArchiveBucket].Properties.LifecycleConfiguration.Rules;
@@ -122,35 +140,38 @@ describe('LogArchive stack: the archives', () => {
   test.each([
     [ids.trailArchiveBucket, 'trail', 'Trail'],
     [ids.evidenceArchiveBucket, 'evidence', 'Evidence'],
-  ] as const)('%s policy: only the exact workload replication role, in the organization, may replicate in; no delete, no root', (id, source, Source) => {
-    const statements = policyOf(id);
-    const allows = statements.filter((s) => s.Effect === 'Allow');
-    expect(allows).toEqual([
-      {
-        Sid: `AllowReplicasFromTheWorkload${Source}ReplicationRole`,
-        Effect: 'Allow',
+  ] as const)(
+    '%s policy: only the exact workload replication role, in the organization, may replicate in; no delete, no root',
+    (id, source, Source) => {
+      const statements = policyOf(id);
+      const allows = statements.filter((s) => s.Effect === 'Allow');
+      expect(allows).toEqual([
+        {
+          Sid: `AllowReplicasFromTheWorkload${Source}ReplicationRole`,
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: ['s3:ObjectOwnerOverrideToBucketOwner', 's3:ReplicateObject', 's3:ReplicateTags'],
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/*']] },
+          Condition: onlyTheRole(source),
+        },
+        {
+          Sid: `AllowVersioningCheckByTheWorkload${Source}ReplicationRole`,
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: 's3:GetBucketVersioning',
+          Resource: { 'Fn::GetAtt': [id, 'Arn'] },
+          Condition: onlyTheRole(source),
+        },
+      ]);
+      expect(JSON.stringify(statements)).not.toMatch(/:root|ReplicateDelete|PutBucketVersioning|s3:List/);
+      expect(statements.find((s) => s.Sid === 'DenyTheWorkloadAccountAllButReplication')).toMatchObject({
+        Effect: 'Deny',
         Principal: { AWS: '*' },
-        Action: ['s3:ObjectOwnerOverrideToBucketOwner', 's3:ReplicateObject', 's3:ReplicateTags'],
-        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/*']] },
-        Condition: onlyTheRole(source),
-      },
-      {
-        Sid: `AllowVersioningCheckByTheWorkload${Source}ReplicationRole`,
-        Effect: 'Allow',
-        Principal: { AWS: '*' },
-        Action: 's3:GetBucketVersioning',
-        Resource: { 'Fn::GetAtt': [id, 'Arn'] },
-        Condition: onlyTheRole(source),
-      },
-    ]);
-    expect(JSON.stringify(statements)).not.toMatch(/:root|ReplicateDelete|PutBucketVersioning|s3:List/);
-    expect(statements.find((s) => s.Sid === 'DenyTheWorkloadAccountAllButReplication')).toMatchObject({
-      Effect: 'Deny',
-      Principal: { AWS: '*' },
-      NotAction: ['s3:ReplicateObject', 's3:ReplicateTags', 's3:ObjectOwnerOverrideToBucketOwner', 's3:GetBucketVersioning'],
-      Condition: { StringEquals: { 'aws:PrincipalAccount': WORKLOAD } },
-    });
-  });
+        NotAction: ['s3:ReplicateObject', 's3:ReplicateTags', 's3:ObjectOwnerOverrideToBucketOwner', 's3:GetBucketVersioning'],
+        Condition: { StringEquals: { 'aws:PrincipalAccount': WORKLOAD } },
+      });
+    },
+  );
 
   test('key policy: each replication role may only encrypt, through S3, for its own archive bucket; the workload nothing else', () => {
     const statements = archive[ids.key].Properties.KeyPolicy.Statement as any[];
@@ -163,7 +184,9 @@ describe('LogArchive stack: the archives', () => {
       Condition: {
         StringEquals: { ...onlyTheRole(source).StringEquals, 'kms:ViaService': `s3.${organization.primaryRegion}.amazonaws.com` },
         ArnEquals: onlyTheRole(source).ArnEquals,
-        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [`arn:aws:s3:::${bucketName(kind)}`, `arn:aws:s3:::${bucketName(kind)}/*`] },
+        StringLike: {
+          'kms:EncryptionContext:aws:s3:arn': [`arn:aws:s3:::${bucketName(kind)}`, `arn:aws:s3:::${bucketName(kind)}/*`],
+        },
       },
     });
     expect(statements).toEqual(expect.arrayContaining([encrypt('trail', 'trail-arc'), encrypt('evidence', 'evidence-arc')]));
@@ -176,7 +199,9 @@ describe('LogArchive stack: the archives', () => {
       Condition: { StringEquals: { 'aws:PrincipalAccount': WORKLOAD } },
     });
     // The only principals by ARN are this account's root (CDK's admin statement) and nobody of the workload.
-    const named = statements.flatMap((s) => (typeof s.Principal?.AWS === 'string' && s.Principal.AWS !== '*' ? [s.Principal.AWS] : []));
+    const named = statements.flatMap((s) =>
+      typeof s.Principal?.AWS === 'string' && s.Principal.AWS !== '*' ? [s.Principal.AWS] : [],
+    );
     expect(named).toEqual([`arn:aws:iam::${organization.logArchiveAccount}:root`]);
     // Never crypto-erased: no statement lets any role disable or schedule its deletion.
     expect(JSON.stringify(statements)).not.toMatch(/ScheduleKeyDeletion|DisableKey/);
@@ -192,27 +217,34 @@ describe("Audit stack (workload): the trail and evidence buckets' replication in
   test.each([
     [LOGICAL_IDS.audit.trailBucket, 'trail', 'trail-arc'],
     [LOGICAL_IDS.audit.evidenceBucket, 'evidence', 'evidence-arc'],
-  ] as const)('%s: a DR rule and an archive rule, both with priorities; owner override; the key by GetStackOutput ARN', (id, source, kind) => {
-    const configuration = audit[id].Properties.ReplicationConfiguration;
-    expect(configuration.Rules.map((r: any) => [r.Id, r.Priority])).toEqual([
-      ['replicate-all-versions', 1],
-      ['archive-all-versions', 2],
-    ]);
-    expect(configuration.Rules[1].Destination).toEqual({
-      Bucket: `arn:aws:s3:::${bucketName(kind)}`,
-      Account: organization.logArchiveAccount,
-      AccessControlTranslation: { Owner: 'Destination' },
-      EncryptionConfiguration: { ReplicaKmsKeyID: keyArnOutput },
-    });
-    expect(JSON.stringify(configuration.Rules[1])).not.toMatch(/alias\//);
-    // The role is the one the archive's policies name.
-    const role = audit[configuration.Role['Fn::GetAtt'][0]];
-    expect(role.Properties.RoleName).toBe(names.replicationRole(source));
-  });
+  ] as const)(
+    '%s: a DR rule and an archive rule, both with priorities; owner override; the key by GetStackOutput ARN',
+    (id, source, kind) => {
+      const configuration = audit[id].Properties.ReplicationConfiguration;
+      expect(configuration.Rules.map((r: any) => [r.Id, r.Priority])).toEqual([
+        ['replicate-all-versions', 1],
+        ['archive-all-versions', 2],
+      ]);
+      expect(configuration.Rules[1].Destination).toEqual({
+        Bucket: `arn:aws:s3:::${bucketName(kind)}`,
+        Account: organization.logArchiveAccount,
+        AccessControlTranslation: { Owner: 'Destination' },
+        EncryptionConfiguration: { ReplicaKmsKeyID: keyArnOutput },
+      });
+      expect(JSON.stringify(configuration.Rules[1])).not.toMatch(/alias\//);
+      // The role is the one the archive's policies name.
+      const role = audit[configuration.Role['Fn::GetAtt'][0]];
+      expect(role.Properties.RoleName).toBe(names.replicationRole(source));
+    },
+  );
 
   test('only those two buckets go to the archive, and only they have fixed replication role names', () => {
     const archived = Object.entries(audit)
-      .filter(([, r]) => r.Type === 'AWS::S3::Bucket' && JSON.stringify(r.Properties.ReplicationConfiguration ?? {}).includes('archive-all-versions'))
+      .filter(
+        ([, r]) =>
+          r.Type === 'AWS::S3::Bucket' &&
+          JSON.stringify(r.Properties.ReplicationConfiguration ?? {}).includes('archive-all-versions'),
+      )
       .map(([id]) => id);
     expect(archived.sort()).toEqual([LOGICAL_IDS.audit.evidenceBucket, LOGICAL_IDS.audit.trailBucket].sort());
     const named = Object.values(audit)

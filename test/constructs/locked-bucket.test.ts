@@ -221,10 +221,12 @@ describe('LockedBucket with an archive in another account (archiveTo)', () => {
   const [stack, archived] = props();
   const bucket = new LockedBucket(stack, 'Trail', archived);
   const template = Template.fromStack(stack);
-  const rules = (template.findResources('AWS::S3::Bucket', { Properties: { ReplicationConfiguration: {} } }) as never as Record<
-    string,
-    { Properties: { ReplicationConfiguration: { Rules: Record<string, unknown>[] } } }
-  >)[Stack.of(stack).resolve((bucket.bucket.node.defaultChild as s3.CfnBucket).logicalId) as string].Properties
+  const rules = (
+    template.findResources('AWS::S3::Bucket', { Properties: { ReplicationConfiguration: {} } }) as never as Record<
+      string,
+      { Properties: { ReplicationConfiguration: { Rules: Record<string, unknown>[] } } }
+    >
+  )[Stack.of(stack).resolve((bucket.bucket.node.defaultChild as s3.CfnBucket).logicalId) as string].Properties
     .ReplicationConfiguration.Rules;
 
   test('two rules, each with its priority (S3 requires them once there are several)', () => {
@@ -263,7 +265,10 @@ describe('LockedBucket with an archive in another account (archiveTo)', () => {
       Action: ['s3:ObjectOwnerOverrideToBucketOwner', 's3:ReplicateObject', 's3:ReplicateTags'],
       Resource: `arn:aws:s3:::${archive.bucketName}/*`,
     });
-    expect(bySid.CheckArchiveVersioning).toMatchObject({ Action: 's3:GetBucketVersioning', Resource: `arn:aws:s3:::${archive.bucketName}` });
+    expect(bySid.CheckArchiveVersioning).toMatchObject({
+      Action: 's3:GetBucketVersioning',
+      Resource: `arn:aws:s3:::${archive.bucketName}`,
+    });
     expect(bySid.EncryptArchiveReplicasWithArchiveKey).toMatchObject({
       Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
       Resource: archive.keyArn,
@@ -294,12 +299,16 @@ describe('LockedBucket with an archive in another account (archiveTo)', () => {
   test('without an archive the DR rule has no priority and the role no fixed name (single-account templates unchanged)', () => {
     const { template: single } = build('COMPLIANCE', true);
     const [rule] = Object.values(single.findResources('AWS::S3::Bucket', { Properties: { ReplicationConfiguration: {} } })).map(
-      (b) => (b as { Properties: { ReplicationConfiguration: { Rules: Record<string, unknown>[] } } }).Properties.ReplicationConfiguration.Rules,
+      (b) =>
+        (b as { Properties: { ReplicationConfiguration: { Rules: Record<string, unknown>[] } } }).Properties
+          .ReplicationConfiguration.Rules,
     );
     expect(rule).toHaveLength(1);
     expect(rule[0].Priority).toBeUndefined();
-    expect(Object.values(single.findResources('AWS::IAM::Role')).map((r) => (r as { Properties: { RoleName?: string } }).Properties.RoleName)).toEqual([
-      undefined,
-    ]);
+    expect(
+      Object.values(single.findResources('AWS::IAM::Role')).map(
+        (r) => (r as { Properties: { RoleName?: string } }).Properties.RoleName,
+      ),
+    ).toEqual([undefined]);
   });
 });

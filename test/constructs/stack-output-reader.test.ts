@@ -58,7 +58,9 @@ describe('StackOutputReader', () => {
         StackName: 'crm-log-archive',
         OutputName: 'KeyArn',
         Region: 'us-east-1',
-        RoleArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/crm-log-archive-output-reader']] },
+        RoleArn: {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/crm-log-archive-output-reader']],
+        },
       },
     };
     expect(consumer.resolve(reader.outputValue('KeyArn'))).toEqual(expected);

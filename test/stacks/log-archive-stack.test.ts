@@ -27,7 +27,7 @@ describe('LogArchive stack (log archive account) of config/organization.example.
     expect(openFindings(report).filter((f) => f.constructPath.startsWith(`${STACK_IDS.logArchive}/`))).toEqual([]);
   });
 
-  test("in the log archive account and the primary region, named after the deployment, stateful and termination-protected", () => {
+  test('in the log archive account and the primary region, named after the deployment, stateful and termination-protected', () => {
     expect(logArchive.artifact.environment.account).toBe(organization.logArchiveAccount);
     expect(logArchive.artifact.environment.region).toBe(config.regions.primary);
     expect(logArchive.artifact.stackName).toBe(deploymentNames(config.name).stack('log-archive'));
@@ -35,7 +35,7 @@ describe('LogArchive stack (log archive account) of config/organization.example.
     expect(logArchive.artifact.tags).toMatchObject({ [TAG.stateful]: 'true' });
   });
 
-  test("deployed before the Audit stack (Fn::GetStackOutput fails while the output is missing) and before the guardrails", () => {
+  test('deployed before the Audit stack (Fn::GetStackOutput fails while the output is missing) and before the guardrails', () => {
     expect(dependencies(STACK_IDS.logArchive)).toEqual([]);
     expect(dependencies(STACK_IDS.audit)).toContain(STACK_IDS.logArchive);
     expect(dependencies(STACK_IDS.guardrails)).toContain(STACK_IDS.logArchive);
@@ -49,7 +49,7 @@ describe.each([...SHIPPED_CONFIGS, SANDBOX_CONFIG])('no log archive in the singl
     const audit = stacks.find((s) => s.id === STACK_IDS.audit)!;
     const rules = Object.values(audit.template.Resources)
       .filter((r) => r.Type === 'AWS::S3::Bucket')
-      .flatMap((r) => ((r.Properties?.ReplicationConfiguration as { Rules?: Record<string, unknown>[] })?.Rules ?? []));
+      .flatMap((r) => (r.Properties?.ReplicationConfiguration as { Rules?: Record<string, unknown>[] })?.Rules ?? []);
     expect(rules.length).toBeGreaterThan(0);
     for (const rule of rules) {
       expect(rule.Priority).toBeUndefined();
