@@ -3,6 +3,8 @@ import { describeRelaxations, sandboxRelaxations } from './config/profile';
 import type { DeploymentConfig } from './config/schema';
 import { organizationSettings } from './config/organization';
 import { GuardrailsStack, guardrailsOf } from './stacks/guardrails-stack';
+import { logArchiveSettings } from './capabilities/log-archive';
+import { LogArchiveStack } from './stacks/log-archive-stack';
 import { EligibleServicesGuard } from './compliance/eligible-services-guard';
 import { LambdaLogGroups, LogPolicyCheck } from './compliance/log-policy';
 import { LogDataProtection } from './constructs/log-data-protection';
@@ -35,6 +37,8 @@ export interface Deployment {
   readonly operations: OperationsStack;
   /** Management account, only with `organization`: the service control policies. */
   readonly guardrails?: GuardrailsStack;
+  /** Log archive account, only with `organization`: write-once copies of the trail logs and the evidence. */
+  readonly logArchive?: LogArchiveStack;
 }
 
 /** Builds every stack of one deployment into `app`. Stacks wire; constructs own each concern. */
@@ -134,6 +138,25 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
   const workload = { keys, network, data, dr, drOperations, backup, audit, identity, app: web, operations };
   const organization = organizationSettings(config);
   let guardrails: GuardrailsStack | undefined;
+  let logArchive: LogArchiveStack | undefined;
+  const archiveSettings = logArchiveSettings(config);
+  if (archiveSettings) {
+    logArchive = new LogArchiveStack(app, STACK_IDS.logArchive, {
+      ...deploymentStackProps(config, {
+        part: 'log-archive',
+        purpose: 'log archive account: write-once copies of the CloudTrail logs and the evidence, and their key',
+        stateful: true,
+        account: archiveSettings.archiveAccount,
+      }),
+      config,
+      settings: archiveSettings,
+    });
+    // Cross-account: CDK adds no dependency for Fn::GetStackOutput, and the output must exist first.
+    audit.addStackDependency(
+      logArchive,
+      "the trail and evidence buckets replicate into the archive, under the archive key's ARN",
+    );
+  }
   if (organization) {
     const stackProps = deploymentStackProps(config, {
       part: 'guardrails',
@@ -146,7 +169,7 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
       guardrails: guardrailsOf(config.name, organization),
     });
     // Last: the workload's first deploy meets no guardrail; later deploys go through the exempt roles.
-    for (const stack of Object.values(workload)) {
+    for (const stack of [...Object.values(workload), ...(logArchive ? [logArchive] : [])]) {
       guardrails.addStackDependency(stack, 'the guardrails attach once the workload is deployed');
     }
   }
@@ -169,7 +192,11 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
   Aspects.of(app).add(new LogDataProtection(), { priority: AspectPriority.MUTATING });
   const relaxations = sandboxRelaxations(config);
   Aspects.of(app).add(new LogPolicyCheck(relaxations.disposable), { priority: AspectPriority.READONLY });
-  const deployment: Deployment = guardrails ? { ...workload, guardrails } : workload;
+  const deployment: Deployment = {
+    ...workload,
+    ...(logArchive ? { logArchive } : {}),
+    ...(guardrails ? { guardrails } : {}),
+  };
   if (relaxations.disposable) {
     disposeOnDestroy(app);
     // Info, not a warning: a warning fails synth here (lib/compliance/report.ts) and under `cdk synth --strict`.

@@ -340,4 +340,16 @@ export const LOGICAL_IDS = {
     cryptoErasureStateMachineLogGroup: 'CryptoErasureStateMachineLogGroup',
   },
   drOperations: { keyRotationLogGroup: 'KeyRotationLogGroup' },
+  logArchive: {
+    key: 'LogArchiveKey',
+    keyAlias: 'LogArchiveKeyAlias',
+    trailArchiveBucket: 'TrailArchiveBucket',
+    trailArchiveAccessLogBucket: 'TrailArchiveAccessLogBucket',
+    evidenceArchiveBucket: 'EvidenceArchiveBucket',
+    evidenceArchiveAccessLogBucket: 'EvidenceArchiveAccessLogBucket',
+    /** The output the workload's Audit stack reads with Fn::GetStackOutput: the archive key's ARN. */
+    keyArnOutput: 'LogArchiveKeyArn',
+    /** The role the workload's CloudFormation assumes to read that output. */
+    outputReaderRole: 'OutputReaderRole',
+  },
 } as const;

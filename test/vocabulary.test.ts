@@ -90,6 +90,16 @@ test('pins the logical IDs of stateful resources and of what other code looks up
       cryptoErasureStateMachineLogGroup: 'CryptoErasureStateMachineLogGroup',
     },
     drOperations: { keyRotationLogGroup: 'KeyRotationLogGroup' },
+    logArchive: {
+      key: 'LogArchiveKey',
+      keyAlias: 'LogArchiveKeyAlias',
+      trailArchiveBucket: 'TrailArchiveBucket',
+      trailArchiveAccessLogBucket: 'TrailArchiveAccessLogBucket',
+      evidenceArchiveBucket: 'EvidenceArchiveBucket',
+      evidenceArchiveAccessLogBucket: 'EvidenceArchiveAccessLogBucket',
+      keyArnOutput: 'LogArchiveKeyArn',
+      outputReaderRole: 'OutputReaderRole',
+    },
   });
 });
 

@@ -6,9 +6,10 @@ import { sandboxRelaxations } from '../config/profile';
 import { SIX_YEARS_IN_DAYS, type DeploymentConfig } from '../config/schema';
 import { LockedBucket, type LockedBucketProps } from '../constructs/locked-bucket';
 import { pinLogicalId } from '../constructs/logical-ids';
-import type { ReplicationDestination } from '../constructs/replication-role';
+import type { ArchiveDestination, ReplicationDestination } from '../constructs/replication-role';
 import { evidenceReplicaBucketName } from '../naming';
 import { deploymentNames, LOGICAL_IDS } from '../vocabulary';
+import { logArchiveDestination } from './log-archive';
 
 type EvidenceLock = Pick<
   LockedBucketProps,
@@ -56,6 +57,11 @@ export interface EvidenceStoreSettings {
   /** The DR-region replica every object version is copied to. @default - not replicated */
   readonly replicateTo?: ReplicationDestination;
   /**
+   * Also replicate every object version into the log archive account's write-once bucket (config
+   * `organization`). @default - not archived
+   */
+  readonly archiveTo?: ArchiveDestination;
+  /**
    * Sandbox profile only (`sandboxRelaxations`, lib/config/profile.ts): the bucket is emptied and
    * deleted with the stack, without Object Lock default retention. @default false
    */
@@ -67,6 +73,7 @@ export function evidenceStoreSettings(config: DeploymentConfig): EvidenceStoreSe
   return {
     retention: Duration.days(config.logs.retentionDays),
     replicateTo: evidenceReplica(config),
+    archiveTo: logArchiveDestination(config, 'evidence'),
     disposable: sandboxRelaxations(config).disposable,
   };
 }
@@ -102,6 +109,7 @@ export class EvidenceStore extends Construct {
       encryptionKey: props.encryptionKey,
       ...lockFor(props.retention),
       replicateTo: props.replicateTo,
+      archiveTo: props.archiveTo,
       disposable: props.disposable,
     });
     this.bucket = this.lockedBucket.bucket;

@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { SIX_YEARS_IN_DAYS } from '../config/schema';
 import { LockedBucket, type LockedBucketProps } from './locked-bucket';
-import type { ReplicationDestination } from './replication-role';
+import type { ArchiveDestination, ReplicationDestination } from './replication-role';
 import { acknowledgeWildcardResource } from './wildcard-acknowledgement';
 import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 
@@ -80,6 +80,8 @@ export interface AuditTrailProps {
   readonly logGroupName: string;
   /** Replicate every log file into this bucket of another region. @default - not replicated */
   readonly replicateTo?: ReplicationDestination;
+  /** Also replicate every log file into this write-once archive of another account. @default - not archived */
+  readonly archiveTo?: ArchiveDestination;
   /** Storage classes log files move through as they age. @default TRAIL_ARCHIVE_TRANSITIONS */
   readonly archiveTransitions?: readonly s3.Transition[];
   /**
@@ -144,6 +146,7 @@ export class AuditTrail extends Construct {
       encryptionKey: props.encryptionKey,
       ...trailBucketLifecycle(retention, props.archiveTransitions),
       replicateTo: props.replicateTo,
+      archiveTo: props.archiveTo,
       disposable: props.disposable,
     });
     const bucket = this.lockedBucket.bucket;

@@ -12,6 +12,11 @@ export interface DataClassKeyProps {
   readonly dataClass: DataClass | DrDataClass;
   /** What the key encrypts, for the key description. */
   readonly description: string;
+  /**
+   * The alias, for a key whose name is not its data class's (the log archive's key, which is tagged
+   * `audit`). @default deploymentNames(deployment).keyAlias(dataClass)
+   */
+  readonly aliasName?: string;
   /** Automatic rotation period (90-365 days). @default Duration.days(365) */
   readonly rotationPeriod?: Duration;
   /** Waiting period before a key scheduled for deletion is destroyed (7-30 days). @default Duration.days(30) */
@@ -36,7 +41,7 @@ export class DataClassKey extends Construct {
 
   constructor(scope: Construct, id: string, props: DataClassKeyProps) {
     super(scope, id);
-    this.aliasName = deploymentNames(props.deployment).keyAlias(props.dataClass);
+    this.aliasName = props.aliasName ?? deploymentNames(props.deployment).keyAlias(props.dataClass);
     this.key = new kms.Key(this, 'Key', {
       description: `${props.deployment} ${props.dataClass}: ${props.description}`,
       enableKeyRotation: true,

@@ -76,7 +76,7 @@ export function createDeliveryBucket(scope: Construct, props: DeliveryBucketProp
       { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
     ],
     replicationRole: replication?.role.role,
-    replicationRules: replication ? [replication.rule] : undefined,
+    replicationRules: replication?.rules,
     disposable: props.disposable,
   });
   (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {

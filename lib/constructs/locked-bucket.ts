@@ -4,7 +4,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledge';
 import { AccessLogBucket } from './access-log-bucket';
-import { crossRegionReplication, type ReplicationDestination, type ReplicationRole } from './replication-role';
+import {
+  crossRegionReplication,
+  type ArchiveDestination,
+  type ReplicationDestination,
+  type ReplicationRole,
+} from './replication-role';
 import { ABORT_INCOMPLETE_UPLOADS_AFTER, createSecureBucket } from './secure-bucket';
 
 /** S3 Object Lock default retention mode. */
@@ -42,6 +47,11 @@ export interface LockedBucketProps {
   /** Replicate every object version into this bucket of another region. @default - no replication */
   readonly replicateTo?: ReplicationDestination;
   /**
+   * Also replicate every object version into this write-once archive of another account (the log
+   * archive, config `organization`), as a second destination besides `replicateTo`. @default - not archived
+   */
+  readonly archiveTo?: ArchiveDestination;
+  /**
    * Set on a replication destination: what it is the replica of, e.g. `PHI documents bucket`. A replica
    * is not replicated onward; that finding is acknowledged with this name. @default - not a replica
    */
@@ -78,8 +88,11 @@ export class LockedBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: LockedBucketProps) {
     super(scope, id);
-    if (props.replicaOf && props.replicateTo) {
-      throw new Error(`${this.node.path}: a replica (replicaOf) does not replicate onward (replicateTo)`);
+    if (props.replicaOf && (props.replicateTo || props.archiveTo)) {
+      throw new Error(`${this.node.path}: a replica (replicaOf) does not replicate onward (replicateTo, archiveTo)`);
+    }
+    if (props.archiveTo && !props.replicateTo) {
+      throw new Error(`${this.node.path}: the archive (archiveTo) is a second destination: replicateTo is required`);
     }
     if (props.expiration && props.expiration.toDays() < props.objectLockRetention.toDays()) {
       throw new Error(`${this.node.path}: objects would expire (expiration) before their Object Lock retention ends`);
@@ -89,7 +102,7 @@ export class LockedBucket extends Construct {
       disposable: props.disposable,
       retention: props.accessLogRetention,
     });
-    const replication = props.replicateTo ? crossRegionReplication(this, props.replicateTo) : undefined;
+    const replication = props.replicateTo ? crossRegionReplication(this, props.replicateTo, props.archiveTo) : undefined;
     this.replicationRole = replication?.role;
 
     this.bucket = createSecureBucket(this, 'Bucket', {
@@ -108,7 +121,7 @@ export class LockedBucket extends Construct {
         ...currentVersionRules(props),
       ],
       replicationRole: replication?.role.role,
-      replicationRules: replication ? [replication.rule] : undefined,
+      replicationRules: replication?.rules,
       disposable: props.disposable,
     });
     // Server access logging set on the resource, delivered through the log bucket's policy (see

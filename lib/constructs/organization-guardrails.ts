@@ -182,6 +182,18 @@ export function guardrailPolicies(props: OrganizationGuardrailsProps): Guardrail
       [trail],
       exceptFor(deployers),
     ),
+    // Replication is what copies the trail and the evidence into the DR region and the log archive:
+    // switched off or redirected, later log files would have no copy out of reach. DeleteBucketReplication
+    // is authorized as s3:PutReplicationConfiguration too
+    // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html). The trail and
+    // evidence buckets have names CloudFormation generates from the stack name, which starts with the
+    // deployment's name, so the prefix covers them (and every other bucket of the deployment).
+    deny(
+      'DenyReplicationChangesExceptDeploys',
+      ['s3:PutReplicationConfiguration'],
+      [`arn:${partition}:s3:::${names.stackPrefix}*`],
+      exceptFor(deployers),
+    ),
     deny(
       'DenyDetectionShutdown',
       [

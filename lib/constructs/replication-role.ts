@@ -15,8 +15,31 @@ export interface ReplicationDestination {
   readonly keyAliasName: string;
 }
 
+/**
+ * A write-once archive in another account of the organization (the log archive, config `organization`):
+ * a second destination besides the DR replica. Replicas there belong to the archive account (owner
+ * override) and are encrypted with its key, so the source account can neither read nor delete them.
+ */
+export interface ArchiveDestination {
+  /** Name of the archive bucket. */
+  readonly bucketName: string;
+  /** Account that owns the archive bucket and its key. */
+  readonly account: string;
+  /** Region of the archive bucket and its key. */
+  readonly region: string;
+  /**
+   * Full ARN of the archive key. Another account's key must be named by ARN: an alias would be resolved
+   * in the source account (https://docs.aws.amazon.com/AmazonS3/latest/API/API_EncryptionConfiguration.html).
+   */
+  readonly keyArn: string;
+  /** Fixed name of the replication role: the archive's bucket and key policies name its exact ARN. */
+  readonly replicationRoleName: string;
+}
+
 export interface ReplicationRoleProps {
   readonly destination: ReplicationDestination;
+  /** Also replicate into this archive of another account. @default - the DR replica only */
+  readonly archive?: ArchiveDestination;
 }
 
 /**
@@ -36,12 +59,19 @@ export interface ReplicationRoleProps {
 export class ReplicationRole extends Construct {
   readonly role: iam.Role;
   private readonly destination: ReplicationDestination;
+  private readonly archive?: ArchiveDestination;
 
   constructor(scope: Construct, id: string, props: ReplicationRoleProps) {
     super(scope, id);
     this.destination = props.destination;
+    this.archive = props.archive;
     this.role = new iam.Role(this, 'Role', {
-      description: `S3 replication into ${props.destination.region}`,
+      // Named only with an archive, whose policies in the other account must name it before it exists
+      // (the key is left out otherwise: CDK's construct metadata records even an undefined one).
+      ...(props.archive ? { roleName: props.archive.replicationRoleName } : {}),
+      description: props.archive
+        ? `S3 replication into ${props.destination.region} and into the log archive account ${props.archive.account}`
+        : `S3 replication into ${props.destination.region}`,
       // The trust policy S3 documents, without source conditions: S3 does not document passing them for
       // replication, and only principals allowed iam:PassRole on this role can name it in a bucket.
       assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
@@ -54,6 +84,9 @@ export class ReplicationRole extends Construct {
     const dest = this.destination;
     const destBucketArn = stack.formatArn({ service: 's3', region: '', account: '', resource: dest.bucketName });
     const destKeys = stack.formatArn({ service: 'kms', region: dest.region, resource: 'key', resourceName: '*' });
+    const archiveBucketArn = this.archive
+      ? stack.formatArn({ service: 's3', region: '', account: '', resource: this.archive.bucketName })
+      : undefined;
     const encryptionContext = (bucketArn: string) => ({
       // With S3 Bucket Keys the context is the bucket ARN; without, the object ARN.
       'kms:EncryptionContext:aws:s3:arn': [bucketArn, `${bucketArn}/*`],
@@ -104,6 +137,7 @@ export class ReplicationRole extends Construct {
             StringLike: encryptionContext(destBucketArn),
           },
         }),
+        ...(archiveBucketArn && this.archive ? archiveStatements(this.archive, archiveBucketArn, encryptionContext) : []),
       ],
     });
     const why = 'S3 replication of a whole bucket acts on every object version, whose keys are not known in advance.';
@@ -121,8 +155,53 @@ export class ReplicationRole extends Construct {
         reason:
           'The destination key lives in a stack of another region and is known only by its alias; IAM cannot name a key by alias in Resource. Narrowed by conditions to the key carrying that alias (kms:ResourceAliases), used through S3 in that region (kms:ViaService), for the destination bucket (S3 encryption context), and to Encrypt/GenerateDataKey only.',
       },
+      ...(archiveBucketArn
+        ? [
+            {
+              resource: `${archiveBucketArn}/*`,
+              reason: `${why} Limited to the replicate actions and the owner override in the log archive bucket only.`,
+            },
+          ]
+        : []),
     ]);
   }
+}
+
+/**
+ * What replicating into the log archive adds: write replicas (no ReplicateDelete: deletes are never
+ * replicated) handing their ownership to the archive account (`s3:ObjectOwnerOverrideToBucketOwner`,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-change-owner.html), and encrypt them
+ * with the archive key, named by its full ARN, through S3 in the archive's region only. The archive's
+ * own bucket and key policies must allow the same (LogArchive).
+ */
+function archiveStatements(
+  archive: ArchiveDestination,
+  archiveBucketArn: string,
+  encryptionContext: (bucketArn: string) => Record<string, string[]>,
+): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'WriteArchiveReplicasOwnedByTheArchive',
+      actions: ['s3:ReplicateObject', 's3:ReplicateTags', 's3:ObjectOwnerOverrideToBucketOwner'],
+      resources: [`${archiveBucketArn}/*`],
+    }),
+    // Both sides must allow a cross-account call: the archive's bucket policy grants the same
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-walkthrough-2.html).
+    new iam.PolicyStatement({
+      sid: 'CheckArchiveVersioning',
+      actions: ['s3:GetBucketVersioning'],
+      resources: [archiveBucketArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'EncryptArchiveReplicasWithArchiveKey',
+      actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: [archive.keyArn],
+      conditions: {
+        StringEquals: { 'kms:ViaService': `s3.${archive.region}.amazonaws.com` },
+        StringLike: encryptionContext(archiveBucketArn),
+      },
+    }),
+  ];
 }
 
 interface WildcardResource {
@@ -172,30 +251,48 @@ function flattenReference(value: unknown): string {
 }
 
 /**
- * The role and the rule that replicate every object version of a bucket into `dest` (another region),
- * re-encrypted with the destination's key (S3 accepts a key alias ARN as ReplicaKmsKeyID). Delete
- * markers are not replicated, so a delete in the primary region leaves the copy readable.
+ * The role and the rules that replicate every object version of a bucket into `dest` (another region),
+ * re-encrypted with the destination's key (S3 accepts a key alias ARN as ReplicaKmsKeyID in the same
+ * account), and, with `archive`, also into the log archive of another account: replicas owned by the
+ * archive account (owner override, `Destination.Account`) under its key's full ARN. S3 requires a
+ * priority on every rule once there are several. Delete markers are never replicated, so a delete in
+ * the primary region leaves the copies readable.
  */
 export function crossRegionReplication(
   scope: Construct,
   dest: ReplicationDestination,
-): { role: ReplicationRole; rule: s3.ReplicationRule } {
+  archive?: ArchiveDestination,
+): { role: ReplicationRole; rules: s3.ReplicationRule[] } {
   const stack = Stack.of(scope);
-  const role = new ReplicationRole(scope, 'Replication', { destination: dest });
+  const role = new ReplicationRole(scope, 'Replication', { destination: dest, archive });
   const destination = s3.Bucket.fromBucketAttributes(scope, 'ReplicaBucket', {
     bucketName: dest.bucketName,
     region: dest.region,
     account: stack.account,
   });
   const aliasArn = stack.formatArn({ service: 'kms', region: dest.region, resource: dest.keyAliasName });
-  return {
-    role,
-    rule: {
-      id: 'replicate-all-versions',
-      destination,
-      kmsKey: kms.Key.fromKeyArn(scope, 'ReplicaKey', aliasArn),
-      sseKmsEncryptedObjects: true,
-      deleteMarkerReplication: false,
-    },
+  const replicaRule: s3.ReplicationRule = {
+    id: 'replicate-all-versions',
+    destination,
+    kmsKey: kms.Key.fromKeyArn(scope, 'ReplicaKey', aliasArn),
+    sseKmsEncryptedObjects: true,
+    deleteMarkerReplication: false,
   };
+  if (!archive) return { role, rules: [replicaRule] };
+  const archiveRule: s3.ReplicationRule = {
+    id: 'archive-all-versions',
+    priority: 2,
+    // Another account: CDK sets Destination.Account (required with the owner override).
+    destination: s3.Bucket.fromBucketAttributes(scope, 'ArchiveBucket', {
+      bucketName: archive.bucketName,
+      region: archive.region,
+      account: archive.account,
+    }),
+    kmsKey: kms.Key.fromKeyArn(scope, 'ArchiveKey', archive.keyArn),
+    // AccessControlTranslation Owner=Destination (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-change-owner.html).
+    accessControlTransition: true,
+    sseKmsEncryptedObjects: true,
+    deleteMarkerReplication: false,
+  };
+  return { role, rules: [{ ...replicaRule, priority: 1 }, archiveRule] };
 }

@@ -57,3 +57,20 @@ describe('DataClassKey', () => {
     },
   );
 });
+
+describe('DataClassKey with its own alias (the log archive key)', () => {
+  test('the alias is the one given, the data-class tag stays the class, and the key still refuses crypto-erasure of audit', () => {
+    const stack = new Stack(projectApp(), 'Keys', { env: ENV });
+    const key = new DataClassKey(stack, 'Key', {
+      deployment: 'crm-demo',
+      dataClass: 'audit',
+      aliasName: 'alias/crm-demo/log-archive',
+      description: 'test',
+    });
+    expect(key.aliasName).toBe('alias/crm-demo/log-archive');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/crm-demo/log-archive' });
+    template.hasResourceProperties('AWS::KMS::Key', { Tags: [{ Key: 'hipaa-crm:data-class', Value: 'audit' }] });
+    expect(() => key.allowCryptoErasureBy(ROLE)).toThrow(/not erasable/);
+  });
+});

@@ -193,3 +193,122 @@ describe('LockedBucket, disposable (sandbox profile only)', () => {
     expect(policies).toMatch(/s3:DeleteObject\*/);
   });
 });
+
+describe('LockedBucket with an archive in another account (archiveTo)', () => {
+  const archive = {
+    bucketName: 'crm-trail-arc-222222222222-us-east-1',
+    account: '222222222222',
+    region: 'us-east-1',
+    keyArn: 'arn:aws:kms:us-east-1:222222222222:key/00000000-0000-4000-8000-000000000000',
+    replicationRoleName: 'crm-trail-replication',
+  };
+  const props = (overrides: Partial<LockedBucketProps> = {}): [Stack, LockedBucketProps] => {
+    const stack = new Stack(projectApp(), 'S', { env: { account: '111122223333', region: 'us-east-1' } });
+    return [
+      stack,
+      {
+        description: 'test bucket',
+        encryptionKey: new kms.Key(stack, 'Key'),
+        objectLockMode: 'COMPLIANCE',
+        objectLockRetention: Duration.days(10),
+        noncurrentVersionExpiration: Duration.days(20),
+        replicateTo: { bucketName: 'replica', region: 'us-west-2', keyAliasName: 'alias/t/audit-dr' },
+        archiveTo: archive,
+        ...overrides,
+      },
+    ];
+  };
+  const [stack, archived] = props();
+  const bucket = new LockedBucket(stack, 'Trail', archived);
+  const template = Template.fromStack(stack);
+  const rules = (
+    template.findResources('AWS::S3::Bucket', { Properties: { ReplicationConfiguration: {} } }) as never as Record<
+      string,
+      { Properties: { ReplicationConfiguration: { Rules: Record<string, unknown>[] } } }
+    >
+  )[Stack.of(stack).resolve((bucket.bucket.node.defaultChild as s3.CfnBucket).logicalId) as string].Properties
+    .ReplicationConfiguration.Rules;
+
+  test('two rules, each with its priority (S3 requires them once there are several)', () => {
+    expect(rules.map((r) => [r.Id, r.Priority])).toEqual([
+      ['replicate-all-versions', 1],
+      ['archive-all-versions', 2],
+    ]);
+  });
+
+  test("the archive rule: the archive account owns the replicas (owner override), encrypted under the archive key's full ARN", () => {
+    expect(rules[1]).toEqual({
+      Id: 'archive-all-versions',
+      Priority: 2,
+      Status: 'Enabled',
+      Filter: { Prefix: '' },
+      DeleteMarkerReplication: { Status: 'Disabled' },
+      SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
+      Destination: {
+        Bucket: `arn:aws:s3:::${archive.bucketName}`,
+        Account: archive.account,
+        AccessControlTranslation: { Owner: 'Destination' },
+        EncryptionConfiguration: { ReplicaKmsKeyID: archive.keyArn },
+      },
+    });
+  });
+
+  test('the replication role gets its fixed name, the owner override and the archive key, and no delete in the archive', () => {
+    template.hasResourceProperties('AWS::IAM::Role', { RoleName: archive.replicationRoleName });
+    const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap(
+      (p) => (p as { Properties: { PolicyDocument: { Statement: { Sid: string }[] } } }).Properties.PolicyDocument.Statement,
+    );
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    expect(bySid.WriteArchiveReplicasOwnedByTheArchive).toEqual({
+      Sid: 'WriteArchiveReplicasOwnedByTheArchive',
+      Effect: 'Allow',
+      Action: ['s3:ObjectOwnerOverrideToBucketOwner', 's3:ReplicateObject', 's3:ReplicateTags'],
+      Resource: `arn:aws:s3:::${archive.bucketName}/*`,
+    });
+    expect(bySid.CheckArchiveVersioning).toMatchObject({
+      Action: 's3:GetBucketVersioning',
+      Resource: `arn:aws:s3:::${archive.bucketName}`,
+    });
+    expect(bySid.EncryptArchiveReplicasWithArchiveKey).toMatchObject({
+      Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+      Resource: archive.keyArn,
+      Condition: {
+        StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+        StringLike: {
+          'kms:EncryptionContext:aws:s3:arn': [`arn:aws:s3:::${archive.bucketName}`, `arn:aws:s3:::${archive.bucketName}/*`],
+        },
+      },
+    });
+  });
+
+  test('the archive wildcard is acknowledged for exactly the archive bucket', () => {
+    const policy = bucket.replicationRole!.node.findChild('Policy').node.defaultChild!;
+    const ids = policy.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => Object.keys(m.data as Record<string, string>));
+    expect(ids).toContain(`AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:s3:::${archive.bucketName}/*]`);
+  });
+
+  test('an archive is a second destination: without the DR replica, or on a replica, it is refused', () => {
+    const [s1, withoutReplica] = props({ replicateTo: undefined });
+    expect(() => new LockedBucket(s1, 'B', withoutReplica)).toThrow(/replicateTo is required/);
+    const [s2, onReplica] = props({ replicateTo: undefined, replicaOf: 'x' });
+    expect(() => new LockedBucket(s2, 'B', onReplica)).toThrow(/does not replicate onward/);
+  });
+
+  test('without an archive the DR rule has no priority and the role no fixed name (single-account templates unchanged)', () => {
+    const { template: single } = build('COMPLIANCE', true);
+    const [rule] = Object.values(single.findResources('AWS::S3::Bucket', { Properties: { ReplicationConfiguration: {} } })).map(
+      (b) =>
+        (b as { Properties: { ReplicationConfiguration: { Rules: Record<string, unknown>[] } } }).Properties
+          .ReplicationConfiguration.Rules,
+    );
+    expect(rule).toHaveLength(1);
+    expect(rule[0].Priority).toBeUndefined();
+    expect(
+      Object.values(single.findResources('AWS::IAM::Role')).map(
+        (r) => (r as { Properties: { RoleName?: string } }).Properties.RoleName,
+      ),
+    ).toEqual([undefined]);
+  });
+});

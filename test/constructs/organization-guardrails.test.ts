@@ -70,6 +70,7 @@ describe('OrganizationGuardrails: the policies', () => {
       'DenyExemptRoleTakeover',
       'DenyTrailStopOrDeletion',
       'DenyTrailChangesExceptDeploys',
+      'DenyReplicationChangesExceptDeploys',
       'DenyDetectionShutdown',
       'DenyDetectionChangesExceptDeploys',
       'DenyPublicAccessBlockChanges',
@@ -180,6 +181,19 @@ describe('OrganizationGuardrails: one test per statement', () => {
       Effect: 'Deny',
       Action: ['cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors', 'cloudtrail:PutInsightSelectors'],
       Resource: trail,
+      Condition: exceptDeployers,
+    });
+  });
+
+  test("DenyReplicationChangesExceptDeploys: the buckets' replication (trail and evidence into the DR region and the log archive) changes only through CloudFormation", () => {
+    // CloudFormation names the trail and evidence buckets after the stack, whose name starts with the deployment's.
+    expect(names.stack('audit').startsWith(names.stackPrefix)).toBe(true);
+    expect(statement('DenyReplicationChangesExceptDeploys')).toEqual({
+      Sid: 'DenyReplicationChangesExceptDeploys',
+      Effect: 'Deny',
+      // Also what DeleteBucketReplication is authorized as.
+      Action: 's3:PutReplicationConfiguration',
+      Resource: 'arn:aws:s3:::crm-demo-*',
       Condition: exceptDeployers,
     });
   });

@@ -29,7 +29,9 @@ describe('Guardrails stack (management account) of config/organization.example.j
     expect(guardrails.artifact.environment.account).toBe(organization.managementAccount);
     expect(guardrails.artifact.stackName).toBe(deploymentNames(config.name).stack('guardrails'));
     const workload = stacks.filter((s) => s !== guardrails).map((s) => s.id);
-    expect(workload).toHaveLength(10);
+    // The ten workload stacks and the log archive account's.
+    expect(workload).toHaveLength(11);
+    expect(workload).toContain(STACK_IDS.logArchive);
     const dependencies = guardrails.artifact.dependencies.map((d) => d.id).filter((id) => !id.endsWith('.assets'));
     expect(dependencies.sort()).toEqual(workload.sort());
   });

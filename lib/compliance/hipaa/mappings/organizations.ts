@@ -17,6 +17,7 @@ export const GUARDRAIL_STATEMENT_SPECS: Readonly<Record<string, readonly string[
   DenyExemptRoleTakeover: ['164.308(a)(4)(ii)(B)', '164.312(a)(1)'],
   DenyTrailStopOrDeletion: ['164.312(b)'],
   DenyTrailChangesExceptDeploys: ['164.312(b)'],
+  DenyReplicationChangesExceptDeploys: ['164.312(b)', '164.312(c)(1)', '164.308(a)(7)(ii)(B)'],
   DenyDetectionShutdown: ['164.308(a)(1)(ii)(D)', '164.308(a)(6)(ii)'],
   DenyDetectionChangesExceptDeploys: ['164.308(a)(1)(ii)(D)', '164.308(a)(6)(ii)'],
   DenyPublicAccessBlockChanges: ['164.312(a)(1)', '164.312(e)(1)'],
