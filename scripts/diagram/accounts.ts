@@ -38,10 +38,10 @@ function stackOfRole(stacks: readonly AssemblyStack[], account: string, arn: str
   );
 }
 
-/** At most three actions, then how many more. */
+/** At most six actions, then how many more. */
 function actionsLabel(actions: readonly string[]): string {
   const unique = [...new Set(actions)];
-  return unique.length > 3 ? `${unique.slice(0, 3).join(', ')} +${unique.length - 3}` : unique.join(', ');
+  return unique.length > 6 ? `${unique.slice(0, 6).join(', ')} +${unique.length - 6}` : unique.join(', ');
 }
 
 export function accountsArrows(input: AccountsDiagramInput): Arrow[] {
