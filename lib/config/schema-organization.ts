@@ -208,6 +208,16 @@ export function organizationIssues(config: unknown): ConfigIssue[] {
     }
   }
 
+  // The sandbox profile promises that `cdk destroy` removes everything; the other accounts' parts cannot
+  // be removed that way (COMPLIANCE-locked archives, an air-gapped vault that is always compliance-locked).
+  if (valueAt(config, 'profile') === 'sandbox') {
+    issues.push({
+      path: ['profile'],
+      message:
+        'cannot be sandbox when organization is set: the log archive and the air-gapped vault are locked in compliance mode, so cdk destroy could not remove them; evaluate the accounts-apart layout in production profile with holdsPhi: false',
+    });
+  }
+
   // The approval functions run in the primary region behind IAM-authenticated function URLs, the only way
   // a function learns which principal called it; without them the two-person rule cannot be enforced in
   // AWS, so the layout is refused there rather than deployed without it.

@@ -278,6 +278,12 @@ describe('the organization block refuses inconsistent combinations, each in plai
     ]);
   });
 
+  test('the sandbox profile is refused: cdk destroy could not remove the locked archive and vault', () => {
+    expect(problemsOf({ ...example, profile: 'sandbox', holdsPhi: false, baa: undefined })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^profile: cannot be sandbox when organization is set: the log archive/)]),
+    );
+  });
+
   test('a primary region without Lambda function URLs is refused: the two-person rule could not run there', () => {
     const inZurich = { ...example, regions: { primary: 'eu-central-2', dr: 'eu-central-1' } };
     expect(problemsOf(inZurich)).toEqual(
