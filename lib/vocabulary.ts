@@ -39,6 +39,11 @@ export const DR_DATA_CLASSES = ['phi-dr', 'audit-dr', 'backup-dr'] as const;
 export type DrDataClass = (typeof DR_DATA_CLASSES)[number];
 /** The asymmetric key that signs certificates of destruction (primary region, never erased). */
 export const CERTIFICATE_SIGNING_DATA_CLASS = 'certificate-signing';
+/**
+ * The backup account's key of the logically air-gapped vault (config `organization`): it encrypts the
+ * air-gapped copies of the PHI recovery points, so it is crypto-erased with the PHI keys.
+ */
+export const AIR_GAPPED_DATA_CLASS = 'backup-lag';
 /** Every data class a key of this project may carry in its `TAG.dataClass` tag. */
 export const DATA_CLASSES = [...PRIMARY_DATA_CLASSES, ...DR_DATA_CLASSES, CERTIFICATE_SIGNING_DATA_CLASS] as const;
 export type AnyDataClass = (typeof DATA_CLASSES)[number];
@@ -147,7 +152,9 @@ export function deploymentNames(deployment: string) {
     integStack: (test: string) => fn(`${test}-integ`),
 
     // Keys (KMS aliases).
-    keyAlias: (dataClass: DataClass | DrDataClass | typeof CERTIFICATE_SIGNING_DATA_CLASS) => `alias/${deployment}/${dataClass}`,
+    keyAlias: (
+      dataClass: DataClass | DrDataClass | typeof CERTIFICATE_SIGNING_DATA_CLASS | typeof AIR_GAPPED_DATA_CLASS,
+    ) => `alias/${deployment}/${dataClass}`,
     /** Every key alias of this deployment starts with it. */
     keyAliasPrefix: `alias/${deployment}/`,
 
@@ -232,7 +239,7 @@ export function deploymentNames(deployment: string) {
     /** The backup account's logically air-gapped vault, one per backup region (the same name in each). */
     airGappedVault: fn('backup-vault-lag'),
     /** Alias of the backup account's key of the air-gapped vault (crypto-erased with the PHI keys). */
-    airGappedKeyAlias: `alias/${deployment}/backup-lag`,
+    airGappedKeyAlias: `alias/${deployment}/${AIR_GAPPED_DATA_CLASS}`,
     /** Role in the backup account that the workload's crypto-erasure role assumes to erase the air-gapped key. */
     airGappedKeyErasureRole: fn('lag-key-erasure'),
     /** Role in a producer account that a consumer stack's CloudFormation assumes to read its outputs (Fn::GetStackOutput). */
@@ -335,4 +342,12 @@ export const LOGICAL_IDS = {
     cryptoErasureStateMachineLogGroup: 'CryptoErasureStateMachineLogGroup',
   },
   drOperations: { keyRotationLogGroup: 'KeyRotationLogGroup' },
+  /** The backup account's stacks (config `organization`): the vault's name, key and retentions are create-only. */
+  backupAccount: {
+    airGappedKey: 'AirGappedKey',
+    airGappedKeyAlias: 'AirGappedKeyAlias',
+    airGappedVault: 'AirGappedVault',
+    airGappedVaultShare: 'AirGappedVaultShare',
+    airGappedKeyErasureRole: 'AirGappedKeyErasureRole',
+  },
 } as const;
