@@ -7,17 +7,12 @@ import { Construct } from 'constructs';
 import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 import { organizationSettings } from '../config/organization';
 import type { DeploymentConfig } from '../config/schema';
+import { AIR_GAPPED_MIN_RETENTION_DAYS } from '../config/schema-organization';
 import { DataClassKey } from '../constructs/data-class-key';
 import { backupServiceLinkedRoleArn } from '../constructs/key-policy-grants';
 import { VAULT_PROTECTED_ACTIONS } from '../constructs/locked-backup-vault';
 import { pinLogicalId } from '../constructs/logical-ids';
 import { AIR_GAPPED_DATA_CLASS, deploymentNames, LOGICAL_IDS } from '../vocabulary';
-
-/**
- * AWS Backup's floor for a logically air-gapped vault's minimum retention: "The minimum value allowed is
- * `7` days" (https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html#lag-create).
- */
-export const AIR_GAPPED_MIN_RETENTION_FLOOR_DAYS = 7;
 
 /** The config-derived part of `AirGappedVaultProps`; undefined for a single-account deployment. */
 export interface AirGappedVaultSettings {
@@ -85,9 +80,9 @@ export class AirGappedVault extends Construct {
 
   constructor(scope: Construct, id: string, props: AirGappedVaultProps) {
     super(scope, id);
-    if (props.minRetentionDays < AIR_GAPPED_MIN_RETENTION_FLOOR_DAYS || props.maxRetentionDays < props.minRetentionDays) {
+    if (props.minRetentionDays < AIR_GAPPED_MIN_RETENTION_DAYS || props.maxRetentionDays < props.minRetentionDays) {
       throw new Error(
-        `${this.node.path}: a logically air-gapped vault needs ${AIR_GAPPED_MIN_RETENTION_FLOOR_DAYS} <= minRetentionDays <= maxRetentionDays, ` +
+        `${this.node.path}: a logically air-gapped vault needs ${AIR_GAPPED_MIN_RETENTION_DAYS} <= minRetentionDays <= maxRetentionDays, ` +
           `got ${props.minRetentionDays} and ${props.maxRetentionDays}`,
       );
     }
