@@ -145,8 +145,6 @@ export class AirGappedVault extends Construct {
       }),
     });
     this.vault.applyRemovalPolicy(STATEFUL_REMOVAL_POLICY);
-    // AWS Backup must be able to use the key when the vault is created.
-    this.vault.node.addDependency(this.key);
 
     // Within the organization only: the workload account restores from it (restore tests, drill, recovery).
     this.share = new ram.CfnResourceShare(this, 'Share', {
