@@ -2,7 +2,7 @@ import { BackupAssurance, backupAssuranceSettings } from '../../lib/capabilities
 import type { DeploymentConfig } from '../../lib/config/schema';
 import { LOGICAL_IDS, SUBNET_GROUPS } from '../../lib/vocabulary';
 import { isCrossStackRef } from '../helpers/cfn-values';
-import { SHIPPED_CONFIGS } from '../helpers/config';
+import { ORGANIZATION_CONFIG, SHIPPED_CONFIGS, shippedConfig } from '../helpers/config';
 import {
   ACCOUNT,
   refersToStack,
@@ -201,4 +201,12 @@ describe.each(SHIPPED_CONFIGS)('BackupAssurance from %s', (file) => {
       expect(vpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [t.id(handler.securityGroup!), 'GroupId'] }]);
     }
   });
+});
+
+test('backupAssuranceSettings: the air-gapped copy (backup account, shared vault ARNs) only with organization', () => {
+  expect(backupAssuranceSettings(shippedConfig(ORGANIZATION_CONFIG)).airGappedCopy).toEqual({
+    backupAccount: '333333333333',
+    sharedVaultArns: [expect.stringMatching(/:backup:us-west-2:333333333333:backup-vault:acme-crm-org-backup-vault-lag$/)],
+  });
+  for (const file of SHIPPED_CONFIGS) expect(backupAssuranceSettings(shippedConfig(file)).airGappedCopy).toBeUndefined();
 });
