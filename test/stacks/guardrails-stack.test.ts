@@ -29,7 +29,8 @@ describe('Guardrails stack (management account) of config/organization.example.j
     expect(guardrails.artifact.environment.account).toBe(organization.managementAccount);
     expect(guardrails.artifact.stackName).toBe(deploymentNames(config.name).stack('guardrails'));
     const workload = stacks.filter((s) => s !== guardrails).map((s) => s.id);
-    expect(workload).toHaveLength(10);
+    // The ten workload stacks and the backup account's (one per backup region).
+    expect(workload).toHaveLength(10 + organization.backupRegions.length);
     const dependencies = guardrails.artifact.dependencies.map((d) => d.id).filter((id) => !id.endsWith('.assets'));
     expect(dependencies.sort()).toEqual(workload.sort());
   });
