@@ -54,8 +54,8 @@ export interface BackupAssuranceSettings {
   readonly copyRegion: string;
   /**
    * Accounts apart (config `organization`): the backup account every recovery point is also copied to
-   * (the cross-account copy control), and its air-gapped vaults shared with this account, which restore
-   * tests may restore from. @default - none: single account
+   * (the cross-account copy control), and its air-gapped vaults shared with this account in the primary
+   * region, which restore tests may restore from. @default - none: single account
    */
   readonly airGappedCopy?: { readonly backupAccount: string; readonly sharedVaultArns: readonly string[] };
   /** The VPC's IPv4 CIDR as a literal (`network.vpcCidr`): the in-VPC functions' HTTPS egress. */
@@ -93,7 +93,13 @@ export function backupAssuranceSettings(config: DeploymentConfig): BackupAssuran
 
 function airGappedCopyOf(config: DeploymentConfig): BackupAssuranceSettings['airGappedCopy'] {
   const organization = organizationSettings(config);
-  return organization && { backupAccount: organization.backupAccount, sharedVaultArns: airGappedVaultArns(config) };
+  if (!organization) return undefined;
+  // The restore testing plan restores in its own region (the primary): only an air-gapped vault of that
+  // region can feed it. A vault in another region (the usual DR-region choice) is tested by the drill or
+  // by hand, not by this plan.
+  const arns = airGappedVaultArns(config);
+  const sharedVaultArns = organization.backupRegions.flatMap((region, i) => (region === config.regions.primary ? [arns[i]] : []));
+  return { backupAccount: organization.backupAccount, sharedVaultArns };
 }
 
 /** The live PHI database, as the restore tests, the validator and the canary need it. */

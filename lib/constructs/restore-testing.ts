@@ -33,7 +33,7 @@ export interface RestoreTestingProps {
   readonly vaultArn: string;
   /**
    * Further vaults the tests may take recovery points from: the backup account's logically air-gapped
-   * vaults shared with this account (config `organization`). A shared one can be restored "for data loss
+   * vaults shared with this account (config `organization`), in the plan's own region. A shared one can be restored "for data loss
    * recovery or restore testing" (https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html).
    * @default - none
    */
