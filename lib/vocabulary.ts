@@ -152,9 +152,8 @@ export function deploymentNames(deployment: string) {
     integStack: (test: string) => fn(`${test}-integ`),
 
     // Keys (KMS aliases).
-    keyAlias: (
-      dataClass: DataClass | DrDataClass | typeof CERTIFICATE_SIGNING_DATA_CLASS | typeof AIR_GAPPED_DATA_CLASS,
-    ) => `alias/${deployment}/${dataClass}`,
+    keyAlias: (dataClass: DataClass | DrDataClass | typeof CERTIFICATE_SIGNING_DATA_CLASS | typeof AIR_GAPPED_DATA_CLASS) =>
+      `alias/${deployment}/${dataClass}`,
     /** Every key alias of this deployment starts with it. */
     keyAliasPrefix: `alias/${deployment}/`,
 

@@ -5,7 +5,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AIR_GAPPED_DATA_CLASS, deploymentNames, LOGICAL_IDS, regionalStackId, STACK_IDS, STACK_PARTS, TAG } from '../lib/vocabulary';
+import {
+  AIR_GAPPED_DATA_CLASS,
+  deploymentNames,
+  LOGICAL_IDS,
+  regionalStackId,
+  STACK_IDS,
+  STACK_PARTS,
+  TAG,
+} from '../lib/vocabulary';
 
 const ROOT = path.join(__dirname, '..');
 

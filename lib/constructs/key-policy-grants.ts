@@ -433,7 +433,13 @@ export function backupServiceLinkedRoleArn(partition: string, account: string): 
  * https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html#lag-encryption-key-types).
  * Never DisableKey, ScheduleKeyDeletion or a key-policy change.
  */
-export const AWS_BACKUP_KEY_USE_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+export const AWS_BACKUP_KEY_USE_ACTIONS = [
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:ReEncrypt*',
+  'kms:GenerateDataKey*',
+  'kms:DescribeKey',
+];
 
 /**
  * Lets AWS Backup of the key's own account, as its service-linked role `AWSServiceRoleForBackup`, use

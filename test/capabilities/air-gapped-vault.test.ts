@@ -71,9 +71,15 @@ describe('vault', () => {
       MaxRetentionDays: 2600,
       EncryptionKeyArn: { 'Fn::GetAtt': [ids.airGappedKey, 'Arn'] },
     });
-    expect(resources[ids.airGappedVault]).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+    expect(resources[ids.airGappedVault]).toMatchObject({
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
+    });
     expect(resources[ids.airGappedKeyAlias].Properties.AliasName).toBe(names.airGappedKeyAlias);
-    expect(resources[ids.airGappedKey]).toMatchObject({ DeletionPolicy: expect.stringMatching(/^Retain/), UpdateReplacePolicy: 'Retain' });
+    expect(resources[ids.airGappedKey]).toMatchObject({
+      DeletionPolicy: expect.stringMatching(/^Retain/),
+      UpdateReplacePolicy: 'Retain',
+    });
   });
 
   test('access policy: only CopyIntoBackupVault is allowed, only to the workload backup role in the organization', () => {
@@ -149,7 +155,9 @@ describe('key', () => {
     for (const s of workload) {
       expect(s.Principal).toEqual({ AWS: '*' });
       expect(s.Condition!.StringEquals).toEqual(ORG);
-      expect(actionsOf(s).every((a) => !/Disable|Delete|Put|Schedule|\*$/.test(a) || /ReEncrypt\*|GenerateDataKey\*/.test(a))).toBe(true);
+      expect(
+        actionsOf(s).every((a) => !/Disable|Delete|Put|Schedule|\*$/.test(a) || /ReEncrypt\*|GenerateDataKey\*/.test(a)),
+      ).toBe(true);
     }
     expect(workload[0].Condition!.ArnEquals).toEqual({ 'aws:PrincipalArn': [role(WORKLOAD, names.backupRole)] });
     expect(workload[0].Condition!.StringLike).toEqual({ 'kms:ViaService': 'backup.*.amazonaws.com' });
@@ -181,8 +189,16 @@ describe('erasure role', () => {
 });
 
 test('the stack holds only these resources', () => {
-  expect(Object.values(resources).map((r) => r.Type).sort()).toEqual(
-    ['AWS::Backup::LogicallyAirGappedBackupVault', 'AWS::IAM::Role', 'AWS::KMS::Alias', 'AWS::KMS::Key', 'AWS::RAM::ResourceShare'],
-  );
+  expect(
+    Object.values(resources)
+      .map((r) => r.Type)
+      .sort(),
+  ).toEqual([
+    'AWS::Backup::LogicallyAirGappedBackupVault',
+    'AWS::IAM::Role',
+    'AWS::KMS::Alias',
+    'AWS::KMS::Key',
+    'AWS::RAM::ResourceShare',
+  ]);
   expect(stack.account).toBe(BACKUP);
 });

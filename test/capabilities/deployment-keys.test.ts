@@ -152,7 +152,10 @@ describe('accounts apart: the source keys of the copies into the backup account'
       for (const s of copy) {
         expect(s.Principal).toEqual({ AWS: '*' });
         expect(s.Condition.ArnEquals).toEqual({ 'aws:PrincipalArn': [slr] });
-        expect(s.Condition.StringEquals).toEqual({ 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'aws:PrincipalAccount': '333333333333' });
+        expect(s.Condition.StringEquals).toEqual({
+          'aws:PrincipalOrgID': 'o-a1b2c3d4e5',
+          'aws:PrincipalAccount': '333333333333',
+        });
       }
       expect(copy[0].Action).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']);
       expect(copy[1]).toMatchObject({ Action: 'kms:CreateGrant', Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } });

@@ -115,9 +115,11 @@ describe('BackupAuditFramework controls', () => {
       ControlInputParameters: [{ ParameterName: 'crossAccountList', ParameterValue: '333333333333' }],
       ControlScope: BY_TYPE,
     });
-    expect(setup({ copyAccounts: [] }).controls().map((c) => c.ControlName)).not.toContain(
-      'BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT',
-    );
+    expect(
+      setup({ copyAccounts: [] })
+        .controls()
+        .map((c) => c.ControlName),
+    ).not.toContain('BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT');
   });
 
   test('with a backup plan ID, the frequency and retention check evaluates that plan only', () => {
