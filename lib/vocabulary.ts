@@ -238,7 +238,7 @@ export function deploymentNames(deployment: string) {
     /** The backup account's logically air-gapped vault, one per backup region (the same name in each). */
     airGappedVault: fn('backup-vault-lag'),
     /** Alias of the backup account's key of the air-gapped vault (crypto-erased with the PHI keys). */
-    airGappedKeyAlias: `alias/${deployment}/${AIR_GAPPED_DATA_CLASS}`,
+    airGappedKeyAlias: `alias/${deployment}/backup-lag`,
     /** Role in the backup account that the workload's crypto-erasure role assumes to erase the air-gapped key. */
     airGappedKeyErasureRole: fn('lag-key-erasure'),
     /** Role in a producer account that a consumer stack's CloudFormation assumes to read its outputs (Fn::GetStackOutput). */
