@@ -239,7 +239,8 @@ export class BackupVaulting extends Construct {
   private backupRole(props: BackupVaultingProps): iam.Role {
     const role = new ManagedPolicyRole(this, 'Role', {
       // Named only with accounts apart: the backup account's vault policy and key admit it by exact ARN.
-      roleName: props.airGappedCopy ? deploymentNames(props.deployment).backupRole : undefined,
+      // (Spread, not `roleName: undefined`: CDK records the props it is given in the template's metadata.)
+      ...(props.airGappedCopy ? { roleName: deploymentNames(props.deployment).backupRole } : {}),
       description: `AWS Backup jobs of ${props.deployment}: backup, copy to the DR region, restore (RDS and S3)`,
       assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
       managedPolicies: BACKUP_ROLE_MANAGED_POLICIES.map((name) => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
