@@ -11,6 +11,8 @@ import { LogDataProtection } from './constructs/log-data-protection';
 import { registerCompliancePlugins } from './compliance/plugins';
 import { AppStack } from './stacks/app-stack';
 import { AuditStack } from './stacks/audit-stack';
+import { airGappedVaultSettings } from './capabilities/air-gapped-vault';
+import { BackupAccountStack } from './stacks/backup-account-stack';
 import { BackupStack } from './stacks/backup-stack';
 import { DataStack } from './stacks/data-stack';
 import { deploymentStackProps } from './stacks/deployment-stack-props';
@@ -21,7 +23,7 @@ import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { OperationsStack } from './stacks/operations-stack';
 import { disposeOnDestroy } from './constructs/disposal';
-import { STACK_IDS, TAG, type StackPart } from './vocabulary';
+import { regionalStackId, STACK_IDS, TAG, type StackPart } from './vocabulary';
 
 /** The stacks of one deployment. */
 export interface Deployment {
@@ -39,6 +41,8 @@ export interface Deployment {
   readonly guardrails?: GuardrailsStack;
   /** Log archive account, only with `organization`: write-once copies of the trail logs and the evidence. */
   readonly logArchive?: LogArchiveStack;
+  /** Backup account, only with `organization`: the logically air-gapped vault, one stack per backup region. */
+  readonly backupAccount?: BackupAccountStack[];
 }
 
 /** Builds every stack of one deployment into `app`. Stacks wire; constructs own each concern. */
@@ -73,6 +77,8 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
   });
   // The plan copies into the DR vault by ARN: every copy job fails until that vault exists.
   backup.addStackDependency(dr, 'the backup plan copies every scheduled recovery point into the DR vault');
+  // Accounts apart: the backup account's air-gapped vaults, one per backup region, before the plan that copies into them.
+  const backupAccount = buildBackupAccount(app, config, backup);
   const network = new NetworkStack(app, 'Network', {
     ...props('network', 'isolated VPC without NAT, VPC endpoints and flow logs', true),
     auditKey: keys.auditKey,
@@ -169,7 +175,7 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
       guardrails: guardrailsOf(config.name, organization),
     });
     // Last: the workload's first deploy meets no guardrail; later deploys go through the exempt roles.
-    for (const stack of [...Object.values(workload), ...(logArchive ? [logArchive] : [])]) {
+    for (const stack of [...Object.values(workload), ...(logArchive ? [logArchive] : []), ...(backupAccount ?? [])]) {
       guardrails.addStackDependency(stack, 'the guardrails attach once the workload is deployed');
     }
   }
@@ -196,6 +202,7 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
     ...workload,
     ...(logArchive ? { logArchive } : {}),
     ...(guardrails ? { guardrails } : {}),
+    ...(backupAccount ? { backupAccount } : {}),
   };
   if (relaxations.disposable) {
     disposeOnDestroy(app);
@@ -204,6 +211,32 @@ export function buildDeployment(app: App, config: DeploymentConfig): Deployment 
     Annotations.of(keys).addInfo(`SANDBOX profile (no PHI, deleted completely by cdk destroy) relaxes:\n- ${lines.join('\n- ')}`);
   }
   return deployment;
+}
+
+/**
+ * The backup account's stacks (config `organization`), one per backup region, or undefined without it.
+ * The workload's Backup stack depends on each: its plan copies into their vaults by ARN.
+ */
+function buildBackupAccount(app: App, config: DeploymentConfig, backup: BackupStack): BackupAccountStack[] | undefined {
+  const organization = organizationSettings(config);
+  const airGappedVault = airGappedVaultSettings(config);
+  if (!organization || !airGappedVault) return undefined;
+  return organization.backupRegions.map((region) => {
+    const stack = new BackupAccountStack(app, regionalStackId('backupAccount', region), {
+      ...deploymentStackProps(config, {
+        part: 'backup-account',
+        purpose:
+          'backup account: logically air-gapped vault, its key, its share with the workload account and the key erasure role',
+        stateful: true,
+        account: organization.backupAccount,
+        region,
+      }),
+      airGappedVault,
+    });
+    // CDK adds no dependency across accounts by itself: the copy needs the vault, its policy and its key.
+    backup.addStackDependency(stack, 'the backup plan copies every scheduled recovery point into the air-gapped vault');
+    return stack;
+  });
 }
 
 /** Builds all stacks of `config` into `app` and registers every compliance plugin. */

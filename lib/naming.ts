@@ -5,6 +5,7 @@
  * derive the same name from the config.
  */
 import { Aws } from 'aws-cdk-lib';
+import { organizationSettings } from './config/organization';
 import type { DeploymentConfig } from './config/schema';
 import { deploymentNames } from './vocabulary';
 
@@ -21,4 +22,18 @@ export const trailReplicaBucketName = (config: Deployment): string =>
 /** ARN of the DR vault, built from the config so the primary plan needs no cross-region reference. */
 export function drBackupVaultArn(config: Deployment): string {
   return `arn:${Aws.PARTITION}:backup:${config.regions.dr}:${Aws.ACCOUNT_ID}:backup-vault:${deploymentNames(config.name).drBackupVault}`;
+}
+
+/**
+ * ARNs of the backup account's logically air-gapped vaults (config `organization`), one per backup region,
+ * built from their deterministic name: the workload's plan copies into them and restore tests read them
+ * without a cross-account reference. Empty for a single-account deployment.
+ */
+export function airGappedVaultArns(config: DeploymentConfig): string[] {
+  const organization = organizationSettings(config);
+  if (!organization) return [];
+  const name = deploymentNames(config.name).airGappedVault;
+  return organization.backupRegions.map(
+    (region) => `arn:${Aws.PARTITION}:backup:${region}:${organization.backupAccount}:backup-vault:${name}`,
+  );
 }

@@ -152,7 +152,8 @@ export function deploymentNames(deployment: string) {
     integStack: (test: string) => fn(`${test}-integ`),
 
     // Keys (KMS aliases).
-    keyAlias: (dataClass: DataClass | DrDataClass | typeof CERTIFICATE_SIGNING_DATA_CLASS) => `alias/${deployment}/${dataClass}`,
+    keyAlias: (dataClass: DataClass | DrDataClass | typeof CERTIFICATE_SIGNING_DATA_CLASS | typeof AIR_GAPPED_DATA_CLASS) =>
+      `alias/${deployment}/${dataClass}`,
     /** Every key alias of this deployment starts with it. */
     keyAliasPrefix: `alias/${deployment}/`,
 
@@ -351,5 +352,13 @@ export const LOGICAL_IDS = {
     keyArnOutput: 'LogArchiveKeyArn',
     /** The role the workload's CloudFormation assumes to read that output. */
     outputReaderRole: 'OutputReaderRole',
+  },
+  /** The backup account's stacks (config `organization`): the vault's name, key and retentions are create-only. */
+  backupAccount: {
+    airGappedKey: 'AirGappedKey',
+    airGappedKeyAlias: 'AirGappedKeyAlias',
+    airGappedVault: 'AirGappedVault',
+    airGappedVaultShare: 'AirGappedVaultShare',
+    airGappedKeyErasureRole: 'AirGappedKeyErasureRole',
   },
 } as const;

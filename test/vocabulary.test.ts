@@ -5,7 +5,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { deploymentNames, LOGICAL_IDS, regionalStackId, STACK_IDS, STACK_PARTS, TAG } from '../lib/vocabulary';
+import {
+  AIR_GAPPED_DATA_CLASS,
+  deploymentNames,
+  LOGICAL_IDS,
+  regionalStackId,
+  STACK_IDS,
+  STACK_PARTS,
+  TAG,
+} from '../lib/vocabulary';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -100,6 +108,13 @@ test('pins the logical IDs of stateful resources and of what other code looks up
       keyArnOutput: 'LogArchiveKeyArn',
       outputReaderRole: 'OutputReaderRole',
     },
+    backupAccount: {
+      airGappedKey: 'AirGappedKey',
+      airGappedKeyAlias: 'AirGappedKeyAlias',
+      airGappedVault: 'AirGappedVault',
+      airGappedVaultShare: 'AirGappedVaultShare',
+      airGappedKeyErasureRole: 'AirGappedKeyErasureRole',
+    },
   });
 });
 
@@ -191,4 +206,10 @@ test('no source file outside the vocabulary builds a deployment name from a temp
         .map(({ at, line }) => `${at}: ${line.trim()}`),
     );
   expect(offenders).toEqual([]);
+});
+
+test("the air-gapped vault key's alias is its data class's alias, as DataClassKey spells it", () => {
+  const n = deploymentNames('crm-org');
+  expect(n.airGappedKeyAlias).toBe('alias/crm-org/backup-lag');
+  expect(n.keyAlias(AIR_GAPPED_DATA_CLASS)).toBe(n.airGappedKeyAlias);
 });

@@ -7,7 +7,9 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { organizationSettings } from '../config/organization';
 import type { DeploymentConfig } from '../config/schema';
+import { airGappedVaultArns } from '../naming';
 import { BackupAuditFramework } from '../constructs/backup-audit-framework';
 import { BackupJobNotifications } from '../constructs/backup-job-notifications';
 import { IntegrityCanary } from '../constructs/integrity-canary';
@@ -50,6 +52,12 @@ export interface BackupAssuranceSettings {
   readonly vaultLockMaxRetentionDays: number;
   /** Region every recovery point must be copied to (`regions.dr`). */
   readonly copyRegion: string;
+  /**
+   * Accounts apart (config `organization`): the backup account every recovery point is also copied to
+   * (the cross-account copy control), and its air-gapped vaults shared with this account in the primary
+   * region, which restore tests may restore from. @default - none: single account
+   */
+  readonly airGappedCopy?: { readonly backupAccount: string; readonly sharedVaultArns: readonly string[] };
   /** The VPC's IPv4 CIDR as a literal (`network.vpcCidr`): the in-VPC functions' HTTPS egress. */
   readonly vpcCidr: string;
   /** ID of the S3 managed prefix list of the primary region: the validator reads restored buckets. */
@@ -76,10 +84,22 @@ export function backupAssuranceSettings(config: DeploymentConfig): BackupAssuran
     vaultLockMinRetentionDays: b.vaultLock.minRetentionDays,
     vaultLockMaxRetentionDays: b.vaultLock.maxRetentionDays,
     copyRegion: config.regions.dr,
+    airGappedCopy: airGappedCopyOf(config),
     vpcCidr: config.network.vpcCidr,
     s3PrefixListId: s3PrefixListId(config.regions.primary),
     logRetentionDays: config.logs.retentionDays,
   };
+}
+
+function airGappedCopyOf(config: DeploymentConfig): BackupAssuranceSettings['airGappedCopy'] {
+  const organization = organizationSettings(config);
+  if (!organization) return undefined;
+  // The restore testing plan restores in its own region (the primary): only an air-gapped vault of that
+  // region can feed it. A vault in another region (the usual DR-region choice) is tested by the drill or
+  // by hand, not by this plan.
+  const arns = airGappedVaultArns(config);
+  const sharedVaultArns = organization.backupRegions.flatMap((region, i) => (region === config.regions.primary ? [arns[i]] : []));
+  return { backupAccount: organization.backupAccount, sharedVaultArns };
 }
 
 /** The live PHI database, as the restore tests, the validator and the canary need it. */
@@ -162,6 +182,7 @@ export class BackupAssurance extends Capability {
       startWindowHours: props.restoreStartWindowHours,
       validationWindowHours: props.validationWindowHours,
       vaultArn: props.backupVault.backupVaultArn,
+      sharedVaultArns: props.airGappedCopy?.sharedVaultArns,
       restoreRoleArn: props.restoreRole.roleArn,
       vpc: props.vpc,
       databaseInstanceArn: db.instance.instanceArn,
@@ -222,6 +243,7 @@ export class BackupAssurance extends Capability {
       vaultLockMinRetentionDays: props.vaultLockMinRetentionDays,
       vaultLockMaxRetentionDays: props.vaultLockMaxRetentionDays,
       copyRegion: props.copyRegion,
+      copyAccounts: props.airGappedCopy && [props.airGappedCopy.backupAccount],
       maxRestoreMinutes: props.rtoMinutes,
       vaultName: props.backupVault.backupVaultName,
       backupPlanId: props.backupPlan.backupPlanId,

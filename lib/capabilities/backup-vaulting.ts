@@ -12,7 +12,8 @@ import { LockedBackupVault, type LockedBackupVaultProps } from '../constructs/lo
 import { pinLogicalId } from '../constructs/logical-ids';
 import { ManagedPolicyRole } from '../constructs/managed-policy-role';
 import { acknowledgeWildcardResource } from '../constructs/wildcard-acknowledgement';
-import { drBackupVaultArn } from '../naming';
+import { organizationSettings } from '../config/organization';
+import { airGappedVaultArns, drBackupVaultArn } from '../naming';
 import { deploymentNames, LOGICAL_IDS, TAG } from '../vocabulary';
 
 /** The Vault Lock of a vault: mode and retention bounds, or none in a disposable (sandbox) vault. */
@@ -83,6 +84,21 @@ export interface BackupVaultingSettings {
   readonly drVaultArn: string;
   /** A further vault (e.g. another account's logically air-gapped vault) that receives every copy. @default - none */
   readonly additionalCopyVaultArn?: string;
+  /**
+   * Accounts apart (config `organization`): the backup account's logically air-gapped vaults, which
+   * receive every scheduled copy too. The backup role then gets its fixed name, which their access
+   * policies and keys admit. @default - none: single account, nothing changes
+   */
+  readonly airGappedCopy?: AirGappedCopy;
+}
+
+/** Where the air-gapped copies go (`BackupVaultingSettings.airGappedCopy`). */
+export interface AirGappedCopy {
+  /** The vault ARNs, one per backup region (`airGappedVaultArns`). */
+  readonly vaultArns: readonly string[];
+  /** The backup account: its vault keys, one per backup region, are the copies' keys. */
+  readonly backupAccount: string;
+  readonly regions: readonly string[];
 }
 
 /** Translates the config into the settings of `BackupVaulting`. */
@@ -95,6 +111,17 @@ export function backupVaultingSettings(config: DeploymentConfig): BackupVaulting
     drRegion: config.regions.dr,
     drVaultArn: drBackupVaultArn(config),
     additionalCopyVaultArn: config.backup.additionalCopyVaultArn,
+    airGappedCopy: airGappedCopyOf(config),
+  };
+}
+
+function airGappedCopyOf(config: DeploymentConfig): AirGappedCopy | undefined {
+  const organization = organizationSettings(config);
+  if (!organization) return undefined;
+  return {
+    vaultArns: airGappedVaultArns(config),
+    backupAccount: organization.backupAccount,
+    regions: organization.backupRegions,
   };
 }
 
@@ -161,6 +188,11 @@ export class BackupVaulting extends Construct {
       ...(props.additionalCopyVaultArn
         ? [backup.BackupVault.fromBackupVaultArn(this, 'AdditionalCopyVault', props.additionalCopyVaultArn)]
         : []),
+      // The backup account's air-gapped vaults (https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html:
+      // "Logically air-gapped vaults can be a copy job destination target in a backup plan").
+      ...(props.airGappedCopy?.vaultArns ?? []).map((arn, i) =>
+        backup.BackupVault.fromBackupVaultArn(this, `AirGappedVault${i}`, arn),
+      ),
     ];
     const offSite = (deleteAfter: Duration): backup.BackupPlanCopyActionProps[] =>
       destinations.map((destinationBackupVault) => ({ destinationBackupVault, deleteAfter }));
@@ -206,6 +238,9 @@ export class BackupVaulting extends Construct {
    */
   private backupRole(props: BackupVaultingProps): iam.Role {
     const role = new ManagedPolicyRole(this, 'Role', {
+      // Named only with accounts apart: the backup account's vault policy and key admit it by exact ARN.
+      // (Spread, not `roleName: undefined`: CDK records the props it is given in the template's metadata.)
+      ...(props.airGappedCopy ? { roleName: deploymentNames(props.deployment).backupRole } : {}),
       description: `AWS Backup jobs of ${props.deployment}: backup, copy to the DR region, restore (RDS and S3)`,
       assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
       managedPolicies: BACKUP_ROLE_MANAGED_POLICIES.map((name) => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
@@ -238,6 +273,7 @@ export class BackupVaulting extends Construct {
         conditions: { ...drKeyAlias, ...forAwsResources },
       }),
     );
+    if (props.airGappedCopy) this.allowAirGappedVaultKeys(role, props.airGappedCopy);
     acknowledgeWildcardResource(role.policy.node.defaultChild as iam.CfnManagedPolicy, drKeys, {
       control: '164.308(a)(7)(ii)(B)',
       reason:
@@ -254,5 +290,36 @@ export class BackupVaulting extends Construct {
       })),
     );
     return role;
+  }
+
+  /**
+   * Accounts apart: the role copies into the backup account's air-gapped vaults and restores from them,
+   * so it needs their keys too: "The source account's copy role must have access permissions to both the
+   * source and destination CMKs" (https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html#lag-encryption-key-types).
+   * Those keys' policies admit only this role, by exact ARN and through AWS Backup.
+   */
+  private allowAirGappedVaultKeys(role: ManagedPolicyRole, copy: AirGappedCopy): void {
+    const stack = Stack.of(this);
+    const keys = copy.regions.map((region) =>
+      stack.formatArn({ service: 'kms', region, account: copy.backupAccount, resource: 'key', resourceName: '*' }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'UseAirGappedVaultKeys', actions: KEY_USE_ACTIONS, resources: keys }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'GrantAirGappedVaultKeysToAwsServices',
+        actions: ['kms:CreateGrant'],
+        resources: keys,
+        conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+    );
+    for (const key of keys) {
+      acknowledgeWildcardResource(role.policy.node.defaultChild as iam.CfnManagedPolicy, key, {
+        control: '164.308(a)(7)(ii)(A)',
+        reason:
+          "The air-gapped vault key lives in the backup account and its ARN holds a random key ID that this account cannot know without a cross-account reference. Narrowed to that account and region; the key's own policy admits this role only through AWS Backup, and no other key of the backup account admits it. CreateGrant only for AWS resources.",
+      });
+    }
   }
 }

@@ -1,9 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { organizationSettings } from '../config/organization';
 import type { DeploymentConfig } from '../config/schema';
 import { CertificateSigningKey } from '../constructs/certificate-signing-key';
 import { DataClassKey } from '../constructs/data-class-key';
+import { backupServiceLinkedRoleArn } from '../constructs/key-policy-grants';
 import { pinLogicalId } from '../constructs/logical-ids';
 import { LOGICAL_IDS } from '../vocabulary';
 
@@ -15,6 +17,11 @@ export interface DeploymentKeysSettings {
   readonly rotationPeriod: Duration;
   /** Waiting period before a key scheduled for deletion is destroyed (7-30 days). */
   readonly pendingWindow: Duration;
+  /**
+   * Accounts apart (config `organization`): the backup account that copies the recovery points into its
+   * air-gapped vaults, and their organization. @default - none: single account, nothing changes
+   */
+  readonly backupAccountCopy?: { readonly backupAccount: string; readonly organizationId: string };
 }
 
 /** Translates the config into the settings of `DeploymentKeys`. */
@@ -23,7 +30,13 @@ export function deploymentKeysSettings(config: DeploymentConfig): DeploymentKeys
     deployment: config.name,
     rotationPeriod: Duration.days(config.keys.rotationPeriodDays),
     pendingWindow: Duration.days(config.keys.pendingWindowDays),
+    backupAccountCopy: backupAccountCopyOf(config),
   };
+}
+
+function backupAccountCopyOf(config: DeploymentConfig): DeploymentKeysSettings['backupAccountCopy'] {
+  const organization = organizationSettings(config);
+  return organization && { backupAccount: organization.backupAccount, organizationId: organization.organizationId };
 }
 
 /** Everything `DeploymentKeys` needs comes from the config: it receives no other resource. */
@@ -77,6 +90,22 @@ export class DeploymentKeys extends Construct {
     this.auditKey = audit.key;
     this.backupKey = backup.key;
     this.certificateSigningKey = signing.key;
+
+    if (props.backupAccountCopy) {
+      // The cross-account copy into the backup account's air-gapped vaults: its AWS Backup (service-linked
+      // role) must decrypt and grant the source recovery points' keys. RDS snapshots keep the phi key until
+      // copied; S3 recovery points are under the backup (vault) key. "Confirm that the source AWS KMS key
+      // policy allows the destination account" (https://repost.aws/knowledge-center/backup-troubleshoot-cross-account-copy).
+      const { backupAccount, organizationId } = props.backupAccountCopy;
+      for (const key of [phi, backup]) {
+        key.allowAwsBackupAcrossAccounts({
+          sid: 'AllowBackupAccountAwsBackupToCopy',
+          organizationId,
+          account: backupAccount,
+          roleArns: [backupServiceLinkedRoleArn(Stack.of(this).partition, backupAccount)],
+        });
+      }
+    }
 
     // Replacing a key makes everything encrypted under it unreadable: the IDs must never change.
     const ids = LOGICAL_IDS.keys;

@@ -59,6 +59,7 @@ export const NO_PHI_CONTROL_PLANE: Readonly<Record<string, string>> = {
   CloudFormation: 'AWS CloudFormation (deployment engine; stores no PHI)',
   IAM: 'AWS Identity and Access Management (identities and policies; stores no PHI)',
   Organizations: 'AWS Organizations (service control policies in the management account; stores no PHI)',
+  RAM: "AWS Resource Access Manager (shares the backup account's air-gapped vault with the workload account; holds resource ARNs and account IDs, no PHI)",
 };
 
 export type EligibilityVerdict =

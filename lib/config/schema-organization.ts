@@ -21,6 +21,11 @@ export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 export const ORGANIZATIONAL_UNIT_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
 /** IAM role names: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (RoleName). */
 export const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/**
+ * AWS Backup's floor for a logically air-gapped vault's minimum retention: "The minimum value allowed is
+ * `7` days" (https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html#lag-create).
+ */
+export const AIR_GAPPED_MIN_RETENTION_DAYS = 7;
 /** How long an erasure request may wait for its second person, in hours. */
 export const ERASURE_REQUEST_EXPIRY_HOURS = { min: 1, max: 72, default: 24 } as const;
 
@@ -189,6 +194,24 @@ export function organizationIssues(config: unknown): ConfigIssue[] {
       issues.push({ path: ['organization', 'backup', 'regions', i], message: `lists ${region} twice: one vault per region` });
     }
   });
+
+  // The air-gapped vaults take the workload vaults' Vault Lock bounds (create-only), so the daily and
+  // monthly copies always fit them; AWS Backup refuses a minimum under 7 days for this vault type.
+  const minRetention = valueAt(config, 'backup', 'vaultLock', 'minRetentionDays');
+  if (typeof minRetention === 'number' && minRetention < AIR_GAPPED_MIN_RETENTION_DAYS) {
+    issues.push({
+      path: ['backup', 'vaultLock', 'minRetentionDays'],
+      message: `must be at least ${AIR_GAPPED_MIN_RETENTION_DAYS} when organization is set: the backup account's logically air-gapped vaults take this minimum, and AWS Backup refuses less for them`,
+    });
+  }
+  // One cross-account copy, the governed one: its vault, key and trust are built and checked here.
+  if (valueAt(config, 'backup', 'additionalCopyVaultArn') !== undefined) {
+    issues.push({
+      path: ['backup', 'additionalCopyVaultArn'],
+      message:
+        "must not be set when organization is set: every scheduled recovery point is already copied into the backup account's air-gapped vault (organization.backup); a further vault would sit outside the scoped trust, the key erasure and the audit of the copy",
+    });
+  }
 
   // A delegated administrator enables these services in every member account. A second GuardDuty detector
   // in an account fails ("a detector already exists for the current account",

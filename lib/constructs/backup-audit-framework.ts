@@ -39,6 +39,11 @@ export interface BackupAuditFrameworkProps {
   readonly vaultLockMaxRetentionDays: number;
   /** Region the backups must also be copied to (`regions.dr`). */
   readonly copyRegion: string;
+  /**
+   * Accounts the backups must also be copied to (the backup account, config `organization`): adds the
+   * cross-account copy control. @default - none: no cross-account control
+   */
+  readonly copyAccounts?: readonly string[];
   /** Longest a restore may take, in minutes (`targets.rtoMinutes`). */
   readonly maxRestoreMinutes: number;
   /**
@@ -66,7 +71,7 @@ export interface BackupAuditFrameworkProps {
  * Controls (resource-type scope where AWS Backup supports it; the others evaluate the whole region or
  * the named resource):
  * - the RDS and S3 resources are in a backup plan, in a Vault Lock vault with the configured retention
- *   bounds, copied to the DR region, with a recovery point no older than `maxRecoveryPointAgeHours`, and
+ *   bounds, copied to the DR region (and, with accounts apart, to the backup account), with a recovery point no older than `maxRecoveryPointAgeHours`, and
  *   restored (restore tests) within the RTO;
  * - the backup plan backs up at least daily and keeps daily recovery points `dailyRetentionDays`;
  * - recovery points are encrypted and kept at least `minimumRecoveryPointRetentionDays`;
@@ -205,6 +210,17 @@ export function backupControls(
       controlInputParameters: params({ crossRegionList: props.copyRegion }),
       controlScope: byType,
     },
+    // Cross-account copy is scheduled, to these accounts: the control and parameter names of AWS's own
+    // template (https://docs.aws.amazon.com/aws-backup/latest/devguide/bam-cfn-integration.html).
+    ...(props.copyAccounts?.length
+      ? [
+          {
+            controlName: 'BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT',
+            controlInputParameters: params({ crossAccountList: props.copyAccounts.join(',') }),
+            controlScope: byType,
+          },
+        ]
+      : []),
     {
       controlName: 'BACKUP_LAST_RECOVERY_POINT_CREATED',
       controlInputParameters: params({ recoveryPointAgeUnit: 'hours', recoveryPointAgeValue: props.maxRecoveryPointAgeHours }),

@@ -1,7 +1,7 @@
 import { Duration, Tags } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { deploymentNames, TAG, type DataClass, type DrDataClass } from '../vocabulary';
+import { deploymentNames, TAG, type AIR_GAPPED_DATA_CLASS, type DataClass, type DrDataClass } from '../vocabulary';
 import * as grants from './key-policy-grants';
 import { STATEFUL_REMOVAL_POLICY } from '../compliance/retention';
 
@@ -9,7 +9,7 @@ export interface DataClassKeyProps {
   /** Deployment name; prefixes the alias. */
   readonly deployment: string;
   /** The data class this key protects; becomes the alias suffix and the data-class tag. */
-  readonly dataClass: DataClass | DrDataClass;
+  readonly dataClass: DataClass | DrDataClass | typeof AIR_GAPPED_DATA_CLASS;
   /** What the key encrypts, for the key description. */
   readonly description: string;
   /**
@@ -87,6 +87,16 @@ export class DataClassKey extends Construct {
   /** Backup Audit Manager may write its reports (`grants.allowBackupReports`). */
   allowBackupReports(): void {
     grants.allowBackupReports(this.key);
+  }
+
+  /** AWS Backup of this account may use the key for its vault (`grants.allowAwsBackupOfThisAccount`). */
+  allowAwsBackupOfThisAccount(): void {
+    grants.allowAwsBackupOfThisAccount(this.key);
+  }
+
+  /** Exact roles of another account of the organization may use the key for AWS Backup (`grants.allowAwsBackupAcrossAccounts`). */
+  allowAwsBackupAcrossAccounts(grant: grants.CrossAccountBackupGrant): void {
+    grants.allowAwsBackupAcrossAccounts(this.key, grant);
   }
 
   /** The crypto-erasure role `roleArn` may destroy this key if it is erasable (`grants.allowCryptoErasureBy`). */

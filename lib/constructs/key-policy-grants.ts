@@ -12,6 +12,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ERASABLE_DATA_CLASSES, ERASURE_CANARY_CONTEXT } from '../../lambda/shared/key-lifecycle-contract';
+import { AIR_GAPPED_DATA_CLASS } from '../vocabulary';
 
 /** Adds the statements of `grant` to the key policy, or throws when CDK cannot change that policy. */
 function addToKeyPolicy(key: kms.IKey, grant: string, ...statements: iam.PolicyStatement[]): void {
@@ -294,11 +295,13 @@ export function allowCryptoErasureBy(key: kms.IKey, roleArn: string): void {
     );
   }
   const dataClasses = aliasedDataClasses(key);
-  const refused = dataClasses.find((c) => !(ERASABLE_DATA_CLASSES as readonly string[]).includes(c));
+  // The backup account's air-gapped vault key holds copies of the PHI recovery points: erasable too.
+  const erasable: readonly string[] = [...ERASABLE_DATA_CLASSES, AIR_GAPPED_DATA_CLASS];
+  const refused = dataClasses.find((c) => !erasable.includes(c));
   if (dataClasses.length === 0 || refused !== undefined) {
     throw new Error(
       `allowCryptoErasureBy: ${key.node.path}: the ${refused ?? 'unaliased'} key is not erasable ` +
-        `(only ${ERASABLE_DATA_CLASSES.join(', ')}); crypto-erasure must never be able to destroy it`,
+        `(only ${erasable.join(', ')}); crypto-erasure must never be able to destroy it`,
     );
   }
   const stack = Stack.of(key);
@@ -414,6 +417,114 @@ export function allowMacieToRead(key: kms.IKey): void {
         ArnEquals: { 'aws:PrincipalArn': macieServiceLinkedRoleArn(stack) },
         StringEquals: { 'kms:CallerAccount': stack.account, 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
       },
+    }),
+  );
+}
+
+/** AWS Backup's service-linked role in `account`: the role AWS Backup itself acts as there. */
+export function backupServiceLinkedRoleArn(partition: string, account: string): string {
+  return `arn:${partition}:iam::${account}:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup`;
+}
+
+/**
+ * What AWS Backup needs of a key to copy or restore recovery points under it, as the logically
+ * air-gapped vault guide lists for copy and restore roles and for the destination account's
+ * service-linked role ("Key policy for copy/restore",
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html#lag-encryption-key-types).
+ * Never DisableKey, ScheduleKeyDeletion or a key-policy change.
+ */
+export const AWS_BACKUP_KEY_USE_ACTIONS = [
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:ReEncrypt*',
+  'kms:GenerateDataKey*',
+  'kms:DescribeKey',
+];
+
+/**
+ * Lets AWS Backup of the key's own account, as its service-linked role `AWSServiceRoleForBackup`, use
+ * the key and grant it to AWS resources: the key of a vault that receives copies from another account,
+ * which the destination account's AWS Backup re-encrypts with its vault key
+ * (https://repost.aws/knowledge-center/backup-troubleshoot-cross-account-copy: "AWS Backup encrypts your
+ * copy with the customer managed key of your destination vault"). The role may not exist yet when the key
+ * is created, so the principal is `*`, narrowed to that role's ARN and this account.
+ */
+export function allowAwsBackupOfThisAccount(key: kms.IKey): void {
+  const stack = Stack.of(key);
+  const onlyAwsBackup = {
+    ArnEquals: { 'aws:PrincipalArn': backupServiceLinkedRoleArn(stack.partition, stack.account) },
+    StringEquals: { 'kms:CallerAccount': stack.account },
+  };
+  addToKeyPolicy(
+    key,
+    'allowAwsBackupOfThisAccount',
+    new iam.PolicyStatement({
+      sid: 'AllowAwsBackupOfThisAccountToUseTheKey',
+      principals: [new iam.AnyPrincipal()],
+      actions: AWS_BACKUP_KEY_USE_ACTIONS,
+      resources: ['*'],
+      conditions: onlyAwsBackup,
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowAwsBackupOfThisAccountToGrantTheKeyToAwsResources',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { ...onlyAwsBackup, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    }),
+  );
+}
+
+/** Exact roles of one other account of the organization that AWS Backup acts as, for `allowAwsBackupAcrossAccounts`. */
+export interface CrossAccountBackupGrant {
+  /** Statement ID prefix (`<sid>` and `<sid>Grants`): says whom and why. */
+  readonly sid: string;
+  /** The organization both accounts are in (`aws:PrincipalOrgID`). */
+  readonly organizationId: string;
+  /** The other account (`aws:PrincipalAccount`). */
+  readonly account: string;
+  /** Exact ARNs of its roles (`aws:PrincipalArn`): no wildcard, never the account root. */
+  readonly roleArns: readonly string[];
+  /**
+   * Only through AWS Backup (`kms:ViaService` `backup.*.amazonaws.com`), as the guide's copy-role
+   * statements have it. Not for service-linked roles, which the guide grants without it. @default false
+   */
+  readonly onlyViaAwsBackup?: boolean;
+}
+
+/**
+ * Lets exact roles of another account of the same organization use the key for AWS Backup copy and
+ * restore jobs (`AWS_BACKUP_KEY_USE_ACTIONS`, and `kms:CreateGrant` for AWS resources only). Across
+ * accounts the key policy alone is not enough: the other account's IAM must allow it too, except for
+ * service-linked roles, whose policies AWS keeps. Scoped by `aws:PrincipalOrgID`, `aws:PrincipalAccount`
+ * and the exact role ARNs (never an account root); the principal is `*` because a key policy naming a
+ * role that does not exist yet (another account, deployed later) is refused as invalid.
+ */
+export function allowAwsBackupAcrossAccounts(key: kms.IKey, grant: CrossAccountBackupGrant): void {
+  if (grant.roleArns.length === 0 || grant.roleArns.some((arn) => arn.includes('*') || /:root$/.test(arn))) {
+    throw new Error(`allowAwsBackupAcrossAccounts: ${grant.sid} needs exact role ARNs, no wildcard and no account root`);
+  }
+  const conditions: Record<string, Record<string, unknown>> = {
+    ArnEquals: { 'aws:PrincipalArn': [...grant.roleArns] },
+    StringEquals: { 'aws:PrincipalOrgID': grant.organizationId, 'aws:PrincipalAccount': grant.account },
+    ...(grant.onlyViaAwsBackup ? { StringLike: { 'kms:ViaService': 'backup.*.amazonaws.com' } } : {}),
+  };
+  addToKeyPolicy(
+    key,
+    'allowAwsBackupAcrossAccounts',
+    new iam.PolicyStatement({
+      sid: grant.sid,
+      principals: [new iam.AnyPrincipal()],
+      actions: AWS_BACKUP_KEY_USE_ACTIONS,
+      resources: ['*'],
+      conditions,
+    }),
+    new iam.PolicyStatement({
+      sid: `${grant.sid}Grants`,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { ...conditions, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     }),
   );
 }

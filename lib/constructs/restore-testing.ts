@@ -29,8 +29,15 @@ export interface RestoreTestingProps {
   readonly validationWindowHours: number;
   /** How many days back the latest recovery point may be, 1-365. @default 7 (one weekly cycle) */
   readonly selectionWindowDays?: number;
-  /** ARN of the primary backup vault: the only vault recovery points are taken from. */
+  /** ARN of the primary backup vault: recovery points are taken from it. */
   readonly vaultArn: string;
+  /**
+   * Further vaults the tests may take recovery points from: the backup account's logically air-gapped
+   * vaults shared with this account (config `organization`), in the plan's own region. A shared one can be restored "for data loss
+   * recovery or restore testing" (https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html).
+   * @default - none
+   */
+  readonly sharedVaultArns?: readonly string[];
   /**
    * Role AWS Backup assumes to restore (the backup role). It must be able to restore RDS and S3
    * recovery points, create `awsbackup-restore-test-*` buckets and use the PHI key.
@@ -121,7 +128,7 @@ export class RestoreTesting extends Construct {
       startWindowHours: props.startWindowHours,
       recoveryPointSelection: {
         algorithm: 'LATEST_WITHIN_WINDOW',
-        includeVaults: [props.vaultArn],
+        includeVaults: [props.vaultArn, ...(props.sharedVaultArns ?? [])],
         recoveryPointTypes: [...RESTORE_TEST_RECOVERY_POINT_TYPES],
         selectionWindowDays,
       },

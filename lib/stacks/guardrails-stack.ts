@@ -18,12 +18,18 @@ import {
 export function guardrailsOf(deployment: string, organization: OrganizationSettings): OrganizationGuardrailsProps {
   const allowedRegions = [...new Set([organization.primaryRegion, organization.drRegion, ...organization.backupRegions])];
   const accounts = [organization.workloadAccount, organization.logArchiveAccount, organization.backupAccount];
+  const names = deploymentNames(deployment);
   return {
     deployment,
     organizationId: organization.organizationId,
     workloadOuId: organization.workloadOuId,
     allowedRegions,
-    erasureRoleArns: [`arn:aws:iam::${organization.workloadAccount}:role/${deploymentNames(deployment).cryptoErasureRole}`],
+    // The workload's erasure role, and the backup account's, which erases the air-gapped vault's key (it
+    // matters when the backup account is in the OU too: its key carries the deployment tag).
+    erasureRoleArns: [
+      `arn:aws:iam::${organization.workloadAccount}:role/${names.cryptoErasureRole}`,
+      `arn:aws:iam::${organization.backupAccount}:role/${names.airGappedKeyErasureRole}`,
+    ],
     deployerRoleArns: cdkExecutionRoleArns({ accounts, regions: allowedRegions }),
   };
 }

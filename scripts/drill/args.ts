@@ -11,6 +11,11 @@ export type DrillResource = 'database' | 'documents';
 
 export const DRILL_RESOURCES: readonly DrillResource[] = ['database', 'documents'];
 
+/** Where the recovery point comes from: the primary vault, or the backup account's air-gapped vault (config `organization`). */
+export type DrillSource = 'primary' | 'air-gapped';
+
+export const DRILL_SOURCES: readonly DrillSource[] = ['primary', 'air-gapped'];
+
 export interface DrillArgs {
   readonly configPath: string;
   /** In the order they run; `all` is database then documents. */
@@ -21,6 +26,8 @@ export interface DrillArgs {
   readonly keep: boolean;
   /** Restore timeout; `undefined` means 2 x the configured RTO. */
   readonly timeoutMinutes?: number;
+  /** The vault the recovery point is taken from. */
+  readonly from: DrillSource;
 }
 
 export type ParsedArgs = ParsedCommandLine<Omit<DrillArgs, 'configPath'>>;
@@ -33,6 +40,8 @@ overrides of the scheduled restore tests, validates the copy, records evidence, 
 Options:
   -c, --context config=<file>   deployment config (as for cdk); or --config <file>
   --resource <what>             database (default), documents, or all (one after the other)
+  --from <vault>                primary (default) or air-gapped: the backup account's vault shared with
+                                this account (config organization; only one in the primary region)
   --yes                         start the restore; without it the plan is printed and nothing starts
   --keep                        keep the restored copy (prints the command that deletes it)
   --timeout-minutes <n>         give up waiting for the restore after n minutes (default 2 x RTO)
@@ -45,7 +54,7 @@ const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
 
 /** Parses the arguments after `--` (process.argv.slice(2)); throws UsageError with every problem found. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const options = { resource: 'string', 'timeout-minutes': 'string', yes: 'boolean', keep: 'boolean' } as const;
+  const options = { resource: 'string', from: 'string', 'timeout-minutes': 'string', yes: 'boolean', keep: 'boolean' } as const;
   return parseCommandLine(argv, { reader: 'the drill', options }, (line, problems) => {
     let resources: DrillResource[] = ['database'];
     const resource = line.last('resource');
@@ -54,6 +63,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       else if ((DRILL_RESOURCES as readonly string[]).includes(resource)) resources = [resource as DrillResource];
       else problems.push(`--resource must be database, documents or all (got "${resource}")`);
     }
+    const from = (line.last('from') ?? 'primary') as DrillSource;
+    if (!DRILL_SOURCES.includes(from)) problems.push(`--from must be primary or air-gapped (got "${from}")`);
     let timeoutMinutes: number | undefined;
     const timeout = line.last('timeout-minutes');
     if (timeout !== undefined) {
@@ -62,6 +73,6 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         problems.push(`--timeout-minutes must be a whole number of minutes from 1 to ${MAX_TIMEOUT_MINUTES}`);
       }
     }
-    return { resources, yes: line.has('yes'), keep: line.has('keep'), timeoutMinutes };
+    return { resources, yes: line.has('yes'), keep: line.has('keep'), timeoutMinutes, from };
   });
 }

@@ -19,9 +19,10 @@ import {
   type BackupClient,
   type RecoveryPointByBackupVault,
 } from '@aws-sdk/client-backup';
+import { organizationSettings } from '../../lib/config/organization';
 import type { DeploymentConfig } from '../../lib/config/schema';
 import { deploymentNames, RESTORE_TESTING_SELECTIONS } from '../../lib/vocabulary';
-import type { DrillResource } from './args';
+import type { DrillResource, DrillSource } from './args';
 
 export type RestoreResourceType = 'RDS' | 'S3';
 
@@ -55,6 +56,8 @@ export interface DrillPlan {
   readonly restoreTestingPlanName: string;
   readonly selectionName: string;
   readonly vaultName: string;
+  /** The account that owns the vault, when it is not this one (the backup account's air-gapped vault). */
+  readonly vaultAccountId?: string;
   /** The live resource: never restored over, never deleted. */
   readonly protectedResourceArn: string;
   readonly iamRoleArn: string;
@@ -251,16 +254,45 @@ export interface ResolvePlanInput {
   readonly account: string;
   readonly resource: DrillResource;
   readonly now: Date;
+  /** The vault the recovery point comes from. @default 'primary' */
+  readonly from?: DrillSource;
+}
+
+/**
+ * The vault a drill takes its recovery point from. The air-gapped one is the backup account's vault that
+ * its RAM share lets this account restore from
+ * (https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html#lag-restore); reading
+ * a shared vault needs its owner's account ID (the guide's AccessDeniedException troubleshooting). Only a
+ * vault in the primary region: the drill restores there, into the subnet group, security group and keys
+ * the restore tests use, and none exist in another region.
+ */
+export function drillVault(config: DeploymentConfig, from: DrillSource = 'primary'): { name: string; accountId?: string } {
+  const names = deploymentNames(config.name);
+  if (from === 'primary') return { name: names.backupVault };
+  const organization = organizationSettings(config);
+  if (!organization) {
+    throw new DrillError('--from air-gapped needs the organization block in the config: there is no air-gapped vault', 2);
+  }
+  if (!organization.backupRegions.includes(config.regions.primary)) {
+    throw new DrillError(
+      `--from air-gapped: the air-gapped vaults are in ${organization.backupRegions.join(', ')}, not in the primary region ${config.regions.primary} ` +
+        'where the drill restores (its subnet group, security group and keys are there); restore from that region by hand (runbook)',
+      2,
+    );
+  }
+  return { name: names.airGappedVault, accountId: organization.backupAccount };
 }
 
 /** Reads the selection, picks the recovery point, builds the metadata. Starts nothing. */
 export async function resolveDrillPlan(backup: BackupClient, input: ResolvePlanInput): Promise<DrillPlan> {
   const { config, account, resource, now } = input;
+  const vault = drillVault(config, input.from);
   const resourceType = RESOURCE_TYPES[resource];
   const names = deploymentNames(config.name);
   const planName = names.restoreTestingPlan;
   const selectionName = RESTORE_TESTING_SELECTIONS[resource];
-  const vaultName = names.backupVault;
+  const vaultName = vault.name;
+  const inVault = { BackupVaultName: vaultName, ...(vault.accountId ? { BackupVaultAccountId: vault.accountId } : {}) };
 
   const selection = (
     await backup.send(
@@ -289,10 +321,7 @@ export async function resolveDrillPlan(backup: BackupClient, input: ResolvePlanI
   const overrides = selection.RestoreMetadataOverrides ?? {};
 
   const points: RecoveryPointByBackupVault[] = [];
-  const pages = paginateListRecoveryPointsByBackupVault(
-    { client: backup },
-    { BackupVaultName: vaultName, ByResourceArn: protectedResourceArn },
-  );
+  const pages = paginateListRecoveryPointsByBackupVault({ client: backup }, { ...inVault, ByResourceArn: protectedResourceArn });
   for await (const page of pages) points.push(...(page.RecoveryPoints ?? []));
   const recoveryPoint = chooseRecoveryPoint(points, protectedResourceArn);
   if (!recoveryPoint) {
@@ -302,7 +331,7 @@ export async function resolveDrillPlan(backup: BackupClient, input: ResolvePlanI
   }
 
   const restoreMetadata = await backup.send(
-    new GetRecoveryPointRestoreMetadataCommand({ BackupVaultName: vaultName, RecoveryPointArn: recoveryPoint.arn }),
+    new GetRecoveryPointRestoreMetadataCommand({ ...inVault, RecoveryPointArn: recoveryPoint.arn }),
   );
   const restoredName = restoredCopyName(config.name, resource, account, now);
   const metadata = buildRestoreMetadata({
@@ -322,6 +351,7 @@ export async function resolveDrillPlan(backup: BackupClient, input: ResolvePlanI
     restoreTestingPlanName: planName,
     selectionName,
     vaultName,
+    ...(vault.accountId ? { vaultAccountId: vault.accountId } : {}),
     protectedResourceArn,
     iamRoleArn: selection.IamRoleArn,
     recoveryPoint,

@@ -53,7 +53,7 @@ export function formatPlan(plan: DrillPlan, options: { timeoutMinutes: number; k
       ['protected resource', `${plan.protectedResourceArn} (live: never touched)`],
       ['restore testing', `plan ${plan.restoreTestingPlanName}, selection ${plan.selectionName}`],
       ['recovery point', recoveryPointText(plan)],
-      ['vault', plan.vaultName],
+      ['vault', plan.vaultAccountId ? `${plan.vaultName} (air-gapped, account ${plan.vaultAccountId})` : plan.vaultName],
       ['restore role', plan.iamRoleArn],
       ['restored copy', `${plan.restoredName} (${options.keep ? 'kept: --keep' : 'deleted after validation'})`],
       ['validator', plan.validatorFunctionName],

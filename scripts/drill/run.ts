@@ -94,7 +94,13 @@ async function drillOne(
 
   let plan: DrillPlan;
   try {
-    plan = await resolveDrillPlan(clients.backup, { config, account: identity.account, resource, now: clock.now() });
+    plan = await resolveDrillPlan(clients.backup, {
+      config,
+      account: identity.account,
+      resource,
+      now: clock.now(),
+      from: args.from,
+    });
   } catch (e) {
     deps.err(`The ${resource} drill cannot start: ${describeError(e)}`);
     return e instanceof DrillError ? e.exitCode : EXIT.failed;

@@ -15,11 +15,13 @@ import type { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { UsageError } from '../../lib/cli/args';
 import { ConfigError, loadConfig as loadConfigFile } from '../../lib/config/load';
+import { organizationSettings } from '../../lib/config/organization';
 import type { DeploymentConfig } from '../../lib/config/schema';
 import { describeError } from '../cli/start';
 import { parseArgs, USAGE } from './args';
 import { checkBackupOptIn } from './backup-opt-in';
 import { checkBootstrap } from './bootstrap';
+import { checkCrossAccountBackup } from './cross-account-backup';
 import { checkDatabase } from './database';
 import { checkDetectiveServices, type DetectiveClients } from './detective-services';
 import { checkDomain } from './domain';
@@ -76,6 +78,7 @@ async function runChecks(
   deps: PreflightDeps,
 ): Promise<CheckResult[]> {
   const regions = [config.regions.primary, config.regions.dr];
+  const organization = organizationSettings(config);
   const regionFootprint = (r: string) => footprint.regions.find((f) => f.region === r) ?? emptyRegion(r);
   const perRegion = (check: (region: string, c: RegionClients, f: RegionFootprint) => Promise<CheckResult[]>) =>
     Promise.all(regions.map((r) => check(r, deps.clients(r), regionFootprint(r)))).then((rs) => rs.flat());
@@ -88,6 +91,14 @@ async function runChecks(
     stacks.then((outcomes) => outcomes.flatMap((o) => o.results)),
     perRegion((r, c) => checkBootstrap(c.cloudformation, r, account, footprint.bootstrap, deps.toolkitStackName)),
     perRegion((r, c) => checkBackupOptIn(c.backup, r)),
+    // Accounts apart: the copy jobs start in the primary region, into the backup account.
+    organization
+      ? checkCrossAccountBackup(
+          deps.clients(config.regions.primary).backup,
+          config.regions.primary,
+          organization.managementAccount,
+        )
+      : Promise.resolve([]),
     perRegion((r, c, f) => checkLambdaConcurrency(c.lambda, r, f.reservedConcurrency)),
     perRegion((r, c, f) => checkDetectiveServices(c, r, f.creates, r === config.regions.primary, configPath)),
     checkDomain(

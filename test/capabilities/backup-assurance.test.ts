@@ -1,8 +1,9 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw config JSON */
 import { BackupAssurance, backupAssuranceSettings } from '../../lib/capabilities/backup-assurance';
 import type { DeploymentConfig } from '../../lib/config/schema';
 import { LOGICAL_IDS, SUBNET_GROUPS } from '../../lib/vocabulary';
 import { isCrossStackRef } from '../helpers/cfn-values';
-import { SHIPPED_CONFIGS } from '../helpers/config';
+import { ORGANIZATION_CONFIG, rawConfig, SHIPPED_CONFIGS, shippedConfig } from '../helpers/config';
 import {
   ACCOUNT,
   refersToStack,
@@ -201,4 +202,21 @@ describe.each(SHIPPED_CONFIGS)('BackupAssurance from %s', (file) => {
       expect(vpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [t.id(handler.securityGroup!), 'GroupId'] }]);
     }
   });
+});
+
+test('backupAssuranceSettings: the air-gapped copy only with organization; restore tests take only a vault of the primary region', () => {
+  // The example's backup region is the DR region: the restore testing plan (primary region) cannot use it.
+  expect(backupAssuranceSettings(shippedConfig(ORGANIZATION_CONFIG)).airGappedCopy).toEqual({
+    backupAccount: '333333333333',
+    sharedVaultArns: [],
+  });
+  const raw = rawConfig(ORGANIZATION_CONFIG);
+  const organization = raw.organization as Record<string, any>;
+  const both = shippedConfig(ORGANIZATION_CONFIG, {
+    organization: { ...organization, backup: { ...organization.backup, regions: ['us-west-2', 'us-east-1'] } },
+  });
+  expect(backupAssuranceSettings(both).airGappedCopy?.sharedVaultArns).toEqual([
+    expect.stringMatching(/:backup:us-east-1:333333333333:backup-vault:acme-crm-org-backup-vault-lag$/),
+  ]);
+  for (const file of SHIPPED_CONFIGS) expect(backupAssuranceSettings(shippedConfig(file)).airGappedCopy).toBeUndefined();
 });

@@ -10,7 +10,7 @@ import {
 import type { DeploymentConfig } from '../../lib/config/schema';
 import { deploymentNames } from '../../lib/vocabulary';
 import { flat, isCrossStackRef, KEY_IDS } from '../helpers/cfn-values';
-import { rawConfig, shippedConfig } from '../helpers/config';
+import { ORGANIZATION_CONFIG, rawConfig, shippedConfig } from '../helpers/config';
 import { ConfiguredStack, logicalIdOfL2, standInKeys, templateApp } from '../helpers/stand-ins';
 
 type Resource = { Type: string; Properties: Record<string, any>; [k: string]: unknown };
@@ -263,6 +263,50 @@ describe('an additional copy vault (another account, e.g. logically air-gapped)'
     for (const rule of scheduledRulesOf(resources)) {
       expect(rule.CopyActions.map((c: Rule) => flat(c.DestinationBackupVaultArn))).not.toContain(ADDITIONAL_VAULT);
     }
+  });
+});
+
+describe('accounts apart (organization): the air-gapped copy', () => {
+  const lag = 'arn:<AWS::Partition>:backup:us-west-2:333333333333:backup-vault:acme-crm-org-backup-vault-lag';
+  let resources: Resources;
+  beforeAll(() => ({ resources } = build(ORGANIZATION_CONFIG)));
+  const policy = () =>
+    Object.values(resources).find(
+      (r) => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties.Roles?.some((x: any) => x.Ref === 'BackupRole'),
+    )!.Properties.PolicyDocument.Statement as Rule[];
+
+  test('every daily and monthly recovery point is copied to the DR vault and to each air-gapped vault, same retention', () => {
+    for (const rule of scheduledRulesOf(resources)) {
+      expect(rule.CopyActions.map((c: Rule) => flat(c.DestinationBackupVaultArn))).toEqual([
+        expect.stringMatching(/:<AWS::AccountId>:backup-vault:acme-crm-org-backup-vault-dr$/),
+        lag,
+      ]);
+      for (const copy of rule.CopyActions) expect(copy.Lifecycle).toEqual(rule.Lifecycle);
+    }
+    expect(rulesOf(resources).find((r) => r.EnableContinuousBackup)?.CopyActions).toBeUndefined();
+  });
+
+  test('the backup role has the fixed name the vault policy and key admit; without organization it has none', () => {
+    expect(resources.BackupRole.Properties.RoleName).toBe(deploymentNames('acme-crm-org').backupRole);
+    for (const file of ['config/demo.json', 'config/production.example.json']) {
+      expect(build(file).resources.BackupRole.Properties.RoleName).toBeUndefined();
+    }
+  });
+
+  test("the role may use the backup account's keys in the backup regions (the copy's destination key), grants for AWS resources only", () => {
+    const keys = ['arn:<AWS::Partition>:kms:us-west-2:333333333333:key/*'];
+    const use = policy().find((st) => st.Sid === 'UseAirGappedVaultKeys')!;
+    const grant = policy().find((st) => st.Sid === 'GrantAirGappedVaultKeysToAwsServices')!;
+    expect([use.Resource].flat().map(flat)).toEqual(keys);
+    expect([grant.Resource].flat().map(flat)).toEqual(keys);
+    expect(grant).toMatchObject({ Action: 'kms:CreateGrant', Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } });
+    expect(use.Action).not.toContain('kms:CreateGrant');
+  });
+
+  test('without organization the role has no grant on another account', () => {
+    const { resources: single } = build('config/production.example.json');
+    expect(JSON.stringify(single)).not.toContain('AirGapped');
+    expect(JSON.stringify(single)).not.toContain('333333333333');
   });
 });
 

@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DeploymentKeys, deploymentKeysSettings } from '../../lib/capabilities/deployment-keys';
 import { LOGICAL_IDS } from '../../lib/vocabulary';
-import { shippedConfig } from '../helpers/config';
+import { ORGANIZATION_CONFIG, shippedConfig } from '../helpers/config';
 import { envOf, logicalIdOfL2, templateApp } from '../helpers/stand-ins';
 
 describe('DeploymentKeys from config/production.example.json', () => {
@@ -129,5 +129,43 @@ describe('deploymentKeysSettings', () => {
     expect(settings.deployment).toBe('acme-crm-prod');
     expect(settings.rotationPeriod.toDays()).toBe(config.keys.rotationPeriodDays);
     expect(settings.pendingWindow.toDays()).toBe(config.keys.pendingWindowDays);
+  });
+});
+
+describe('accounts apart: the source keys of the copies into the backup account', () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- synthesized JSON
+  const statementsOf = (file: string): Record<string, any[]> => {
+    const config = shippedConfig(file);
+    const stack = new Stack(templateApp(), 'Keys', { env: envOf(config) });
+    new DeploymentKeys(stack, 'Keys', deploymentKeysSettings(config));
+    const keys = Template.fromStack(stack).findResources('AWS::KMS::Key');
+    return Object.fromEntries(Object.entries(keys).map(([id, k]) => [id, k.Properties.KeyPolicy.Statement]));
+  };
+  const slr = 'arn:aws:iam::333333333333:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup';
+  const organized = statementsOf(ORGANIZATION_CONFIG);
+
+  test.each(['PhiKey', 'BackupKey'])(
+    "the %s lets the backup account's AWS Backup (exact role, organization, account) decrypt and grant, nothing more",
+    (id) => {
+      const copy = organized[id].filter((s) => s.Sid?.startsWith('AllowBackupAccountAwsBackupToCopy'));
+      expect(copy).toHaveLength(2);
+      for (const s of copy) {
+        expect(s.Principal).toEqual({ AWS: '*' });
+        expect(s.Condition.ArnEquals).toEqual({ 'aws:PrincipalArn': [slr] });
+        expect(s.Condition.StringEquals).toEqual({
+          'aws:PrincipalOrgID': 'o-a1b2c3d4e5',
+          'aws:PrincipalAccount': '333333333333',
+        });
+      }
+      expect(copy[0].Action).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']);
+      expect(copy[1]).toMatchObject({ Action: 'kms:CreateGrant', Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } });
+    },
+  );
+
+  test('the audit and signing keys grant the backup account nothing; single-account keys grant no other account', () => {
+    expect(JSON.stringify([organized.AuditKey, organized.CertificateSigningKey])).not.toContain('333333333333');
+    for (const file of ['config/demo.json', 'config/production.example.json']) {
+      expect(JSON.stringify(statementsOf(file))).not.toMatch(/AllowBackupAccount|PrincipalOrgID/);
+    }
   });
 });

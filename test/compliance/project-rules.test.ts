@@ -530,6 +530,32 @@ function smallStacks(): Record<string, Template> {
         new iam.PolicyStatement({ actions: ['kms:*'], principals: [new iam.AccountPrincipal('444455556666')], resources: ['*'] }),
       );
     }),
+    ...(['lag-key-erasure', 'lag-key-eraser'] as const).map((suffix) =>
+      build(suffix === 'lag-key-erasure' ? 'KeyErasedByTheLagKeyErasureRole' : 'KeyErasedByAnotherBackupAccountRole', (s) => {
+        const key = new kms.Key(s, 'Key');
+        key.addToResourcePolicy(
+          new iam.PolicyStatement({
+            actions: ['kms:DisableKey', 'kms:ScheduleKeyDeletion'],
+            principals: [new iam.AnyPrincipal()],
+            resources: ['*'],
+            conditions: { ArnEquals: { 'aws:PrincipalArn': `arn:${s.partition}:iam::${s.account}:role/x-${suffix}` } },
+          }),
+        );
+      }),
+    ),
+    ...(['lag-key-erasure', 'lag-key-eraser'] as const).map((suffix) =>
+      build(suffix === 'lag-key-erasure' ? 'RoleNamedLagKeyErasureMayDisableKeys' : 'RoleOfAnotherNameMayDisableKeys', (s) => {
+        new iam.Role(s, 'Role', {
+          roleName: `x-${suffix}`,
+          assumedBy: new iam.AccountRootPrincipal(),
+          inlinePolicies: {
+            erase: new iam.PolicyDocument({
+              statements: [new iam.PolicyStatement({ actions: ['kms:DisableKey'], resources: ['*'] })],
+            }),
+          },
+        });
+      }),
+    ),
     build(
       'VaultLocked',
       (s) => new backup.BackupVault(s, 'Vault', { lockConfiguration: lock, removalPolicy: RemovalPolicy.RETAIN }),
@@ -576,6 +602,11 @@ test.each<[string, string[]]>([
   ['VaultWithoutLock', ['project_backup_vault_lock']],
   ['VaultLockOverridden', ['project_backup_vault_lock']],
   ['KeyWithAnotherAccountRoot', ['project_key_destruction_only_by_erasure_role_key_policy']],
+  // The backup account's erasure role of the air-gapped vault key, by name; a role of another name still fails.
+  ['KeyErasedByTheLagKeyErasureRole', []],
+  ['KeyErasedByAnotherBackupAccountRole', ['project_key_destruction_only_by_erasure_role_key_policy']],
+  ['RoleNamedLagKeyErasureMayDisableKeys', []],
+  ['RoleOfAnotherNameMayDisableKeys', ['project_key_destruction_only_by_erasure_role_iam']],
 ])('small stack %s: through the construct or addPropertyOverride, the same verdict', (name, rules) => {
   expect(failed.get(name)).toEqual(rules);
 });
@@ -607,8 +638,9 @@ test("the names the rules select by are the vocabulary's", () => {
   for (const key of text.match(/hipaa-crm:[a-z-]+/g) ?? []) expect(Object.values(TAG)).toContain(key);
   // Role names `<deployment>-<suffix>`.
   expect(names.cryptoErasureRole).toBe('x-crypto-erasure');
+  expect(names.airGappedKeyErasureRole).toBe('x-lag-key-erasure');
   expect(names.breakGlassRole).toBe('x-break-glass');
-  expect(text).toContain('-crypto-erasure$/');
+  expect(text).toContain('-(crypto-erasure|lag-key-erasure)$/');
   expect(text).toContain('-break-glass$/');
   // Pinned logical IDs.
   const pinned: string[] = [

@@ -180,6 +180,31 @@ describe('the organization block refuses inconsistent combinations, each in plai
     ).toEqual(['organization.backup.regions.2: lists us-west-2 twice: one vault per region']);
   });
 
+  test('backup.additionalCopyVaultArn is refused beside the air-gapped copy, and accepted without the block', () => {
+    const backup = {
+      ...(example.backup as Raw),
+      additionalCopyVaultArn: 'arn:aws:backup:us-west-2:444455556666:backup-vault:other',
+    };
+    expect(problemsOf({ ...example, backup })).toEqual([
+      expect.stringMatching(
+        /^backup\.additionalCopyVaultArn: must not be set when organization is set: every scheduled recovery point/,
+      ),
+    ]);
+    expect(problemsOf(without({ ...example, backup }, 'organization'))).toEqual([]);
+  });
+
+  test('the Vault Lock minimum must be at least 7 days, the air-gapped vault floor; 7 itself is accepted', () => {
+    const lock = (minRetentionDays: number): Raw => ({
+      ...example,
+      backup: { ...(example.backup as Raw), vaultLock: { ...((example.backup as Raw).vaultLock as Raw), minRetentionDays } },
+    });
+    expect(problemsOf(lock(6))).toEqual([
+      "backup.vaultLock.minRetentionDays: must be at least 7 when organization is set: the backup account's logically air-gapped vaults take this minimum, and AWS Backup refuses less for them",
+    ]);
+    expect(problemsOf(lock(7))).toEqual([]);
+    expect(problemsOf(without(lock(6), 'organization'))).toEqual([]);
+  });
+
   test.each([
     ['guardDuty', 'GuardDuty'],
     ['securityHub', 'Security Hub'],

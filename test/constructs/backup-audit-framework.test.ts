@@ -107,6 +107,21 @@ describe('BackupAuditFramework controls', () => {
     expect(params('BACKUP_LAST_RECOVERY_POINT_CREATED').recoveryPointAgeValue).toBe('26');
   });
 
+  test('with copy accounts (the backup account), the cross-account copy control checks RDS and S3 go there too', () => {
+    const { control, controls } = setup({ copyAccounts: ['333333333333'] });
+    expect(controls()).toHaveLength(10);
+    expect(control('BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT')).toEqual({
+      ControlName: 'BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT',
+      ControlInputParameters: [{ ParameterName: 'crossAccountList', ParameterValue: '333333333333' }],
+      ControlScope: BY_TYPE,
+    });
+    expect(
+      setup({ copyAccounts: [] })
+        .controls()
+        .map((c) => c.ControlName),
+    ).not.toContain('BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT');
+  });
+
   test('with a backup plan ID, the frequency and retention check evaluates that plan only', () => {
     const { control } = setup({ backupPlanId: 'plan-1234' });
     expect(control('BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK').ControlScope).toEqual({

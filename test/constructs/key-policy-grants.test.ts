@@ -3,6 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
   allowAlarmAndEventPublishers,
+  allowAwsBackupAcrossAccounts,
+  allowAwsBackupOfThisAccount,
   allowBackupReports,
   allowCloudTrail,
   allowCloudWatchLogs,
@@ -58,6 +60,18 @@ const GRANTS: [string, (key: kms.IKey) => void, (stack: Stack) => kms.Key][] = [
   ['allowBackupReports', allowBackupReports, plain],
   ['allowCryptoErasureBy', (key) => allowCryptoErasureBy(key, ROLE), aliased('phi')],
   ['allowSigningBy', (key) => allowSigningBy(key, ROLE), plain],
+  ['allowAwsBackupOfThisAccount', allowAwsBackupOfThisAccount, plain],
+  [
+    'allowAwsBackupAcrossAccounts',
+    (key) =>
+      allowAwsBackupAcrossAccounts(key, {
+        sid: 'X',
+        organizationId: 'o-a1b2c3d4e5',
+        account: '444455556666',
+        roleArns: ['arn:aws:iam::444455556666:role/x'],
+      }),
+    plain,
+  ],
 ];
 
 describe('every grant fails closed', () => {
@@ -76,15 +90,17 @@ describe('every grant fails closed', () => {
   });
 });
 
-test('no grant gives anything to a principal outside the key’s account', () => {
-  const statements = GRANTS.flatMap(([, grant, make]) => added(grant, make));
+test('no grant gives anything to a principal outside the key’s account (but the cross-account one, below)', () => {
+  const statements = GRANTS.filter(([name]) => name !== 'allowAwsBackupAcrossAccounts').flatMap(([, grant, make]) =>
+    added(grant, make),
+  );
   for (const s of statements) {
     if (s.Effect !== 'Allow' || !s.Principal?.AWS) continue;
     if (s.Principal.AWS === '*') {
       // Only roles created after the key, each named by its exact ARN in this account: the Backup Audit
-      // Manager report role, and the crypto-erasure role (Operations stack).
+      // Manager report role, AWS Backup's own role, and the crypto-erasure role (Operations stack).
       expect(s.Condition?.ArnEquals['aws:PrincipalArn']).toMatch(
-        /^arn:aws:iam::111122223333:role\/(aws-service-role\/reports\.backup\.amazonaws\.com\/AWSServiceRoleForBackupReports|crm-demo-crypto-erasure)$/,
+        /^arn:aws:iam::111122223333:role\/(aws-service-role\/(reports\.)?backup\.amazonaws\.com\/AWSServiceRoleForBackup(Reports)?|crm-demo-crypto-erasure)$/,
       );
       expect(s.Condition?.StringEquals['kms:CallerAccount']).toBe(ACCOUNT);
       continue;
@@ -321,6 +337,14 @@ describe('allowCryptoErasureBy', () => {
     expect(() => keyPolicy((key) => allowCryptoErasureBy(key, ROLE), phiAlsoAudit)).toThrow(/the audit key is not erasable/);
   });
 
+  test("accepts the backup account's air-gapped vault key (backup-lag): its copies hold PHI", () => {
+    expect(added((key) => allowCryptoErasureBy(key, ROLE), aliased('backup-lag')).map((st) => st.Sid)).toEqual([
+      'AllowCryptoErasureToInspectAndDisable',
+      'AllowCryptoErasureToScheduleDeletion',
+      'AllowCryptoErasureCanary',
+    ]);
+  });
+
   test('a key that is not asked to grants the erasure role nothing', () => {
     expect(JSON.stringify(keyPolicy(() => undefined, aliased('phi')))).not.toMatch(
       /DisableKey|ScheduleKeyDeletion|aws:PrincipalArn/,
@@ -351,5 +375,41 @@ describe('allowSigningBy', () => {
     allowSigningBy(key, ROLE);
     expect(() => allowSigningBy(key, `arn:aws:iam::${ACCOUNT}:role/someone-else`)).toThrow(/already has its signer/);
     expect(() => allowSigningBy(new kms.Key(stack, 'Other'), ROLE)).not.toThrow();
+  });
+});
+
+describe('allowAwsBackupAcrossAccounts', () => {
+  const grant = (roleArns: string[]) => (key: kms.IKey) =>
+    allowAwsBackupAcrossAccounts(key, { sid: 'X', organizationId: 'o-a1b2c3d4e5', account: '444455556666', roleArns });
+
+  test.each([[[]], [['arn:aws:iam::444455556666:root']], [['arn:aws:iam::444455556666:role/*']]])(
+    'refuses %j: exact role ARNs only, never an account root or a wildcard',
+    (roleArns) => {
+      expect(() => keyPolicy(grant(roleArns))).toThrow(/needs exact role ARNs/);
+    },
+  );
+
+  test('scopes use and grants by organization, account and role; through AWS Backup when asked', () => {
+    const role = 'arn:aws:iam::444455556666:role/x';
+    const [use, grants] = added((key) =>
+      allowAwsBackupAcrossAccounts(key, {
+        sid: 'X',
+        organizationId: 'o-a1b2c3d4e5',
+        account: '444455556666',
+        roleArns: [role],
+        onlyViaAwsBackup: true,
+      }),
+    );
+    const conditions = {
+      ArnEquals: { 'aws:PrincipalArn': [role] },
+      StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'aws:PrincipalAccount': '444455556666' },
+      StringLike: { 'kms:ViaService': 'backup.*.amazonaws.com' },
+    };
+    expect(use).toMatchObject({ Sid: 'X', Principal: { AWS: '*' }, Condition: conditions });
+    expect(grants).toMatchObject({
+      Sid: 'XGrants',
+      Action: 'kms:CreateGrant',
+      Condition: { ...conditions, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    });
   });
 });

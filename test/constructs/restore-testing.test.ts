@@ -96,6 +96,12 @@ describe('RestoreTesting', () => {
     expect(RESTORE_TEST_RECOVERY_POINT_TYPES).toEqual(['CONTINUOUS', 'SNAPSHOT']);
   });
 
+  test('with accounts apart, the shared air-gapped vaults are included besides the primary vault', () => {
+    const lag = 'arn:aws:backup:us-west-2:333333333333:backup-vault:crm-demo-backup-vault-lag';
+    const { testing, resources, id } = setup({ sharedVaultArns: [lag] });
+    expect(resources[id(testing.plan)].Properties.RecoveryPointSelection.IncludeVaults).toEqual([VAULT_ARN, lag]);
+  });
+
   test('exposes the plan ARN for the validator rule and the selection names for the drill', () => {
     const { stack, testing, id } = setup();
     expect(stack.resolve(testing.planArn)).toEqual({ 'Fn::GetAtt': [id(testing.plan), 'RestoreTestingPlanArn'] });

@@ -106,7 +106,11 @@ function synthesize(file: string): void {
     synthError = e instanceof Error ? e.message : String(e);
   }
   const outcome: SynthOutcome = {
-    stackIds: deployment ? Object.values(deployment).map((s) => s.node.id) : [],
+    stackIds: deployment
+      ? Object.values(deployment)
+          .flat()
+          .map((s) => s.node.id)
+      : [],
     synthFailed: synthError !== undefined,
     synthError,
   };

@@ -29,8 +29,8 @@ describe('Guardrails stack (management account) of config/organization.example.j
     expect(guardrails.artifact.environment.account).toBe(organization.managementAccount);
     expect(guardrails.artifact.stackName).toBe(deploymentNames(config.name).stack('guardrails'));
     const workload = stacks.filter((s) => s !== guardrails).map((s) => s.id);
-    // The ten workload stacks and the log archive account's.
-    expect(workload).toHaveLength(11);
+    // The ten workload stacks, the log archive account's and the backup account's (one per backup region).
+    expect(workload).toHaveLength(11 + organization.backupRegions.length);
     expect(workload).toContain(STACK_IDS.logArchive);
     const dependencies = guardrails.artifact.dependencies.map((d) => d.id).filter((id) => !id.endsWith('.assets'));
     expect(dependencies.sort()).toEqual(workload.sort());

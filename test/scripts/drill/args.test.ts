@@ -20,7 +20,13 @@ describe('parseArgs', () => {
       yes: false,
       keep: false,
       timeoutMinutes: undefined,
+      from: 'primary',
     });
+  });
+
+  test('--from air-gapped takes the recovery point from the backup account vault; anything else is refused', () => {
+    expect(parseArgs(['-c', 'config=a.json', '--from', 'air-gapped'])).toMatchObject({ from: 'air-gapped' });
+    expect(usageError(['-c', 'config=a.json', '--from', 'dr'])).toMatch(/--from must be primary or air-gapped \(got "dr"\)/);
   });
 
   test('--resource all runs the database, then the documents', () => {

@@ -279,6 +279,46 @@ describe('resolveDrillPlan', () => {
     expect(plan.metadata).toMatchObject({ DestinationBucketName: DRILL_BUCKET, NewBucket: 'true', EncryptionType: 'SSE-KMS' });
   });
 
+  describe('--from air-gapped (config organization)', () => {
+    const BACKUP_ACCOUNT = '333333333333';
+    const organized = (regions: string[]) =>
+      demoConfig({
+        account: ACCOUNT,
+        organization: {
+          organizationId: 'o-a1b2c3d4e5',
+          managementAccount: '111111111111',
+          workloadOuId: 'ou-ab12-cd34ef56',
+          logArchive: { account: '222222222222' },
+          backup: { account: BACKUP_ACCOUNT, regions },
+        },
+      });
+
+    test("reads the backup account's vault shared with this account, by its owner's account ID", async () => {
+      const plan = await resolveDrillPlan(realClients().backup, {
+        config: organized(['us-west-2', 'us-east-1']),
+        account: ACCOUNT,
+        resource: 'database',
+        now: NOW,
+        from: 'air-gapped',
+      });
+      const inVault = { BackupVaultName: 'crm-demo-backup-vault-lag', BackupVaultAccountId: BACKUP_ACCOUNT };
+      expect(mocks.backup.commandCalls(ListRecoveryPointsByBackupVaultCommand)[0].args[0].input).toMatchObject(inVault);
+      expect(mocks.backup.commandCalls(GetRecoveryPointRestoreMetadataCommand)[0].args[0].input).toMatchObject(inVault);
+      expect(plan).toMatchObject({ vaultName: 'crm-demo-backup-vault-lag', vaultAccountId: BACKUP_ACCOUNT });
+    });
+
+    test('refuses (exit 2, nothing asked of AWS) without a vault in the primary region, or without organization', async () => {
+      const attempt = (config: ReturnType<typeof demoConfig>) =>
+        resolveDrillPlan(realClients().backup, { config, account: ACCOUNT, resource: 'database', now: NOW, from: 'air-gapped' });
+      await expect(attempt(organized(['us-west-2']))).rejects.toMatchObject({
+        exitCode: 2,
+        message: expect.stringMatching(/air-gapped vaults are in us-west-2, not in the primary region us-east-1/),
+      });
+      await expect(attempt(demoConfig())).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/organization/) });
+      expect(mocks.backup.calls()).toHaveLength(0);
+    });
+  });
+
   test('no completed recovery point: the drill fails (exit 1) and says so', async () => {
     mocks.backup.on(ListRecoveryPointsByBackupVaultCommand).resolves({
       RecoveryPoints: [{ RecoveryPointArn: SNAPSHOT_RP, ResourceArn: LIVE_DB_ARN, Status: 'CREATING' }],
