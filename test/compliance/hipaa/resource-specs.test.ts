@@ -73,7 +73,7 @@ describe('specsForResource', () => {
   });
 
   test('every service contributes its mappings, and each mapping names at least one specification', () => {
-    expect(RESOURCE_SPEC_MAPPINGS).toHaveLength(101);
+    expect(RESOURCE_SPEC_MAPPINGS).toHaveLength(103);
     expect(RESOURCE_SPEC_MAPPINGS.filter((m) => m.specs.length === 0)).toEqual([]);
   });
 });

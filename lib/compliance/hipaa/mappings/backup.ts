@@ -100,6 +100,21 @@ export const BACKUP_MAPPINGS: readonly ResourceSpecMapping[] = [
         : undefined;
     },
   },
+  kmsEncrypted('AWS::Backup::LogicallyAirGappedBackupVault', 'EncryptionKeyArn', 'logically air-gapped vault'),
+  {
+    // The backup account's copy (accounts apart): always compliance-locked by AWS, copied into by the plan.
+    type: 'AWS::Backup::LogicallyAirGappedBackupVault',
+    specs: ['164.308(a)(7)(ii)(A)', '164.308(a)(7)(ii)(B)', '164.310(d)(2)(iv)', '164.312(c)(1)'],
+    describe: (r, ctx) => {
+      const name = str(prop(r, 'BackupVaultName'));
+      const copied = name !== undefined && copyDestinations(ctx).some((arn) => arn.endsWith(`:backup-vault:${name}`));
+      return (
+        `logically air-gapped vault ${literalText(prop(r, 'BackupVaultName'))}${r.region ? ` in ${r.region}` : ''}, ` +
+        `compliance-locked by AWS (retention ${literalText(prop(r, 'MinRetentionDays'))}-${literalText(prop(r, 'MaxRetentionDays'))} days)` +
+        (copied ? ', receives a copy of every scheduled recovery point from another account' : '')
+      );
+    },
+  },
   {
     type: 'AWS::Backup::RestoreTestingPlan',
     specs: ['164.308(a)(7)(ii)(D)'],

@@ -138,3 +138,58 @@ describe('AWS::Backup::BackupSelection, BackupVault, restore testing and audit',
     });
   });
 });
+
+describe('AWS::Backup::LogicallyAirGappedBackupVault', () => {
+  test('an air-gapped vault the plan copies into backs up, recovers and keeps intact; its key encrypts', () => {
+    const claims = claimsOfStacks([
+      {
+        id: 'Backup',
+        template: {
+          Resources: {
+            Plan: {
+              Type: 'AWS::Backup::BackupPlan',
+              Properties: {
+                BackupPlan: {
+                  BackupPlanRule: [
+                    {
+                      RuleName: 'daily',
+                      CopyActions: [
+                        { DestinationBackupVaultArn: 'arn:aws:backup:us-west-2:333333333333:backup-vault:crm-backup-vault-lag' },
+                      ],
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        },
+      },
+      {
+        id: 'BackupAccount',
+        region: 'us-west-2',
+        template: {
+          Resources: {
+            Vault: {
+              Type: 'AWS::Backup::LogicallyAirGappedBackupVault',
+              Properties: {
+                BackupVaultName: 'crm-backup-vault-lag',
+                MinRetentionDays: 35,
+                MaxRetentionDays: 2600,
+                EncryptionKeyArn: 'arn:aws:kms:us-west-2:333333333333:key/k',
+              },
+            },
+          },
+        },
+      },
+    ])['BackupAccount/Vault'];
+    const how =
+      'logically air-gapped vault crm-backup-vault-lag in us-west-2, compliance-locked by AWS (retention 35-2600 days), receives a copy of every scheduled recovery point from another account';
+    expect(claims).toEqual({
+      '164.312(a)(2)(iv)': 'logically air-gapped vault encrypted with KMS key arn:aws:kms:us-west-2:333333333333:key/k',
+      '164.308(a)(7)(ii)(A)': how,
+      '164.308(a)(7)(ii)(B)': how,
+      '164.310(d)(2)(iv)': how,
+      '164.312(c)(1)': how,
+    });
+  });
+});
