@@ -3,7 +3,8 @@
  * is scoped by the organization (`aws:PrincipalOrgID`) and names an exact role, never an account (its root
  * or its bare ID) alone. The one exception is AWS's own: the Elastic Load Balancing account of the region
  * may only put access-log objects (AWS's documented bucket policy for ALB access logs in regions created
- * before August 2022).
+ * before August 2022). A RAM resource share names accounts, as RAM allows nothing else: it must keep
+ * external principals out, and the shared resource's own policies name the exact roles.
  */
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { CfnResourceJson as Resource } from './model';
@@ -47,7 +48,8 @@ const hasOrgCondition = (statement: Statement) =>
 /** Policy documents of a resource whose statements admit principals (resource policies and trust policies). */
 function resourcePolicyStatements(resource: Resource): Statement[] {
   const p = resource.Properties ?? {};
-  const documents = [p.KeyPolicy, p.PolicyDocument, p.AssumeRolePolicyDocument, p.ResourcePolicy];
+  // AccessPolicy: AWS Backup vaults, the logically air-gapped vault included.
+  const documents = [p.KeyPolicy, p.PolicyDocument, p.AssumeRolePolicyDocument, p.ResourcePolicy, p.AccessPolicy];
   return documents.flatMap((d) => asList((d as { Statement?: Json } | undefined)?.Statement) as Statement[]);
 }
 
@@ -84,6 +86,26 @@ export function crossAccountGrants(
   const elb = region ? RegionInfo.get(region).elbv2Account : undefined;
   const other = (a: string) => a !== account;
   for (const [logicalId, resource] of Object.entries(resources)) {
+    if (resource.Type === 'AWS::RAM::ResourceShare') {
+      // A share names accounts (RAM has no role principals); what a principal there may do with the shared
+      // resource is still up to that resource's own policies (a vault's key policy names the exact roles).
+      for (const principal of asList(resource.Properties?.Principals)) {
+        const named = literalPrincipal(principal);
+        if (!named || !other(named.account)) continue;
+        grants.push({
+          logicalId,
+          resourceType: resource.Type,
+          account: named.account,
+          principal: 'resource share',
+          roleArns: [],
+          actions: ['ram:share'],
+          // RAM's own switch: without external principals, only accounts of the organization can be shared with.
+          inOrganization: resource.Properties?.AllowExternalPrincipals === false,
+          loadBalancerLogDelivery: false,
+        });
+      }
+      continue;
+    }
     if (resource.Type === 'AWS::Lambda::Permission') {
       const principal = literalPrincipal(resource.Properties?.Principal);
       if (principal && other(principal.account)) {
@@ -144,6 +166,11 @@ export function crossAccountTrustProblems(
     if (g.loadBalancerLogDelivery) return [];
     const verb = g.resourceType === 'AWS::Lambda::Permission' ? 'lets' : 'admits';
     const problems: string[] = [];
+    if (g.resourceType === 'AWS::RAM::ResourceShare') {
+      return g.inOrganization
+        ? []
+        : [`${g.logicalId}: shares with account ${g.account} outside the organization (AllowExternalPrincipals)`];
+    }
     if (g.resourceType === 'AWS::Lambda::Permission') {
       if (!g.principal.startsWith('role/')) problems.push(`${g.logicalId}: lets account ${g.account} (${g.principal}) invoke`);
       if (!g.inOrganization) problems.push(`${g.logicalId}: lets account ${g.account} invoke without PrincipalOrgID`);

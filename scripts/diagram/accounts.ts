@@ -38,10 +38,14 @@ function stackOfRole(stacks: readonly AssemblyStack[], account: string, arn: str
   );
 }
 
-/** At most six actions, then how many more. */
+/** The actions, grouped by service: `kms: Decrypt, Encrypt; backup: CopyIntoBackupVault`. */
 function actionsLabel(actions: readonly string[]): string {
-  const unique = [...new Set(actions)];
-  return unique.length > 6 ? `${unique.slice(0, 6).join(', ')} +${unique.length - 6}` : unique.join(', ');
+  const byService = new Map<string, string[]>();
+  for (const action of new Set(actions)) {
+    const [service, name] = action.includes(':') ? action.split(':', 2) : ['', action];
+    byService.set(service, [...(byService.get(service) ?? []), name]);
+  }
+  return [...byService].map(([service, names]) => `${service}: ${names.join(', ')}`).join('; ');
 }
 
 export function accountsArrows(input: AccountsDiagramInput): Arrow[] {

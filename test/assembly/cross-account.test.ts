@@ -117,3 +117,50 @@ describe('crossAccountTrustProblems', () => {
     expect(crossAccountTrustProblems(elb('797873946194', 's3:PutObject') as never, WORKLOAD, 'us-east-1')).toHaveLength(2);
   });
 });
+
+describe('resource shares and vault access policies', () => {
+  const share = (external: boolean) => ({
+    Share: {
+      Type: 'AWS::RAM::ResourceShare',
+      Properties: {
+        Principals: [OTHER],
+        AllowExternalPrincipals: external,
+        ResourceArns: ['arn:aws:backup:us-west-2:1:backup-vault:v'],
+      },
+    },
+  });
+
+  test('a RAM share with another account is a grant; it passes only with external principals kept out', () => {
+    expect(crossAccountGrants(share(false) as never, WORKLOAD, 'us-east-1')).toEqual([
+      expect.objectContaining({ resourceType: 'AWS::RAM::ResourceShare', account: OTHER, inOrganization: true }),
+    ]);
+    expect(crossAccountTrustProblems(share(false) as never, WORKLOAD, 'us-east-1')).toEqual([]);
+    expect(crossAccountTrustProblems(share(true) as never, WORKLOAD, 'us-east-1')).toEqual([
+      `Share: shares with account ${OTHER} outside the organization (AllowExternalPrincipals)`,
+    ]);
+  });
+
+  test("a backup vault's access policy is read like any resource policy", () => {
+    const vault = {
+      Vault: {
+        Type: 'AWS::Backup::LogicallyAirGappedBackupVault',
+        Properties: {
+          AccessPolicy: {
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: '*',
+                Action: 'backup:CopyIntoBackupVault',
+                Condition: { StringEquals: { 'aws:PrincipalAccount': OTHER } },
+              },
+            ],
+          },
+        },
+      },
+    };
+    expect(crossAccountTrustProblems(vault as never, WORKLOAD, 'us-east-1')).toEqual([
+      `Vault: admits account ${OTHER} by condition without an exact role (aws:PrincipalArn)`,
+      `Vault: admits account ${OTHER} without aws:PrincipalOrgID`,
+    ]);
+  });
+});

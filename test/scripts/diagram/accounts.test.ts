@@ -79,7 +79,7 @@ describe('the accounts diagram', () => {
     expect(arrows).toContainEqual({
       from: 'stack_Audit',
       to: 'stack_LogArchive',
-      label: 's3:ReplicateObject, s3:ReplicateTags',
+      label: 's3: ReplicateObject, ReplicateTags',
       dotted: false,
     });
   });
@@ -88,7 +88,7 @@ describe('the accounts diagram', () => {
     expect(arrows).toContainEqual({
       from: `account_${WORKLOAD}`,
       to: 'stack_LogArchive',
-      label: 'sts:AssumeRole',
+      label: 'sts: AssumeRole',
       dotted: false,
     });
   });
@@ -107,6 +107,6 @@ describe('the accounts diagram', () => {
     const mermaid = accountsMermaid({ assembly, parts, workloadAccount: WORKLOAD });
     expect(mermaid).toContain(`subgraph account_${ARCHIVE}["log archive account ${ARCHIVE}"]`);
     expect(mermaid).toContain('stack_LogArchive["LogArchive<br/>us-east-1"]');
-    expect(mermaid).toContain('stack_Audit -->|"s3:ReplicateObject, s3:ReplicateTags"| stack_LogArchive');
+    expect(mermaid).toContain('stack_Audit -->|"s3: ReplicateObject, ReplicateTags"| stack_LogArchive');
   });
 });
