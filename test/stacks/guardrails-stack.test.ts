@@ -49,13 +49,14 @@ describe('Guardrails stack (management account) of config/organization.example.j
     }
   });
 
-  test('allows the workload and backup regions, exempts the crypto-erasure role and the CDK roles of the deployment accounts', () => {
+  test("allows the workload and backup regions, exempts the crypto-erasure roles (the workload's and the backup account's) and the CDK roles of the deployment accounts", () => {
     const props = guardrailsOf(config.name, organization);
     expect(props.allowedRegions).toEqual([
       ...new Set([config.regions.primary, config.regions.dr, ...organization.backupRegions]),
     ]);
     expect(props.erasureRoleArns).toEqual([
       `arn:aws:iam::${organization.workloadAccount}:role/${deploymentNames(config.name).cryptoErasureRole}`,
+      `arn:aws:iam::${organization.backupAccount}:role/${deploymentNames(config.name).airGappedKeyErasureRole}`,
     ]);
     expect(props.deployerRoleArns).toEqual(
       cdkExecutionRoleArns({
