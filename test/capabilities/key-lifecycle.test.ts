@@ -4,8 +4,9 @@ import { DrKeyLifecycle, drKeyLifecycleSettings, KeyLifecycle, keyLifecycleSetti
 import type { DeploymentConfig } from '../../lib/config/schema';
 import { CryptoErasure } from '../../lib/constructs/crypto-erasure';
 import { s3PrefixListId } from '../../lib/constructs/s3-prefix-list';
-import { LOGICAL_IDS, SUBNET_GROUPS } from '../../lib/vocabulary';
+import { deploymentNames, LOGICAL_IDS, STACK_IDS, SUBNET_GROUPS } from '../../lib/vocabulary';
 import { ORGANIZATION_CONFIG, SHIPPED_CONFIGS, shippedConfig } from '../helpers/config';
+import { shippedAssembly, shippedStacks } from '../helpers/shipped-assembly';
 import {
   ACCOUNT,
   standIns,
@@ -171,29 +172,21 @@ describe('KeyLifecycle with accounts apart', () => {
   });
 
   test("crypto-erasure may assume the backup account's erasure role and is told the air-gapped key of each backup region", () => {
-    const built = standIns(ORGANIZATION_CONFIG);
-    const p = built.primary;
-    const ops = built.stack('Operations', 'operations');
-    const lifecycle = new KeyLifecycle(ops, 'KeyLifecycle', {
-      ...keyLifecycleSettings(built.config),
-      keys: [p.phiKey, p.auditKey, p.backupKey, p.certificateSigningKey],
-      erasableKeys: [p.phiKey, p.backupKey],
-      certificateSigningKey: p.certificateSigningKey,
-      evidenceBucket: p.evidenceBucket,
-      auditKey: p.auditKey,
-      securityTopic: p.securityTopic,
-      backupVault: p.backupVault,
-      vpc: p.vpc,
-    });
-    const t = new StackTemplate(ops);
+    // Read from the organization example as the app builds it (the shared assembly), not a stand-in stack.
+    const config = shippedConfig(ORGANIZATION_CONFIG);
+    const names = deploymentNames(config.name);
+    const operations = shippedStacks(shippedAssembly(ORGANIZATION_CONFIG)).find((st) => st.id === STACK_IDS.operations);
+    const resources = Object.values(operations?.template.Resources ?? {});
+    const fn = resources.find(
+      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties?.FunctionName === names.cryptoErasureFunction,
+    );
     const role = 'arn:aws:iam::333333333333:role/acme-crm-org-lag-key-erasure';
-    const assume = t
-      .statements(t.of(lifecycle.cryptoErasure.handler.policy))
-      .filter((st) => actions(st).includes('sts:AssumeRole'));
-    expect(assume).toEqual([expect.objectContaining({ Resource: role })]);
-    const variables = (
-      t.of(lifecycle.cryptoErasure.handler.function).Properties as { Environment: { Variables: Record<string, string> } }
-    ).Environment.Variables;
+    const assume = resources
+      .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy')
+      .flatMap((r) => (r.Properties?.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement)
+      .filter((st) => [st.Action].flat().some((a) => String(a).startsWith('sts:')));
+    expect(assume).toEqual([expect.objectContaining({ Action: 'sts:AssumeRole', Resource: role })]);
+    const variables = (fn?.Properties as { Environment: { Variables: Record<string, string> } }).Environment.Variables;
     expect(JSON.parse(variables.EXTERNAL_KEYS)).toEqual([
       {
         account: '333333333333',
