@@ -117,7 +117,7 @@ export const backupSchema = z
     additionalCopyVaultArn: vaultArn
       .optional()
       .describe(
-        'Optional third copy of every scheduled recovery point: a vault in another account, for example a logically air-gapped vault. Its account must allow this account to copy into it.',
+        'Optional third copy of every scheduled recovery point: a vault in another account, for example a logically air-gapped vault. Its account must allow this account to copy into it. Not together with organization, whose backup account holds the air-gapped vault.',
       ),
     targets: z
       .object({
