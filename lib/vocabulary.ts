@@ -166,6 +166,8 @@ export function deploymentNames(deployment: string) {
     drBackupVault: fn('backup-vault-dr'),
     backupPlan: fn('backup-plan'),
     restoreTestingPlan: `${underscored(deployment)}_restore_tests`,
+    /** Accounts apart: the restore tests of the air-gapped copy (the backup account's vault in the primary region). */
+    airGappedRestoreTestingPlan: `${underscored(deployment)}_restore_tests_lag`,
     backupAuditBaseName: underscored(deployment),
     /** Prefix of the copies the drill restores (`<deployment>-drill-<stamp>`). */
     drillCopyPrefix: fn('drill-'),

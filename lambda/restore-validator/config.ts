@@ -19,6 +19,8 @@ export interface ValidatorConfig {
   readonly rtoMinutes: number;
   /** Restore jobs of this plan are validated and reported to AWS Backup; other restores are ignored. */
   readonly restoreTestingPlanArn: string;
+  /** Accounts apart: the plan restoring the backup account's air-gapped copies, validated the same way. */
+  readonly airGappedRestoreTestingPlanArn?: string;
 }
 
 function positiveInteger(name: string, env: NodeJS.ProcessEnv, max: number): number {
@@ -46,5 +48,6 @@ export function parseValidatorConfig(env: NodeJS.ProcessEnv = process.env): Vali
     rpoMinutes: positiveInteger(VALIDATOR_ENV.rpoMinutes, env, 1440),
     rtoMinutes: positiveInteger(VALIDATOR_ENV.rtoMinutes, env, 2880),
     restoreTestingPlanArn: requireEnv(VALIDATOR_ENV.restoreTestingPlanArn, env),
+    airGappedRestoreTestingPlanArn: env[VALIDATOR_ENV.airGappedRestoreTestingPlanArn]?.trim() || undefined,
   };
 }

@@ -49,7 +49,8 @@ export async function validateRestore(
   if (invocation.kind === 'restore-test' && job && !job.restoreTestingPlanArn) {
     return { kind: 'ignore', reason: 'not-a-restore-testing-job' };
   }
-  if (invocation.kind === 'restore-test' && job && job.restoreTestingPlanArn !== config.restoreTestingPlanArn) {
+  const plans = [config.restoreTestingPlanArn, config.airGappedRestoreTestingPlanArn];
+  if (invocation.kind === 'restore-test' && job && !plans.includes(job.restoreTestingPlanArn)) {
     return { kind: 'ignore', reason: 'another-restore-testing-plan' };
   }
   const resourceType: RecordResourceType =

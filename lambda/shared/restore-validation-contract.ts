@@ -28,6 +28,8 @@ export const VALIDATOR_ENV = {
   sampleObjectCount: 'SAMPLE_OBJECT_COUNT',
   /** The restore testing plan whose jobs the validator validates (events of other restores are ignored). */
   restoreTestingPlanArn: 'RESTORE_TESTING_PLAN_ARN',
+  /** Accounts apart only: the plan that restores the air-gapped copies; its jobs are validated too. */
+  airGappedRestoreTestingPlanArn: 'AIR_GAPPED_RESTORE_TESTING_PLAN_ARN',
   /** Targets in minutes. */
   rpoMinutes: 'RPO_MINUTES',
   rtoMinutes: 'RTO_MINUTES',

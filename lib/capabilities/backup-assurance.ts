@@ -54,10 +54,10 @@ export interface BackupAssuranceSettings {
   readonly copyRegion: string;
   /**
    * Accounts apart (config `organization`): the backup account every recovery point is also copied to
-   * (the cross-account copy control), and its air-gapped vaults shared with this account in the primary
-   * region, which restore tests may restore from. @default - none: single account
+   * (the cross-account copy control), and its air-gapped vault in the primary region, shared with this
+   * account, which a restore testing plan of its own restores from. @default - none: single account
    */
-  readonly airGappedCopy?: { readonly backupAccount: string; readonly sharedVaultArns: readonly string[] };
+  readonly airGappedCopy?: { readonly backupAccount: string; readonly primaryRegionVaultArn?: string };
   /** The VPC's IPv4 CIDR as a literal (`network.vpcCidr`): the in-VPC functions' HTTPS egress. */
   readonly vpcCidr: string;
   /** ID of the S3 managed prefix list of the primary region: the validator reads restored buckets. */
@@ -94,12 +94,12 @@ export function backupAssuranceSettings(config: DeploymentConfig): BackupAssuran
 function airGappedCopyOf(config: DeploymentConfig): BackupAssuranceSettings['airGappedCopy'] {
   const organization = organizationSettings(config);
   if (!organization) return undefined;
-  // The restore testing plan restores in its own region (the primary): only an air-gapped vault of that
-  // region can feed it. A vault in another region (the usual DR-region choice) is tested by the drill or
-  // by hand, not by this plan.
+  // A restore testing plan restores in its own region (the primary): only an air-gapped vault of that
+  // region can be tested by it. A vault in another region (off-site) is restored by hand
+  // (docs/runbooks/lost-workload-account.md).
   const arns = airGappedVaultArns(config);
-  const sharedVaultArns = organization.backupRegions.flatMap((region, i) => (region === config.regions.primary ? [arns[i]] : []));
-  return { backupAccount: organization.backupAccount, sharedVaultArns };
+  const primary = organization.backupRegions.indexOf(config.regions.primary);
+  return { backupAccount: organization.backupAccount, primaryRegionVaultArn: primary === -1 ? undefined : arns[primary] };
 }
 
 /** The live PHI database, as the restore tests, the validator and the canary need it. */
@@ -161,6 +161,8 @@ export interface BackupAssuranceProps extends BackupAssuranceSettings, Capabilit
  */
 export class BackupAssurance extends Capability {
   readonly restoreTesting: RestoreTesting;
+  /** Accounts apart, with an air-gapped vault in the primary region: the restore tests of that copy. */
+  readonly airGappedRestoreTesting?: RestoreTesting;
   readonly restoreValidation: RestoreValidation;
   readonly integrityCanary: IntegrityCanary;
   readonly backupJobNotifications: BackupJobNotifications;
@@ -182,7 +184,6 @@ export class BackupAssurance extends Capability {
       startWindowHours: props.restoreStartWindowHours,
       validationWindowHours: props.validationWindowHours,
       vaultArn: props.backupVault.backupVaultArn,
-      sharedVaultArns: props.airGappedCopy?.sharedVaultArns,
       restoreRoleArn: props.restoreRole.roleArn,
       vpc: props.vpc,
       databaseInstanceArn: db.instance.instanceArn,
@@ -192,10 +193,36 @@ export class BackupAssurance extends Capability {
       documentsBucketArn: props.documentsBucket.bucketArn,
       documentsKey: props.phiKey,
     });
+    // Accounts apart: the air-gapped copy is tested too, by a plan of its own that restores only from it
+    // (snapshots, the only points copied): the main plan takes the newest point, which is the primary
+    // vault's, so it would never pick the copy. Same schedule, copies and validator as the main plan.
+    const airGappedVaultArn = props.airGappedCopy?.primaryRegionVaultArn;
+    this.airGappedRestoreTesting =
+      airGappedVaultArn === undefined
+        ? undefined
+        : new RestoreTesting(this.partsScope, 'AirGappedRestoreTesting', {
+            deployment: props.deployment,
+            planName: names.airGappedRestoreTestingPlan,
+            schedule: props.restoreSchedule,
+            startWindowHours: props.restoreStartWindowHours,
+            validationWindowHours: props.validationWindowHours,
+            vaultArn: airGappedVaultArn,
+            recoveryPointTypes: ['SNAPSHOT'],
+            restoreSecurityGroup: this.restoreTesting.restoreSecurityGroup,
+            restoreRoleArn: props.restoreRole.roleArn,
+            vpc: props.vpc,
+            databaseInstanceArn: db.instance.instanceArn,
+            databasePort: db.port,
+            databaseSubnetGroupName: db.subnetGroupName,
+            databaseParameterGroupName: db.parameterGroupName,
+            documentsBucketArn: props.documentsBucket.bucketArn,
+            documentsKey: props.phiKey,
+          });
     this.restoreValidation = new RestoreValidation(this.partsScope, 'RestoreValidation', {
       deployment: props.deployment,
       functionName: names.restoreValidatorFunction,
       restoreTestingPlanArn: this.restoreTesting.planArn,
+      airGappedRestoreTestingPlanArn: this.airGappedRestoreTesting?.planArn,
       restoreSchedule: props.restoreSchedule,
       validationWindowHours: props.validationWindowHours,
       restoredDatabaseSecurityGroup: this.restoreTesting.restoreSecurityGroup,

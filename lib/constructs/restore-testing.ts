@@ -29,15 +29,25 @@ export interface RestoreTestingProps {
   readonly validationWindowHours: number;
   /** How many days back the latest recovery point may be, 1-365. @default 7 (one weekly cycle) */
   readonly selectionWindowDays?: number;
-  /** ARN of the primary backup vault: recovery points are taken from it. */
-  readonly vaultArn: string;
   /**
-   * Further vaults the tests may take recovery points from: the backup account's logically air-gapped
-   * vaults shared with this account (config `organization`), in the plan's own region. A shared one can be restored "for data loss
-   * recovery or restore testing" (https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html).
-   * @default - none
+   * ARN of the vault recovery points are taken from: the primary backup vault, or (accounts apart) the
+   * backup account's logically air-gapped vault shared with this account in the plan's own region, which
+   * can be restored "for data loss recovery or restore testing"
+   * (https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html).
    */
-  readonly sharedVaultArns?: readonly string[];
+  readonly vaultArn: string;
+  /** The plan's name. @default deploymentNames(deployment).restoreTestingPlan */
+  readonly planName?: string;
+  /**
+   * Recovery point types the tests may restore. @default RESTORE_TEST_RECOVERY_POINT_TYPES (continuous
+   * and snapshot); an air-gapped vault holds only the copied snapshots
+   */
+  readonly recoveryPointTypes?: readonly (typeof RESTORE_TEST_RECOVERY_POINT_TYPES)[number][];
+  /**
+   * Security group of the restored database copies, when another plan's is to be shared (the validator is
+   * admitted to that one). @default - a group of its own
+   */
+  readonly restoreSecurityGroup?: ec2.SecurityGroup;
   /**
    * Role AWS Backup assumes to restore (the backup role). It must be able to restore RDS and S3
    * recovery points, create `awsbackup-restore-test-*` buckets and use the PHI key.
@@ -110,17 +120,19 @@ export class RestoreTesting extends Construct {
     checkRange(this, 'validationWindowHours', props.validationWindowHours, 1, LIMITS.maxHours);
     checkRange(this, 'selectionWindowDays', selectionWindowDays, 1, LIMITS.maxSelectionWindowDays);
     if (!Token.isUnresolved(props.databasePort)) checkRange(this, 'databasePort', props.databasePort, 1150, 65535);
-    this.planName = deploymentNames(props.deployment).restoreTestingPlan;
+    this.planName = props.planName ?? deploymentNames(props.deployment).restoreTestingPlan;
     if (this.planName.length > LIMITS.maxPlanNameLength) {
       throw new Error(`${this.node.path}: restore testing plan name ${this.planName} is longer than 50 characters`);
     }
     this.databasePort = props.databasePort;
 
-    this.restoreSecurityGroup = new ec2.SecurityGroup(this, 'RestoredDatabaseSecurityGroup', {
-      vpc: props.vpc,
-      description: 'Restore-test copies of the PHI database: the restore validator only, no egress',
-      allowAllOutbound: false,
-    });
+    this.restoreSecurityGroup =
+      props.restoreSecurityGroup ??
+      new ec2.SecurityGroup(this, 'RestoredDatabaseSecurityGroup', {
+        vpc: props.vpc,
+        description: 'Restore-test copies of the PHI database: the restore validator only, no egress',
+        allowAllOutbound: false,
+      });
 
     this.plan = new backup.CfnRestoreTestingPlan(this, 'Plan', {
       restoreTestingPlanName: this.planName,
@@ -128,8 +140,8 @@ export class RestoreTesting extends Construct {
       startWindowHours: props.startWindowHours,
       recoveryPointSelection: {
         algorithm: 'LATEST_WITHIN_WINDOW',
-        includeVaults: [props.vaultArn, ...(props.sharedVaultArns ?? [])],
-        recoveryPointTypes: [...RESTORE_TEST_RECOVERY_POINT_TYPES],
+        includeVaults: [props.vaultArn],
+        recoveryPointTypes: [...(props.recoveryPointTypes ?? RESTORE_TEST_RECOVERY_POINT_TYPES)],
         selectionWindowDays,
       },
     });

@@ -98,6 +98,8 @@ export interface RestoreValidationProps {
   readonly functionName: string;
   /** ARN of the restore testing plan; only restore jobs of its tests are validated. */
   readonly restoreTestingPlanArn: string;
+  /** Accounts apart: the plan that restores the air-gapped copies, whose jobs are validated too. @default - none */
+  readonly airGappedRestoreTestingPlanArn?: string;
   /** Cron schedule of the restore tests; sets the look-back of the missing-test alarm (see `restoreTestCadence`). */
   readonly restoreSchedule: string;
   /** Hours the restored copies are kept; an event older than this is not delivered any more. */
@@ -218,6 +220,9 @@ export class RestoreValidation extends Construct {
         [VALIDATOR_ENV.rpoMinutes]: String(props.rpoMinutes),
         [VALIDATOR_ENV.rtoMinutes]: String(props.rtoMinutes),
         [VALIDATOR_ENV.restoreTestingPlanArn]: props.restoreTestingPlanArn,
+        ...(props.airGappedRestoreTestingPlanArn
+          ? { [VALIDATOR_ENV.airGappedRestoreTestingPlanArn]: props.airGappedRestoreTestingPlanArn }
+          : {}),
         // Node reads it at start-up only: pg then trusts the RDS CA bundle the runtime ships.
         ...RDS_CA_BUNDLE_ENV,
       },

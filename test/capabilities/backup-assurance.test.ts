@@ -1,9 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw config JSON */
 import { BackupAssurance, backupAssuranceSettings } from '../../lib/capabilities/backup-assurance';
 import type { DeploymentConfig } from '../../lib/config/schema';
-import { LOGICAL_IDS, SUBNET_GROUPS } from '../../lib/vocabulary';
+import { VALIDATOR_ENV } from '../../lambda/shared/restore-validation-contract';
+import { deploymentNames, LOGICAL_IDS, STACK_IDS, SUBNET_GROUPS } from '../../lib/vocabulary';
 import { isCrossStackRef } from '../helpers/cfn-values';
 import { ORGANIZATION_CONFIG, rawConfig, SHIPPED_CONFIGS, shippedConfig } from '../helpers/config';
+import { shippedAssembly, shippedStacks } from '../helpers/shipped-assembly';
 import {
   ACCOUNT,
   refersToStack,
@@ -204,19 +206,62 @@ describe.each(SHIPPED_CONFIGS)('BackupAssurance from %s', (file) => {
   });
 });
 
-test('backupAssuranceSettings: the air-gapped copy only with organization; restore tests take only a vault of the primary region', () => {
-  // The example's backup region is the DR region: the restore testing plan (primary region) cannot use it.
+test('backupAssuranceSettings: the air-gapped copy only with organization; its restore tests take only the vault of the primary region', () => {
   expect(backupAssuranceSettings(shippedConfig(ORGANIZATION_CONFIG)).airGappedCopy).toEqual({
     backupAccount: '333333333333',
-    sharedVaultArns: [],
+    primaryRegionVaultArn: expect.stringMatching(/:backup:us-east-1:333333333333:backup-vault:acme-crm-org-backup-vault-lag$/),
   });
   const raw = rawConfig(ORGANIZATION_CONFIG);
   const organization = raw.organization as Record<string, any>;
-  const both = shippedConfig(ORGANIZATION_CONFIG, {
-    organization: { ...organization, backup: { ...organization.backup, regions: ['us-west-2', 'us-east-1'] } },
+  const drOnly = shippedConfig(ORGANIZATION_CONFIG, {
+    organization: { ...organization, backup: { ...organization.backup, regions: ['us-west-2'] } },
   });
-  expect(backupAssuranceSettings(both).airGappedCopy?.sharedVaultArns).toEqual([
-    expect.stringMatching(/:backup:us-east-1:333333333333:backup-vault:acme-crm-org-backup-vault-lag$/),
-  ]);
+  // A vault in the DR region only: no plan of the primary region can restore from it.
+  expect(backupAssuranceSettings(drOnly).airGappedCopy).toEqual({
+    backupAccount: '333333333333',
+    primaryRegionVaultArn: undefined,
+  });
   for (const file of SHIPPED_CONFIGS) expect(backupAssuranceSettings(shippedConfig(file)).airGappedCopy).toBeUndefined();
+});
+
+describe('restore tests of the air-gapped copy, in the organization example as the app builds it', () => {
+  const names = deploymentNames('acme-crm-org');
+  const operations = shippedStacks(shippedAssembly(ORGANIZATION_CONFIG)).find((st) => st.id === STACK_IDS.operations);
+  const resources = Object.values(operations?.template.Resources ?? {}) as { Type: string; Properties: Record<string, any> }[];
+  const plans = resources.filter((r) => r.Type === 'AWS::Backup::RestoreTestingPlan');
+  const lagPlan = plans.find((r) => r.Properties.RestoreTestingPlanName === names.airGappedRestoreTestingPlan);
+
+  test('a plan of its own restores snapshots from the shared air-gapped vault only; the main plan from the primary vault only', () => {
+    expect(plans).toHaveLength(2);
+    expect(lagPlan?.Properties.RecoveryPointSelection).toEqual(
+      expect.objectContaining({
+        IncludeVaults: [
+          {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, ':backup:us-east-1:333333333333:backup-vault:acme-crm-org-backup-vault-lag'],
+            ],
+          },
+        ],
+        RecoveryPointTypes: ['SNAPSHOT'],
+      }),
+    );
+    const main = plans.find((r) => r.Properties.RestoreTestingPlanName === names.restoreTestingPlan);
+    expect(main?.Properties.RecoveryPointSelection.IncludeVaults).toHaveLength(1);
+    expect(JSON.stringify(main?.Properties.RecoveryPointSelection.IncludeVaults)).not.toContain('backup-vault-lag');
+    // Both the database and the documents are restored from the copy.
+    const selections = resources.filter((r) => r.Type === 'AWS::Backup::RestoreTestingSelection');
+    expect(selections.map((r) => r.Properties.ProtectedResourceType).sort()).toEqual(['RDS', 'RDS', 'S3', 'S3']);
+  });
+
+  test('the validator validates the jobs of both plans', () => {
+    const validator = resources.find(
+      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === names.restoreValidatorFunction,
+    );
+    const variables = validator?.Properties.Environment.Variables as Record<string, unknown>;
+    expect(Object.keys(variables)).toEqual(
+      expect.arrayContaining([VALIDATOR_ENV.restoreTestingPlanArn, VALIDATOR_ENV.airGappedRestoreTestingPlanArn]),
+    );
+    expect(variables[VALIDATOR_ENV.airGappedRestoreTestingPlanArn]).not.toEqual(variables[VALIDATOR_ENV.restoreTestingPlanArn]);
+  });
 });

@@ -267,7 +267,7 @@ describe('an additional copy vault (another account, e.g. logically air-gapped)'
 });
 
 describe('accounts apart (organization): the air-gapped copy', () => {
-  const lag = 'arn:<AWS::Partition>:backup:us-west-2:333333333333:backup-vault:acme-crm-org-backup-vault-lag';
+  const lag = (region: string) => `arn:<AWS::Partition>:backup:${region}:333333333333:backup-vault:acme-crm-org-backup-vault-lag`;
   let resources: Resources;
   beforeAll(() => ({ resources } = build(ORGANIZATION_CONFIG)));
   const policy = () =>
@@ -279,7 +279,8 @@ describe('accounts apart (organization): the air-gapped copy', () => {
     for (const rule of scheduledRulesOf(resources)) {
       expect(rule.CopyActions.map((c: Rule) => flat(c.DestinationBackupVaultArn))).toEqual([
         expect.stringMatching(/:<AWS::AccountId>:backup-vault:acme-crm-org-backup-vault-dr$/),
-        lag,
+        lag('us-east-1'),
+        lag('us-west-2'),
       ]);
       for (const copy of rule.CopyActions) expect(copy.Lifecycle).toEqual(rule.Lifecycle);
     }
@@ -294,7 +295,7 @@ describe('accounts apart (organization): the air-gapped copy', () => {
   });
 
   test("the role may use the backup account's keys in the backup regions (the copy's destination key), grants for AWS resources only", () => {
-    const keys = ['arn:<AWS::Partition>:kms:us-west-2:333333333333:key/*'];
+    const keys = ['us-east-1', 'us-west-2'].map((r) => `arn:<AWS::Partition>:kms:${r}:333333333333:key/*`);
     const use = policy().find((st) => st.Sid === 'UseAirGappedVaultKeys')!;
     const grant = policy().find((st) => st.Sid === 'GrantAirGappedVaultKeysToAwsServices')!;
     expect([use.Resource].flat().map(flat)).toEqual(keys);

@@ -167,7 +167,7 @@ describe('KeyLifecycle with accounts apart', () => {
     for (const file of SHIPPED_CONFIGS) expect(keyLifecycleSettings(shippedConfig(file)).airGappedBackup).toBeUndefined();
     expect(keyLifecycleSettings(shippedConfig(ORGANIZATION_CONFIG)).airGappedBackup).toEqual({
       account: '333333333333',
-      regions: ['us-west-2'],
+      regions: ['us-east-1', 'us-west-2'],
     });
   });
 
@@ -187,15 +187,15 @@ describe('KeyLifecycle with accounts apart', () => {
       .filter((st) => [st.Action].flat().some((a) => String(a).startsWith('sts:')));
     expect(assume).toEqual([expect.objectContaining({ Action: 'sts:AssumeRole', Resource: role })]);
     const variables = (fn?.Properties as { Environment: { Variables: Record<string, string> } }).Environment.Variables;
-    expect(JSON.parse(variables.EXTERNAL_KEYS)).toEqual([
-      {
+    expect(JSON.parse(variables.EXTERNAL_KEYS)).toEqual(
+      ['us-east-1', 'us-west-2'].map((region) => ({
         account: '333333333333',
-        region: 'us-west-2',
+        region,
         alias: 'alias/acme-crm-org/backup-lag',
         dataClass: 'backup-lag',
         roleArn: role,
-      },
-    ]);
+      })),
+    );
   });
 });
 

@@ -42,7 +42,7 @@ describe('the shipped accounts-apart example', () => {
       drRegion: 'us-west-2',
       logArchiveAccount: '222222222222',
       backupAccount: '333333333333',
-      backupRegions: ['us-west-2'],
+      backupRegions: ['us-east-1', 'us-west-2'],
       securityToolingAccount: '444444444444',
       erasureApproval: { approverRoleName: 'acme-crm-org-erasure-approver', requestExpiryHours: 24 },
     });

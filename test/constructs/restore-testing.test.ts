@@ -45,7 +45,11 @@ const DOCUMENTED_RDS_INSTANCE_OVERRIDES = [
 ];
 const DOCUMENTED_S3_OVERRIDES = ['encryptionType', 'kmsKey', 'restoreACLs'];
 
-function setup(overrides: Partial<RestoreTestingProps> = {}) {
+function setup(
+  overrides: Partial<RestoreTestingProps> = {},
+  /** A second plan in the same stack, given the first (the air-gapped copy's plan). */
+  second?: (first: RestoreTesting) => Partial<RestoreTestingProps>,
+) {
   const stack = new Stack(projectApp({ context: TEMPLATE_ONLY }), 'Ops', {
     env: { account: '111122223333', region: 'us-east-1' },
   });
@@ -56,7 +60,7 @@ function setup(overrides: Partial<RestoreTestingProps> = {}) {
     subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
   });
   const phiKey = new kms.Key(stack, 'PhiKey', { enableKeyRotation: true });
-  const testing = new RestoreTesting(stack, 'RestoreTesting', {
+  const props: RestoreTestingProps = {
     deployment: 'crm-demo',
     schedule: 'cron(0 5 ? * SUN *)',
     startWindowHours: 8,
@@ -71,7 +75,9 @@ function setup(overrides: Partial<RestoreTestingProps> = {}) {
     documentsBucketArn: BUCKET_ARN,
     documentsKey: phiKey,
     ...overrides,
-  });
+  };
+  const first = new RestoreTesting(stack, 'RestoreTesting', props);
+  const testing = second ? new RestoreTesting(stack, 'AirGappedRestoreTesting', { ...props, ...second(first) }) : first;
   const template = Template.fromStack(stack);
   const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
   const id = (e: { node: { defaultChild?: unknown } } | CfnElement) =>
@@ -96,10 +102,26 @@ describe('RestoreTesting', () => {
     expect(RESTORE_TEST_RECOVERY_POINT_TYPES).toEqual(['CONTINUOUS', 'SNAPSHOT']);
   });
 
-  test('with accounts apart, the shared air-gapped vaults are included besides the primary vault', () => {
-    const lag = 'arn:aws:backup:us-west-2:333333333333:backup-vault:crm-demo-backup-vault-lag';
-    const { testing, resources, id } = setup({ sharedVaultArns: [lag] });
-    expect(resources[id(testing.plan)].Properties.RecoveryPointSelection.IncludeVaults).toEqual([VAULT_ARN, lag]);
+  test("the air-gapped copy's plan: its own name, only the shared air-gapped vault, snapshots only, the main plan's security group", () => {
+    const lag = 'arn:aws:backup:us-east-1:333333333333:backup-vault:crm-demo-backup-vault-lag';
+    let main: RestoreTesting | undefined;
+    const { testing, resources, id } = setup({}, (first) => {
+      main = first;
+      return {
+        planName: 'crm_demo_restore_tests_lag',
+        vaultArn: lag,
+        recoveryPointTypes: ['SNAPSHOT'],
+        restoreSecurityGroup: first.restoreSecurityGroup,
+      };
+    });
+    expect(resources[id(testing.plan)].Properties).toEqual(
+      expect.objectContaining({
+        RestoreTestingPlanName: 'crm_demo_restore_tests_lag',
+        RecoveryPointSelection: expect.objectContaining({ IncludeVaults: [lag], RecoveryPointTypes: ['SNAPSHOT'] }),
+      }),
+    );
+    expect(testing.restoreSecurityGroup).toBe(main?.restoreSecurityGroup);
+    expect(Object.values(resources).filter((r) => r.Type === 'AWS::EC2::SecurityGroup')).toHaveLength(1);
   });
 
   test('exposes the plan ARN for the validator rule and the selection names for the drill', () => {

@@ -14,7 +14,14 @@ describe('parseValidatorConfig', () => {
       rpoMinutes: 60,
       rtoMinutes: 240,
       restoreTestingPlanArn: PLAN_ARN,
+      airGappedRestoreTestingPlanArn: undefined,
     });
+  });
+
+  test("accounts apart: the air-gapped copy's plan, when set", () => {
+    expect(parseValidatorConfig(ENV).airGappedRestoreTestingPlanArn).toBeUndefined();
+    const lag = PLAN_ARN.replace('_restore_tests', '_restore_tests_lag');
+    expect(parseValidatorConfig({ ...ENV, AIR_GAPPED_RESTORE_TESTING_PLAN_ARN: lag }).airGappedRestoreTestingPlanArn).toBe(lag);
   });
 
   test('no expected tables and no evidence key are valid', () => {

@@ -444,6 +444,19 @@ describe('restore validator: drills and other invocations', () => {
     expect(putResults()).toHaveLength(0);
   });
 
+  test("accounts apart: the air-gapped copy's restore testing plan is this deployment's too, and its jobs are validated", async () => {
+    const airGapped = PLAN_ARN.replace('crm_demo_restore_tests', 'crm_demo_restore_tests_lag');
+    backup.on(DescribeRestoreJobCommand).resolves(restoreJob({ CreatedBy: { RestoreTestingPlanArn: airGapped } }));
+    // Without the plan in the configuration it is another plan: ignored.
+    expect(await validatorWith(fakeDatabase(healthyDatabase)).run(backupEvent())).toBeUndefined();
+    const record = await validatorWith(fakeDatabase(healthyDatabase), {
+      ...ENV,
+      AIR_GAPPED_RESTORE_TESTING_PLAN_ARN: airGapped,
+    }).run(backupEvent());
+    expect(record).toMatchObject({ kind: 'restore-test', verdict: 'PASSED', restoreTestingPlanArn: airGapped });
+    expect(putResults()).toEqual([expect.objectContaining({ RestoreJobId: RDS_JOB_ID, ValidationStatus: 'SUCCESSFUL' })]);
+  });
+
   test('unrelated or unfinished events are ignored without any call', async () => {
     const { run } = validatorWith(fakeDatabase(healthyDatabase));
     await expect(run(backupEvent(RDS_JOB_ID, 'RUNNING'))).resolves.toBeUndefined();

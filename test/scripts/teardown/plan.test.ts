@@ -54,15 +54,15 @@ describe('planScopeProblems: accounts apart', () => {
 
   test("the external keys of a config: the organization's backup account, one per backup region; none for a single account", () => {
     expect(externalErasureKeys(shippedConfig(), 'aws')).toEqual([]);
-    expect(externalErasureKeys(shippedConfig(ORGANIZATION_CONFIG), 'aws')).toEqual([
-      {
+    expect(externalErasureKeys(shippedConfig(ORGANIZATION_CONFIG), 'aws')).toEqual(
+      ['us-east-1', 'us-west-2'].map((region) => ({
         account: '333333333333',
-        region: 'us-west-2',
+        region,
         alias: 'alias/acme-crm-org/backup-lag',
         dataClass: 'backup-lag',
         roleArn: 'arn:aws:iam::333333333333:role/acme-crm-org-lag-key-erasure',
-      },
-    ]);
+      })),
+    );
   });
 });
 
