@@ -15,7 +15,7 @@ import { BackupJobNotifications } from '../constructs/backup-job-notifications';
 import { IntegrityCanary } from '../constructs/integrity-canary';
 import { allowBackupReports } from '../constructs/key-policy-grants';
 import { pinLogicalId } from '../constructs/logical-ids';
-import { RestoreTesting } from '../constructs/restore-testing';
+import { RestoreTesting, type RestoreTestingProps } from '../constructs/restore-testing';
 import { RestoreValidation } from '../constructs/restore-validation';
 import { s3PrefixListId } from '../constructs/s3-prefix-list';
 import type { SecureFunctionNetwork } from '../constructs/secure-function';
@@ -178,7 +178,7 @@ export class BackupAssurance extends Capability {
       subnets: props.functionSubnets ?? { subnetGroupName: SUBNET_GROUPS.workload },
     };
 
-    this.restoreTesting = new RestoreTesting(this.partsScope, 'RestoreTesting', {
+    const restoreTestingProps: RestoreTestingProps = {
       deployment: props.deployment,
       schedule: props.restoreSchedule,
       startWindowHours: props.restoreStartWindowHours,
@@ -192,31 +192,21 @@ export class BackupAssurance extends Capability {
       databaseParameterGroupName: db.parameterGroupName,
       documentsBucketArn: props.documentsBucket.bucketArn,
       documentsKey: props.phiKey,
-    });
+    };
+    this.restoreTesting = new RestoreTesting(this.partsScope, 'RestoreTesting', restoreTestingProps);
     // Accounts apart: the air-gapped copy is tested too, by a plan of its own that restores only from it
     // (snapshots, the only points copied): the main plan takes the newest point, which is the primary
-    // vault's, so it would never pick the copy. Same schedule, copies and validator as the main plan.
+    // vault's, so it would never pick the copy. Same schedule, overrides, security group and validator.
     const airGappedVaultArn = props.airGappedCopy?.primaryRegionVaultArn;
     this.airGappedRestoreTesting =
       airGappedVaultArn === undefined
         ? undefined
         : new RestoreTesting(this.partsScope, 'AirGappedRestoreTesting', {
-            deployment: props.deployment,
+            ...restoreTestingProps,
             planName: names.airGappedRestoreTestingPlan,
-            schedule: props.restoreSchedule,
-            startWindowHours: props.restoreStartWindowHours,
-            validationWindowHours: props.validationWindowHours,
             vaultArn: airGappedVaultArn,
             recoveryPointTypes: ['SNAPSHOT'],
             restoreSecurityGroup: this.restoreTesting.restoreSecurityGroup,
-            restoreRoleArn: props.restoreRole.roleArn,
-            vpc: props.vpc,
-            databaseInstanceArn: db.instance.instanceArn,
-            databasePort: db.port,
-            databaseSubnetGroupName: db.subnetGroupName,
-            databaseParameterGroupName: db.parameterGroupName,
-            documentsBucketArn: props.documentsBucket.bucketArn,
-            documentsKey: props.phiKey,
           });
     this.restoreValidation = new RestoreValidation(this.partsScope, 'RestoreValidation', {
       deployment: props.deployment,
