@@ -70,7 +70,7 @@ export const organizationSchema = z
           .array(z.string().regex(REGION, 'must be an AWS region code such as "us-west-2"'))
           .min(1, 'needs at least one region: where the air-gapped vault is')
           .describe(
-            'Regions of the air-gapped vaults in the backup account, one vault each. The primary region (regions.primary) gets its copy restore-tested every week (a restore runs in the vault\'s region, where the restore targets are); the DR region (regions.dr) keeps the copy off-site too. The example lists both.',
+            "Regions of the air-gapped vaults in the backup account, one vault each. The primary region (regions.primary) gets its copy restore-tested every week (a restore runs in the vault's region, where the restore targets are); the DR region (regions.dr) keeps the copy off-site too. The example lists both.",
           ),
       })
       .strict()
