@@ -13,7 +13,8 @@ import { z } from 'zod';
 import { deploymentNames } from '../vocabulary';
 import { isRecord, itemsOf, stringAt, valueAt, type ConfigIssue } from './cross-field';
 
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+/** An AWS region code such as `us-east-1` or `us-gov-west-1`. */
+export const REGION_CODE = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 /** Organization IDs: https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html (Id). */
 export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
@@ -67,7 +68,7 @@ export const organizationSchema = z
           'Account that holds the logically air-gapped backup vault(s) every scheduled recovery point is copied to, under a key it owns.',
         ),
         regions: z
-          .array(z.string().regex(REGION, 'must be an AWS region code such as "us-west-2"'))
+          .array(z.string().regex(REGION_CODE, 'must be an AWS region code such as "us-west-2"'))
           .min(1, 'needs at least one region: where the air-gapped vault is')
           .describe(
             "Regions of the air-gapped vaults in the backup account, one vault each. The primary region (regions.primary) gets its copy restore-tested every week (a restore runs in the vault's region, where the restore targets are); the DR region (regions.dr) keeps the copy off-site too. The example lists both.",

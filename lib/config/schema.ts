@@ -15,7 +15,7 @@ import { accessReviewSchema, identitySchema } from './schema-identity';
 import { domainSchema, wafSchema, workloadSchema } from './schema-app';
 import { backupSchema } from './schema-backup';
 import { integrationsSchema } from './schema-integrations';
-import { organizationIssues, organizationSchema } from './schema-organization';
+import { organizationIssues, organizationSchema, REGION_CODE } from './schema-organization';
 import { DEPLOYMENT_PROFILES, profileIssues } from './profile-gate';
 
 /** CloudWatch Logs only accepts these retention values; the ones at or above 6 years (HIPAA 164.316(b)(2)). */
@@ -23,11 +23,10 @@ export const LOG_RETENTION_DAYS_ALLOWED = [2192, 2557, 2922, 3288, 3653] as cons
 /** Six years in days (6 x 365 + 2 leap days), the HIPAA documentation-retention floor. */
 export const SIX_YEARS_IN_DAYS = 2192;
 
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 const region = z
   .string()
-  .regex(REGION, 'must be an AWS region code such as "us-east-1"')
+  .regex(REGION_CODE, 'must be an AWS region code such as "us-east-1"')
   .describe('AWS region code, for example "us-east-1".');
 
 const isoDate = z
@@ -56,7 +55,7 @@ export function regionIssues(config: unknown): ConfigIssue[] {
   zones.forEach((zone, i) => {
     // A malformed region is reported once, on regions.primary, not again on every zone; a zone that is
     // not a string is reported by its own type check.
-    if (primary && REGION.test(primary) && typeof zone === 'string' && !zone.startsWith(primary)) {
+    if (primary && REGION_CODE.test(primary) && typeof zone === 'string' && !zone.startsWith(primary)) {
       issues.push({ path: ['network', 'availabilityZones', i], message: `"${zone}" is not in the primary region ${primary}` });
     }
   });

@@ -2,6 +2,7 @@ import { DefaultStackSynthesizer, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
+import { ORGANIZATION_ID, ORGANIZATIONAL_UNIT_ID, REGION_CODE } from '../config/schema-organization';
 import { deploymentNames, TAG } from '../vocabulary';
 
 /**
@@ -56,9 +57,6 @@ export type GuardrailConcern = 'data' | 'account';
 
 /** An exact IAM role ARN: no wildcard, no account root, so an exemption names one role, never an account. */
 const EXACT_ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@-]+(\/[\w+=,.@-]+)*$/;
-const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
-const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 export interface OrganizationGuardrailsProps {
   /** The deployment the guardrails protect: its keys by tag, its trail and vaults by name. */
@@ -275,9 +273,9 @@ function checkProps(props: OrganizationGuardrailsProps): void {
   // A token would be resolved by CloudFormation after the size check: the check would not be of what AWS stores.
   if (values.some((v) => Token.isUnresolved(v))) problems.push('every value must be a literal, not a token');
   if (!ORGANIZATION_ID.test(props.organizationId)) problems.push(`organizationId ${props.organizationId} is not o-...`);
-  if (!OU_ID.test(props.workloadOuId)) problems.push(`workloadOuId ${props.workloadOuId} is not ou-...-...`);
+  if (!ORGANIZATIONAL_UNIT_ID.test(props.workloadOuId)) problems.push(`workloadOuId ${props.workloadOuId} is not ou-...-...`);
   if (props.allowedRegions.length === 0) problems.push('allowedRegions is empty: every regional call would be denied');
-  for (const r of props.allowedRegions.filter((r) => !REGION.test(r))) problems.push(`allowedRegions: ${r} is not a region`);
+  for (const r of props.allowedRegions.filter((r) => !REGION_CODE.test(r))) problems.push(`allowedRegions: ${r} is not a region`);
   if (props.erasureRoleArns.length === 0) problems.push('erasureRoleArns is empty: crypto-erasure could never run');
   if (props.deployerRoleArns.length === 0) problems.push('deployerRoleArns is empty: no deploy could change a key policy');
   for (const arn of [...props.erasureRoleArns, ...props.deployerRoleArns].filter((a) => !EXACT_ROLE_ARN.test(a))) {
