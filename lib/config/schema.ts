@@ -23,7 +23,6 @@ export const LOG_RETENTION_DAYS_ALLOWED = [2192, 2557, 2922, 3288, 3653] as cons
 /** Six years in days (6 x 365 + 2 leap days), the HIPAA documentation-retention floor. */
 export const SIX_YEARS_IN_DAYS = 2192;
 
-
 const region = z
   .string()
   .regex(REGION_CODE, 'must be an AWS region code such as "us-east-1"')
