@@ -3,17 +3,13 @@
  * matches Retry/Catch on `error.name`, and the bundle is minified (class names would be mangled).
  * Messages carry identifiers only (key ARNs, aliases, error names), never data.
  */
-import { InputError } from '../shared/errors';
+import { InputError, Refusal } from '../shared/errors';
 import { ERASURE_ERRORS } from '../shared/key-lifecycle-contract';
 
 /** Fail closed: nothing destructive was (or will be) sent. Never retried. */
-export class ErasureRefused extends Error {
-  readonly reasons: readonly string[];
+export class ErasureRefused extends Refusal {
   constructor(reasons: readonly string[] | string) {
-    const list = typeof reasons === 'string' ? [reasons] : reasons;
-    super(`refused: ${list.join('; ')}`);
-    this.name = ERASURE_ERRORS.refused;
-    this.reasons = list;
+    super(ERASURE_ERRORS.refused, reasons);
   }
 }
 

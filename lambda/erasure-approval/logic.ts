@@ -10,6 +10,7 @@
  * Function URL request context: https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html
  */
 import type { ErasureApprovalEvidence, ErasureApprovalPerson } from '../shared/key-lifecycle-contract';
+import { Refusal } from '../shared/errors';
 
 /** Errors by name (`error.name`): Step Functions matches on it, and the bundle is minified. */
 export const APPROVAL_ERRORS = {
@@ -17,13 +18,9 @@ export const APPROVAL_ERRORS = {
   refused: 'ErasureApprovalRefused',
 } as const;
 
-export class ApprovalRefused extends Error {
-  readonly reasons: readonly string[];
+export class ApprovalRefused extends Refusal {
   constructor(reasons: readonly string[] | string) {
-    const list = typeof reasons === 'string' ? [reasons] : reasons;
-    super(`refused: ${list.join('; ')}`);
-    this.name = APPROVAL_ERRORS.refused;
-    this.reasons = list;
+    super(APPROVAL_ERRORS.refused, reasons);
   }
 }
 

@@ -57,3 +57,17 @@ export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): 
   }
   return value;
 }
+
+/**
+ * A fail-closed refusal with its reasons, in this code's own words (no values): the caller is told
+ * `refused: <reason>; <reason>`, and nothing was changed. Each function names its refusals (`name`).
+ */
+export class Refusal extends Error {
+  readonly reasons: readonly string[];
+  constructor(name: string, reasons: readonly string[] | string) {
+    const list = typeof reasons === 'string' ? [reasons] : reasons;
+    super(`refused: ${list.join('; ')}`);
+    this.name = name;
+    this.reasons = list;
+  }
+}

@@ -1,4 +1,12 @@
-import { errorName, InputError, inputProblem, isAwsError, loggableError, requireEnv } from '../../../lambda/shared/errors';
+import {
+  errorName,
+  InputError,
+  inputProblem,
+  isAwsError,
+  loggableError,
+  Refusal,
+  requireEnv,
+} from '../../../lambda/shared/errors';
 import { awsError } from '../fixtures';
 
 describe('loggableError', () => {
@@ -58,5 +66,13 @@ describe('requireEnv', () => {
     expect(() => requireEnv('A', {})).toThrow(InputError);
     expect(() => requireEnv('A', {})).toThrow('environment variable A is not set');
     expect(() => requireEnv('A', { A: '  ' })).toThrow('environment variable A is not set');
+  });
+});
+
+describe('Refusal', () => {
+  test('carries its name and every reason, and says them in one message', () => {
+    const one = new Refusal('SomethingRefused', 'wrong digest');
+    expect(one).toMatchObject({ name: 'SomethingRefused', reasons: ['wrong digest'], message: 'refused: wrong digest' });
+    expect(new Refusal('SomethingRefused', ['a', 'b']).message).toBe('refused: a; b');
   });
 });
