@@ -3,14 +3,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { baaGateIssues } from '../../lib/config/baa-gate';
 import { itemsOf, numberAt, stringAt, valueAt } from '../../lib/config/cross-field';
-import { ConfigError, loadConfig, parseConfig, plainConfigMessage } from '../../lib/config/load';
+import { parseConfig, plainConfigMessage } from '../../lib/config/load';
 import { phiLockIssues } from '../../lib/config/phi-locks';
 import { profileIssues } from '../../lib/config/profile-gate';
 import { configSchema, regionIssues } from '../../lib/config/schema';
 import { backupIssues } from '../../lib/config/schema-backup';
 import { integrationBaaIssues } from '../../lib/config/schema-integrations';
 import { organizationIssues } from '../../lib/config/schema-organization';
-import { ORGANIZATION_CONFIG, rawConfig } from '../helpers/config';
+import { configFileProblems, ORGANIZATION_CONFIG, rawConfig } from '../helpers/config';
 
 type Raw = Record<string, unknown>;
 
@@ -19,17 +19,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 let files = 0;
 /** The problems `loadConfig` reports for `raw`, written to a file as a user would. */
-function problemsOfFile(raw: Raw): string[] {
-  const name = `config-${files++}.json`;
-  fs.writeFileSync(path.join(dir, name), JSON.stringify(raw));
-  try {
-    loadConfig(name, dir);
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  return [];
-}
+const problemsOfFile = (raw: Raw): string[] => configFileProblems(raw, dir, `config-${files++}.json`);
 
 /** `raw` with the value at `at` (a dotted path, numbers for list items) replaced; undefined removes it. */
 function edit(raw: Raw, at: string, value: unknown): Raw {

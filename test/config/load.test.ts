@@ -1,19 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, loadConfig, parseConfig } from '../../lib/config/load';
+import { loadConfig, parseConfig } from '../../lib/config/load';
 import { deploymentConfigs } from '../../scripts/lint-cfn/index';
-import { EVERY_CONFIG_FILE, rawConfig, REPO_ROOT } from '../helpers/config';
-
-function problemsOf(raw: unknown): string[] {
-  try {
-    parseConfig(raw, 'test.json');
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  throw new Error('expected the config to be refused');
-}
+import { configProblems, EVERY_CONFIG_FILE, rawConfig, REPO_ROOT } from '../helpers/config';
 
 const demo = rawConfig();
 
@@ -43,7 +33,7 @@ describe('shipped configs', () => {
 
 describe('every problem is reported at once, with the path of the bad field', () => {
   test('three mistakes give three messages', () => {
-    const problems = problemsOf({
+    const problems = configProblems({
       ...demo,
       network: { vpcCidr: '10.40.0.0/33', availabilityZones: ['us-east-1a', 'us-east-1b'] },
       keys: { rotationPeriodDays: 30, pendingWindowDays: 30 },
@@ -62,7 +52,7 @@ describe('every problem is reported at once, with the path of the bad field', ()
   });
 
   test('cross-field rules are reported together with field errors', () => {
-    const problems = problemsOf({
+    const problems = configProblems({
       ...demo,
       name: 'X',
       regions: { primary: 'us-east-1', dr: 'us-east-1' },
@@ -76,7 +66,7 @@ describe('every problem is reported at once, with the path of the bad field', ()
   });
 
   test('unknown fields are refused (typos must not silently fall back to defaults)', () => {
-    expect(problemsOf({ ...demo, keys: { rotationPeriodDay: 90 } })).toEqual([
+    expect(configProblems({ ...demo, keys: { rotationPeriodDay: 90 } })).toEqual([
       expect.stringMatching(/^keys: Unrecognized key: "rotationPeriodDay"/),
     ]);
   });
@@ -148,7 +138,7 @@ describe('validation rules', () => {
     ],
   ];
   test.each(cases)('%s is refused', (_label, override, expected) => {
-    const problems = problemsOf({ ...demo, ...override });
+    const problems = configProblems({ ...demo, ...override });
     expect(problems).toEqual([expect.stringMatching(expected)]);
   });
 
@@ -244,7 +234,7 @@ describe('identity, WAF and workload rules that protect a control', () => {
     ],
   ];
   test.each(cases)('%s is refused', (_label, override, expected) => {
-    expect(problemsOf({ ...demo, ...override })).toEqual([expect.stringMatching(expected)]);
+    expect(configProblems({ ...demo, ...override })).toEqual([expect.stringMatching(expected)]);
   });
 
   test('the default role matrix has one role per job function named in the source documents', () => {

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, loadConfig } from '../../lib/config/load';
+import { loadConfig } from '../../lib/config/load';
 import { phiLockIssues } from '../../lib/config/phi-locks';
-import { EVERY_CONFIG_FILE, rawConfig, REPO_ROOT } from '../helpers/config';
+import { configFileProblems, EVERY_CONFIG_FILE, rawConfig, REPO_ROOT } from '../helpers/config';
 
 type Raw = Record<string, unknown>;
 
@@ -11,16 +11,6 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-locks-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** The problems loadConfig reports for `raw`, written to a file as a user would. */
-function problemsOfFile(raw: Raw, name: string): string[] {
-  fs.writeFileSync(path.join(dir, name), JSON.stringify(raw));
-  try {
-    loadConfig(name, dir);
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  return [];
-}
 
 const production = rawConfig('config/production.example.json');
 const withObjectLock = (raw: Raw, mode: string): Raw => ({
@@ -38,7 +28,7 @@ describe('a deployment that holds PHI locks in COMPLIANCE mode (HIPAA 164.312(c)
   });
 
   test('the production example with GOVERNANCE Object Lock is refused, and the message says why', () => {
-    expect(problemsOfFile(withObjectLock(production, 'GOVERNANCE'), 'object-lock.json')).toEqual([
+    expect(configFileProblems(withObjectLock(production, 'GOVERNANCE'), dir, 'object-lock.json')).toEqual([
       expect.stringMatching(
         /^phiBucket\.objectLockMode: must be "COMPLIANCE" because this deployment holds PHI \(holdsPhi: true\): a GOVERNANCE lock on the PHI documents \(S3 Object Lock\) can be lifted by a privileged user .*nobody can lift, not even the root user \(HIPAA 164\.312\(c\)\(1\).*164\.308\(a\)\(7\)\(ii\)\(A\).*GOVERNANCE is only for deployments without PHI/,
       ),
@@ -46,7 +36,7 @@ describe('a deployment that holds PHI locks in COMPLIANCE mode (HIPAA 164.312(c)
   });
 
   test('the production example with a GOVERNANCE Vault Lock is refused, and the message says why', () => {
-    expect(problemsOfFile(withVaultLock(production, 'GOVERNANCE'), 'vault-lock.json')).toEqual([
+    expect(configFileProblems(withVaultLock(production, 'GOVERNANCE'), dir, 'vault-lock.json')).toEqual([
       expect.stringMatching(
         /^backup\.vaultLock\.mode: must be "COMPLIANCE" because this deployment holds PHI .*GOVERNANCE lock on the backup vaults \(Vault Lock\) can be lifted by a privileged user \(anyone allowed backup:DeleteBackupVaultLockConfiguration\)/,
       ),
@@ -54,7 +44,7 @@ describe('a deployment that holds PHI locks in COMPLIANCE mode (HIPAA 164.312(c)
   });
 
   test('both GOVERNANCE locks are refused at once', () => {
-    const problems = problemsOfFile(withVaultLock(withObjectLock(production, 'GOVERNANCE'), 'GOVERNANCE'), 'both.json');
+    const problems = configFileProblems(withVaultLock(withObjectLock(production, 'GOVERNANCE'), 'GOVERNANCE'), dir, 'both.json');
     expect(problems).toEqual([
       expect.stringMatching(/^phiBucket\.objectLockMode: must be "COMPLIANCE"/),
       expect.stringMatching(/^backup\.vaultLock\.mode: must be "COMPLIANCE"/),
@@ -64,13 +54,13 @@ describe('a deployment that holds PHI locks in COMPLIANCE mode (HIPAA 164.312(c)
   test('GOVERNANCE stays allowed for a deployment without PHI', () => {
     const demo = rawConfig('config/demo.json');
     expect(demo.holdsPhi).toBe(false);
-    expect(problemsOfFile(withVaultLock(withObjectLock(demo, 'GOVERNANCE'), 'GOVERNANCE'), 'demo.json')).toEqual([]);
+    expect(configFileProblems(withVaultLock(withObjectLock(demo, 'GOVERNANCE'), 'GOVERNANCE'), dir, 'demo.json')).toEqual([]);
     const noPhi = withVaultLock(withObjectLock({ ...production, holdsPhi: false }, 'GOVERNANCE'), 'GOVERNANCE');
-    expect(problemsOfFile(noPhi, 'no-phi.json')).toEqual([]);
+    expect(configFileProblems(noPhi, dir, 'no-phi.json')).toEqual([]);
   });
 
   test('an invalid mode with PHI names both the allowed values and the one PHI needs', () => {
-    expect(problemsOfFile(withObjectLock(production, 'NONE'), 'none.json')).toEqual([
+    expect(configFileProblems(withObjectLock(production, 'NONE'), dir, 'none.json')).toEqual([
       'phiBucket.objectLockMode: must be one of "GOVERNANCE", "COMPLIANCE", not "NONE"',
       expect.stringMatching(
         /^phiBucket\.objectLockMode: must be "COMPLIANCE" because this deployment holds PHI \(holdsPhi: true\): PHI needs locks/,

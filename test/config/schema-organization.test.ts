@@ -1,8 +1,8 @@
-import { ConfigError, parseConfig } from '../../lib/config/load';
+import { parseConfig } from '../../lib/config/load';
 import { organizationSettings } from '../../lib/config/organization';
 import { organizationIssues } from '../../lib/config/schema-organization';
 import { deploymentNames } from '../../lib/vocabulary';
-import { ALL_SHIPPED_CONFIGS, ORGANIZATION_CONFIG, rawConfig, shippedConfig } from '../helpers/config';
+import { ALL_SHIPPED_CONFIGS, configProblems, ORGANIZATION_CONFIG, rawConfig, shippedConfig } from '../helpers/config';
 
 type Raw = Record<string, unknown>;
 
@@ -18,17 +18,6 @@ const withOrganization = (changes: Raw, top: Raw = {}): Raw => ({
 
 /** `raw` without the given top-level fields. */
 const without = (raw: Raw, ...keys: string[]): Raw => Object.fromEntries(Object.entries(raw).filter(([k]) => !keys.includes(k)));
-
-/** The problems the schema reports for `raw`; [] when it loads. */
-function problemsOf(raw: Raw): string[] {
-  try {
-    parseConfig(raw, 'organization.json');
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  return [];
-}
 
 describe('the shipped accounts-apart example', () => {
   test('loads, and organizationSettings gives the integrator every account, region and ID', () => {
@@ -103,7 +92,7 @@ describe('single-account deployments are unaffected', () => {
 
 describe('the organization block refuses inconsistent combinations, each in plain words', () => {
   test('the workload account must be pinned', () => {
-    expect(problemsOf({ ...example, account: undefined })).toEqual([
+    expect(configProblems({ ...example, account: undefined })).toEqual([
       expect.stringMatching(/^account: is required when organization is set: the log-archive, backup and guardrails accounts/),
     ]);
   });
@@ -145,7 +134,7 @@ describe('the organization block refuses inconsistent combinations, each in plai
       '111122223333',
     ],
   ])('%s must differ, and the message names both', (_pair, changes, at, other, id) => {
-    expect(problemsOf(withOrganization(changes))).toEqual([
+    expect(configProblems(withOrganization(changes))).toEqual([
       expect.stringMatching(
         new RegExp(`^${at.replace(/\./g, '\\.')}: is the same account as ${other} \\(${id}\\): each part needs its own account`),
       ),
@@ -153,7 +142,7 @@ describe('the organization block refuses inconsistent combinations, each in plai
   });
 
   test('three accounts that are one are reported twice, each against the first', () => {
-    const problems = problemsOf(
+    const problems = configProblems(
       withOrganization({ logArchive: { account: '111111111111' }, securityTooling: { account: '111111111111' } }),
     );
     expect(problems).toEqual([
@@ -163,20 +152,20 @@ describe('the organization block refuses inconsistent combinations, each in plai
   });
 
   test('backup.regions must not be empty', () => {
-    expect(problemsOf(withOrganization({ backup: { account: '333333333333', regions: [] } }))).toEqual([
+    expect(configProblems(withOrganization({ backup: { account: '333333333333', regions: [] } }))).toEqual([
       'organization.backup.regions: needs at least one region: where the air-gapped vault is',
     ]);
   });
 
   test('backup.regions must be region names', () => {
-    expect(problemsOf(withOrganization({ backup: { account: '333333333333', regions: ['us-west-2', 'oregon'] } }))).toEqual([
+    expect(configProblems(withOrganization({ backup: { account: '333333333333', regions: ['us-west-2', 'oregon'] } }))).toEqual([
       'organization.backup.regions.1: must be an AWS region code such as "us-west-2"',
     ]);
   });
 
   test('backup.regions must not list a region twice', () => {
     expect(
-      problemsOf(withOrganization({ backup: { account: '333333333333', regions: ['us-west-2', 'us-east-2', 'us-west-2'] } })),
+      configProblems(withOrganization({ backup: { account: '333333333333', regions: ['us-west-2', 'us-east-2', 'us-west-2'] } })),
     ).toEqual(['organization.backup.regions.2: lists us-west-2 twice: one vault per region']);
   });
 
@@ -185,12 +174,12 @@ describe('the organization block refuses inconsistent combinations, each in plai
       ...(example.backup as Raw),
       additionalCopyVaultArn: 'arn:aws:backup:us-west-2:444455556666:backup-vault:other',
     };
-    expect(problemsOf({ ...example, backup })).toEqual([
+    expect(configProblems({ ...example, backup })).toEqual([
       expect.stringMatching(
         /^backup\.additionalCopyVaultArn: must not be set when organization is set: every scheduled recovery point/,
       ),
     ]);
-    expect(problemsOf(without({ ...example, backup }, 'organization'))).toEqual([]);
+    expect(configProblems(without({ ...example, backup }, 'organization'))).toEqual([]);
   });
 
   test('the Vault Lock minimum must be at least 7 days, the air-gapped vault floor; 7 itself is accepted', () => {
@@ -198,11 +187,11 @@ describe('the organization block refuses inconsistent combinations, each in plai
       ...example,
       backup: { ...(example.backup as Raw), vaultLock: { ...((example.backup as Raw).vaultLock as Raw), minRetentionDays } },
     });
-    expect(problemsOf(lock(6))).toEqual([
+    expect(configProblems(lock(6))).toEqual([
       "backup.vaultLock.minRetentionDays: must be at least 7 when organization is set: the backup account's logically air-gapped vaults take this minimum, and AWS Backup refuses less for them",
     ]);
-    expect(problemsOf(lock(7))).toEqual([]);
-    expect(problemsOf(without(lock(6), 'organization'))).toEqual([]);
+    expect(configProblems(lock(7))).toEqual([]);
+    expect(configProblems(without(lock(6), 'organization'))).toEqual([]);
   });
 
   test.each([
@@ -213,7 +202,7 @@ describe('the organization block refuses inconsistent combinations, each in plai
     ['macie', 'Amazon Macie'],
   ])('with a security-tooling account, detection.%s must be false', (toggle, service) => {
     const detection = { ...(example.detection as Raw), [toggle]: true };
-    expect(problemsOf({ ...example, detection })).toEqual([
+    expect(configProblems({ ...example, detection })).toEqual([
       expect.stringMatching(
         new RegExp(
           `^detection\\.${toggle}: must be false when organization\\.securityTooling is set: the delegated administrator \\(444444444444\\) runs ${service} for the organization`,
@@ -223,7 +212,7 @@ describe('the organization block refuses inconsistent combinations, each in plai
   });
 
   test('with a security-tooling account, leaving detection at its defaults (on) is refused for all five at once', () => {
-    expect(problemsOf(without(example, 'detection'))).toEqual([
+    expect(configProblems(without(example, 'detection'))).toEqual([
       expect.stringMatching(/^detection\.guardDuty: must be false when organization\.securityTooling is set/),
       expect.stringMatching(/^detection\.securityHub: must be false/),
       expect.stringMatching(/^detection\.config: must be false/),
@@ -238,7 +227,7 @@ describe('the organization block refuses inconsistent combinations, each in plai
     ['with a slash', 'team/approver'],
     ['with a space', 'erasure approver'],
   ])('erasureApproval.approverRoleName must be an IAM role name (%s)', (_what, name) => {
-    expect(problemsOf(withOrganization({ erasureApproval: { approverRoleName: name } }))).toEqual([
+    expect(configProblems(withOrganization({ erasureApproval: { approverRoleName: name } }))).toEqual([
       'organization.erasureApproval.approverRoleName: must be an IAM role name: 1 to 64 letters, digits or _+=,.@-',
     ]);
   });
@@ -246,7 +235,7 @@ describe('the organization block refuses inconsistent combinations, each in plai
   test('a 64-character role name with every allowed sign is accepted', () => {
     const name = `${'a'.repeat(57)}_+=,.@-`;
     expect(name).toHaveLength(64);
-    expect(problemsOf(withOrganization({ erasureApproval: { approverRoleName: name } }))).toEqual([]);
+    expect(configProblems(withOrganization({ erasureApproval: { approverRoleName: name } }))).toEqual([]);
   });
 
   test.each([
@@ -254,7 +243,7 @@ describe('the organization block refuses inconsistent combinations, each in plai
     ['crypto-erasure', deploymentNames('acme-crm-org').cryptoErasureRole],
     ['crypto-erasure', deploymentNames('acme-crm-org').cryptoErasureRole.toUpperCase()],
   ])("the approver role must not be the deployment's %s role (%s; IAM names ignore case)", (what, name) => {
-    expect(problemsOf(withOrganization({ erasureApproval: { approverRoleName: name } }))).toEqual([
+    expect(configProblems(withOrganization({ erasureApproval: { approverRoleName: name } }))).toEqual([
       expect.stringMatching(
         new RegExp(
           `^organization\\.erasureApproval\\.approverRoleName: must differ from the ${what} role of this deployment \\(acme-crm-org-${what}\\)`,
@@ -269,13 +258,13 @@ describe('the organization block refuses inconsistent combinations, each in plai
     [1.5, 'must be a whole number of hours'],
     ['24', 'must be a number, not "24"'],
   ])('erasureApproval.requestExpiryHours %p is refused', (hours, message) => {
-    expect(problemsOf(withOrganization({ erasureApproval: { requestExpiryHours: hours } }))).toEqual([
+    expect(configProblems(withOrganization({ erasureApproval: { requestExpiryHours: hours } }))).toEqual([
       `organization.erasureApproval.requestExpiryHours: ${message}`,
     ]);
   });
 
   test.each(['o-a1b2c3d4e', 'o-A1B2C3D4E5', 'a1b2c3d4e5', `o-${'a'.repeat(33)}`])('organizationId %p is refused', (id) => {
-    expect(problemsOf(withOrganization({ organizationId: id }))).toEqual([
+    expect(configProblems(withOrganization({ organizationId: id }))).toEqual([
       expect.stringMatching(/^organization\.organizationId: must be an AWS Organizations ID such as "o-a1b2c3d4e5"/),
     ]);
   });
@@ -283,7 +272,7 @@ describe('the organization block refuses inconsistent combinations, each in plai
   test.each(['ou-ab1-cd34ef56', 'ou-ab12-cd34ef5', 'ou-AB12-cd34ef56', 'r-ab12', 'ou-ab12cd34ef56'])(
     'workloadOuId %p is refused',
     (id) => {
-      expect(problemsOf(withOrganization({ workloadOuId: id }))).toEqual([
+      expect(configProblems(withOrganization({ workloadOuId: id }))).toEqual([
         expect.stringMatching(/^organization\.workloadOuId: must be an organizational unit ID such as "ou-ab12-cd34ef56"/),
       ]);
     },
@@ -291,27 +280,27 @@ describe('the organization block refuses inconsistent combinations, each in plai
 
   test('the longest organization and OU IDs are accepted', () => {
     expect(
-      problemsOf(
+      configProblems(
         withOrganization({ organizationId: `o-${'a'.repeat(32)}`, workloadOuId: `ou-${'0'.repeat(32)}-${'z'.repeat(32)}` }),
       ),
     ).toEqual([]);
   });
 
   test('an unknown field in the block is refused', () => {
-    expect(problemsOf(withOrganization({ targetOu: 'ou-ab12-cd34ef56' }))).toEqual([
+    expect(configProblems(withOrganization({ targetOu: 'ou-ab12-cd34ef56' }))).toEqual([
       'organization: Unrecognized key: "targetOu"',
     ]);
   });
 
   test('the sandbox profile is refused: cdk destroy could not remove the locked archive and vault', () => {
-    expect(problemsOf({ ...example, profile: 'sandbox', holdsPhi: false, baa: undefined })).toEqual(
+    expect(configProblems({ ...example, profile: 'sandbox', holdsPhi: false, baa: undefined })).toEqual(
       expect.arrayContaining([expect.stringMatching(/^profile: cannot be sandbox when organization is set: the log archive/)]),
     );
   });
 
   test('a primary region without Lambda function URLs is refused: the two-person rule could not run there', () => {
     const inZurich = { ...example, regions: { primary: 'eu-central-2', dr: 'eu-central-1' } };
-    expect(problemsOf(inZurich)).toEqual(
+    expect(configProblems(inZurich)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
           /^regions\.primary: cannot be eu-central-2 when organization is set: the two-person rule .* function URLs/,
@@ -319,11 +308,11 @@ describe('the organization block refuses inconsistent combinations, each in plai
       ]),
     );
     // The same region is fine for a single-account deployment, which has no two-person rule.
-    expect(problemsOf(without(inZurich, 'organization')).filter((p) => p.startsWith('regions.primary'))).toEqual([]);
+    expect(configProblems(without(inZurich, 'organization')).filter((p) => p.startsWith('regions.primary'))).toEqual([]);
   });
 
   test('every problem at once: a type failure elsewhere, one inside the block, and the organization rules', () => {
-    const problems = problemsOf(
+    const problems = configProblems(
       withOrganization(
         {
           backup: { account: '222222222222', regions: ['us-west-2', 'us-west-2'] },
@@ -367,7 +356,7 @@ describe('organizationIssues on raw input', () => {
       for (const value of [undefined, null, 7, 'x', [null], {}]) {
         if (value === undefined && optional.includes(key)) continue;
         if (key === 'erasureApproval' && JSON.stringify(value) === '{}') continue; // every field has a default
-        const problems = problemsOf(withOrganization({ [key]: value }));
+        const problems = configProblems(withOrganization({ [key]: value }));
         if (!problems.some((p) => p.startsWith(`organization.${key}`))) unreported.push(`${key} = ${JSON.stringify(value)}`);
       }
     }
@@ -375,7 +364,7 @@ describe('organizationIssues on raw input', () => {
   });
 
   test('a malformed account ID is reported by its field only, not also as a collision', () => {
-    expect(problemsOf(withOrganization({ managementAccount: '1234', logArchive: { account: '1234' } }))).toEqual([
+    expect(configProblems(withOrganization({ managementAccount: '1234', logArchive: { account: '1234' } }))).toEqual([
       'organization.managementAccount: must be a 12-digit AWS account ID',
       'organization.logArchive.account: must be a 12-digit AWS account ID',
     ]);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseConfig } from '../../lib/config/load';
+import { ConfigError, loadConfig, parseConfig } from '../../lib/config/load';
 import type { DeploymentConfig } from '../../lib/config/schema';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..');
@@ -31,4 +31,25 @@ export function rawConfig(file: string = 'config/demo.json'): Record<string, unk
 /** A validated shipped config, optionally with fields overridden (shallow per top-level key). */
 export function shippedConfig(file: string = 'config/demo.json', overrides: Record<string, unknown> = {}): DeploymentConfig {
   return parseConfig({ ...rawConfig(file), ...overrides }, file);
+}
+
+/** The problems the config loader reports for `raw`, all at once; [] when it loads. */
+export function configProblems(raw: unknown): string[] {
+  return problemsOfLoading(() => parseConfig(raw, 'test.json'));
+}
+
+/** The same for `raw` written to `dir/name` and loaded from there, as a user's file is (`loadConfig`). */
+export function configFileProblems(raw: unknown, dir: string, name: string): string[] {
+  fs.writeFileSync(path.join(dir, name), JSON.stringify(raw));
+  return problemsOfLoading(() => loadConfig(name, dir));
+}
+
+function problemsOfLoading(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+  return [];
 }
