@@ -1,13 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized templates and state machine definitions are untyped JSON */
 import { Validations, type CfnElement, type CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { airGappedErasureKeys, ERASURE_ENV, ERASURE_EXTERNAL_KEYS_ENV } from '../../lambda/shared/key-lifecycle-contract';
 import { acknowledgedFindings, failedPlugins, openFindings, readValidationReport } from '../../lib/compliance/report';
 import { CryptoErasure, type CryptoErasureProps } from '../../lib/constructs/crypto-erasure';
 import { STACK_IDS } from '../../lib/vocabulary';
 import { SHIPPED_CONFIGS } from '../helpers/config';
-import { cryptoErasureStandIns, DR_VAULT_ARN, VAULT_ARN } from '../helpers/crypto-erasure-stand-ins';
+import { cryptoErasureStandIns, erasureDefinition, DR_VAULT_ARN, VAULT_ARN } from '../helpers/crypto-erasure-stand-ins';
 import { shippedAssembly } from '../helpers/shipped-assembly';
 
 const build = cryptoErasureStandIns;
@@ -36,20 +35,7 @@ function buildSetup(overrides: Partial<CryptoErasureProps> = {}) {
 type Setup = ReturnType<typeof setup>;
 
 /** The state machine definition as JSON, references written `<...>`. */
-function definitionOf({ erasure, ops }: Setup): { StartAt: string; States: Record<string, any> } {
-  const resolved = ops.resolve((erasure.stateMachine.node.defaultChild as sfn.CfnStateMachine).definitionString);
-  const parts: unknown[] = typeof resolved === 'string' ? [resolved] : resolved['Fn::Join'][1];
-  const text = parts
-    .map((p: any) => {
-      if (typeof p === 'string') return p;
-      if (p.Ref) return `<${p.Ref}>`;
-      if (p['Fn::GetAtt']) return `<${p['Fn::GetAtt'].join('.')}>`;
-      if (p['Fn::ImportValue']) return `<export:${String(p['Fn::ImportValue']).split(':').pop()}>`;
-      throw new Error(`unexpected part ${JSON.stringify(p)}`);
-    })
-    .join('');
-  return JSON.parse(text);
-}
+const definitionOf = ({ erasure, ops }: Setup) => erasureDefinition(ops, erasure);
 
 /** The states from StartAt to the end, taking the first (success) branch of every Choice. */
 function successPath(definition: { StartAt: string; States: Record<string, any> }): string[] {

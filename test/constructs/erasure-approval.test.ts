@@ -1,12 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized templates and state machine definitions are untyped JSON */
 import { Duration, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { acknowledgedFindings, failedPlugins, openFindings, readValidationReport } from '../../lib/compliance/report';
 import type { CryptoErasureProps } from '../../lib/constructs/crypto-erasure';
 import { twoPersonApprovalProblems } from '../../lib/constructs/erasure-approval';
 import { ORGANIZATION_CONFIG } from '../helpers/config';
-import { cryptoErasureStandIns } from '../helpers/crypto-erasure-stand-ins';
+import { cryptoErasureStandIns, erasureDefinition } from '../helpers/crypto-erasure-stand-ins';
 import { shippedAssembly } from '../helpers/shipped-assembly';
 import { STACK_IDS } from '../../lib/vocabulary';
 
@@ -26,20 +25,7 @@ function synthesized(overrides: Partial<CryptoErasureProps>) {
 }
 
 /** The state machine definition as JSON, references written `<...>`. */
-function definitionOf({ erasure, ops }: ReturnType<typeof synthesized>): { StartAt: string; States: Record<string, any> } {
-  const resolved = ops.resolve((erasure.stateMachine.node.defaultChild as sfn.CfnStateMachine).definitionString);
-  const parts: unknown[] = typeof resolved === 'string' ? [resolved] : resolved['Fn::Join'][1];
-  const text = parts
-    .map((p: any) => {
-      if (typeof p === 'string') return p;
-      if (p.Ref) return `<${p.Ref}>`;
-      if (p['Fn::GetAtt']) return `<${p['Fn::GetAtt'].join('.')}>`;
-      if (p['Fn::ImportValue']) return `<export:${String(p['Fn::ImportValue']).split(':').pop()}>`;
-      throw new Error(`unexpected part ${JSON.stringify(p)}`);
-    })
-    .join('');
-  return JSON.parse(text);
-}
+const definitionOf = ({ erasure, ops }: ReturnType<typeof synthesized>) => erasureDefinition(ops, erasure);
 
 /** Every state reachable from `start`, following Next, Choices, Default and Catch. */
 function reachable(definition: { States: Record<string, any> }, start: string): Set<string> {

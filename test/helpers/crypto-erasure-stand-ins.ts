@@ -3,6 +3,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { CertificateSigningKey } from '../../lib/constructs/certificate-signing-key';
 import { CryptoErasure, type CryptoErasureProps } from '../../lib/constructs/crypto-erasure';
 import { projectApp } from './app';
@@ -45,4 +46,28 @@ export function cryptoErasureStandIns(overrides: Partial<CryptoErasureProps> = {
     ...overrides,
   });
   return { app, keys, ops, erasure, auditKey, signing, evidence, topic };
+}
+
+/** A state machine definition as JSON, references written `<...>`. */
+export interface StateMachineDefinition {
+  readonly StartAt: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the definition is untyped JSON, read deep inside
+  readonly States: Record<string, any>;
+}
+
+/** The crypto-erasure state machine's definition in `stack`, as JSON with references written `<...>`. */
+export function erasureDefinition(stack: Stack, erasure: CryptoErasure): StateMachineDefinition {
+  const resolved = stack.resolve((erasure.stateMachine.node.defaultChild as sfn.CfnStateMachine).definitionString);
+  const parts: unknown[] = typeof resolved === 'string' ? [resolved] : resolved['Fn::Join'][1];
+  const text = parts
+    .map((p) => {
+      if (typeof p === 'string') return p;
+      const ref = p as { Ref?: string; 'Fn::GetAtt'?: string[]; 'Fn::ImportValue'?: unknown };
+      if (ref.Ref) return `<${ref.Ref}>`;
+      if (ref['Fn::GetAtt']) return `<${ref['Fn::GetAtt'].join('.')}>`;
+      if (ref['Fn::ImportValue']) return `<export:${String(ref['Fn::ImportValue']).split(':').pop()}>`;
+      throw new Error(`unexpected part ${JSON.stringify(p)}`);
+    })
+    .join('');
+  return JSON.parse(text) as StateMachineDefinition;
 }

@@ -1,6 +1,5 @@
-import type { ErasureApprovalEvidence } from '../../../lambda/shared/key-lifecycle-contract';
 import { executeErasure } from '../../../lambda/crypto-erasure/execute';
-import { confirmedDigest, phaseDeps, request, REQUESTED_BY, RUN_ID } from './helpers';
+import { approvalFor, confirmedDigest, phaseDeps, request, RUN_ID } from './helpers';
 import { CONFIG, FakeWorld, PRIMARY } from './world';
 
 let world: FakeWorld;
@@ -11,19 +10,6 @@ afterEach(() => world.restore());
 
 const ruleOn = (w: FakeWorld) => ({ ...phaseDeps(w), config: { ...CONFIG, twoPersonRule: true } });
 const RECORD_KEY = `certificates-of-destruction/${RUN_ID}/approval.json`;
-const approvalFor = (digest: string): ErasureApprovalEvidence => ({
-  requestId: RUN_ID,
-  digest,
-  requester: { arn: REQUESTED_BY, userId: 'AROAOPERATOR:dana', accountId: '111122223333' },
-  requestedAt: '2026-05-04T09:00:00.000Z',
-  approver: {
-    arn: 'arn:aws:sts::111122223333:assumed-role/crm-demo-erasure-approver/erin',
-    userId: 'AROAAPPROVER:erin',
-    accountId: '111122223333',
-  },
-  approvedAt: '2026-05-04T09:30:00.000Z',
-  executionArn: `arn:aws:states:us-east-1:111122223333:execution:crm-demo-crypto-erasure:${RUN_ID}`,
-});
 /** No key was disabled or scheduled for deletion. */
 const nothingDestroyed = (w: FakeWorld) => expect(w.calls().filter((c) => /DisableKey|ScheduleKeyDeletion/.test(c))).toEqual([]);
 

@@ -1,8 +1,17 @@
 import { createHash, verify as verifySignature } from 'node:crypto';
 import { ErasureRefused } from '../../../lambda/crypto-erasure/errors';
 import { certifyErasure } from '../../../lambda/crypto-erasure/certify';
-import type { ErasureApprovalEvidence } from '../../../lambda/shared/key-lifecycle-contract';
-import { FUNCTION_ARN, REQUESTED_BY, RUN_ID, certify, executedAndVerified, finalize, phaseDeps, request } from './helpers';
+import {
+  approvalFor,
+  FUNCTION_ARN,
+  REQUESTED_BY,
+  RUN_ID,
+  certify,
+  executedAndVerified,
+  finalize,
+  phaseDeps,
+  request,
+} from './helpers';
 import { ARNS, EVIDENCE_BUCKET, FakeWorld, PRIMARY } from './world';
 
 let world: FakeWorld;
@@ -150,19 +159,8 @@ describe('certify', () => {
 
   test('two-person rule: the certificate records the requester, the approver, both times and the digest', async () => {
     const { digest, verified } = await executedAndVerified(world);
-    const approval: ErasureApprovalEvidence = {
-      requestId: RUN_ID,
-      digest,
-      requester: { arn: REQUESTED_BY, userId: 'AROAOPERATOR:dana', accountId: '111122223333' },
-      requestedAt: '2026-05-04T09:00:00.000Z',
-      approver: {
-        arn: 'arn:aws:sts::111122223333:assumed-role/crm-demo-erasure-approver/erin',
-        userId: 'AROAAPPROVER:erin',
-        accountId: '111122223333',
-      },
-      approvedAt: '2026-05-04T09:30:00.000Z',
-      executionArn: `arn:aws:states:us-east-1:111122223333:execution:crm-demo-crypto-erasure:${RUN_ID}`,
-    };
+    const approval = approvalFor(digest);
+
     await certifyErasure(phaseDeps(world), request('certify', digest, { previous: verified, approval }));
     expect(JSON.parse(world.evidence.get(`${prefix}certificate.json`)!).twoPersonApproval).toEqual({
       requestId: RUN_ID,

@@ -5,7 +5,7 @@ import { finalizeErasure } from '../../../lambda/crypto-erasure/finalize';
 import { buildPlan } from '../../../lambda/crypto-erasure/plan';
 import type { DestructivePhaseRequest } from '../../../lambda/crypto-erasure/request';
 import { verifyErasure } from '../../../lambda/crypto-erasure/verify';
-import type { ErasurePhaseResult } from '../../../lambda/shared/key-lifecycle-contract';
+import type { ErasureApprovalEvidence, ErasurePhaseResult } from '../../../lambda/shared/key-lifecycle-contract';
 import type { FakeWorld } from './world';
 
 export const RUN_ID = 'teardown-20260504100000';
@@ -50,3 +50,18 @@ export async function executedAndVerified(world: FakeWorld) {
   const verified = await verify(world, executed);
   return { digest, executed, verified };
 }
+
+/** The approval record the approve function writes under the two-person rule, for `digest`. */
+export const approvalFor = (digest: string): ErasureApprovalEvidence => ({
+  requestId: RUN_ID,
+  digest,
+  requester: { arn: REQUESTED_BY, userId: 'AROAOPERATOR:dana', accountId: '111122223333' },
+  requestedAt: '2026-05-04T09:00:00.000Z',
+  approver: {
+    arn: 'arn:aws:sts::111122223333:assumed-role/crm-demo-erasure-approver/erin',
+    userId: 'AROAAPPROVER:erin',
+    accountId: '111122223333',
+  },
+  approvedAt: '2026-05-04T09:30:00.000Z',
+  executionArn: `arn:aws:states:us-east-1:111122223333:execution:crm-demo-crypto-erasure:${RUN_ID}`,
+});
